@@ -1,0 +1,3 @@
+"""storyline: a self-hosted news event engine."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,106 @@
+"""Schema and forward migrations. ``PRAGMA user_version`` holds the version; each migration runs once,
+in order, inside its own transaction. Never edit a migration that has shipped: append a new one."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+
+        CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT,
+            text TEXT NOT NULL,
+            raw TEXT,
+            date TEXT,
+            source_id INTEGER REFERENCES sources(id),
+            url TEXT,
+            lang TEXT,
+            dateline TEXT,
+            origin TEXT,
+            meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
+            duplicate_of TEXT REFERENCES articles(id),
+            event_id TEXT REFERENCES events(id),
+            story_id TEXT REFERENCES stories(id),
+            ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_date ON articles(date);
+        CREATE INDEX articles_event ON articles(event_id);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_source ON articles(source_id);
+        CREATE INDEX articles_url ON articles(url);
+
+        -- MinHash signatures for incremental near-duplicate detection (one row per stored article).
+        CREATE TABLE article_signatures (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, coalesce(new.title, ''), new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, coalesce(old.title, ''), old.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, coalesce(old.title, ''), old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, coalesce(new.title, ''), new.text);
+        END;
+
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT,
+            start TEXT,
+            "end" TEXT,
+            merged_into TEXT REFERENCES stories(id),
+            state BLOB,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            story_id TEXT REFERENCES stories(id),
+            title TEXT,
+            start TEXT,
+            "end" TEXT,
+            merged_into TEXT REFERENCES events(id),
+            state BLOB,
+            summary TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX events_story ON events(story_id);
+        CREATE INDEX events_start ON events(start);
+
+        CREATE TABLE merges (
+            kind TEXT NOT NULL CHECK (kind IN ('event', 'story')),
+            old_id TEXT NOT NULL,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+
+        -- Opaque, versioned state of incremental stages (e.g. term document frequencies of the clusterer).
+        CREATE TABLE stage_state (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        """,
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
