@@ -149,6 +149,8 @@ class IngestProblem:
 
     where: str  # "path", "path:line", "path#record 3", "stdin:2", a URL
     reason: str
+    severity: str = "error"  # "error": the record was dropped; "warning": it was kept (e.g. bad date -> None)
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.where}: {prefix}{self.reason}"
