@@ -195,8 +195,12 @@ class Store:
                 inserted.append(a.id)
         return inserted
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        yield from self.conn.execute("SELECT article_id, signature FROM article_signatures")
+    def signatures(self) -> Iterator[tuple[str, bytes, str | None]]:
+        """(article_id, MinHash signature, duplicate_of) for every stored article, in ingest order."""
+        yield from self.conn.execute(
+            "SELECT g.article_id, g.signature, a.duplicate_of FROM article_signatures g "
+            "JOIN articles a ON a.id = g.article_id ORDER BY a.seq"
+        )
 
     def get_article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
@@ -265,6 +269,22 @@ class Store:
 
     def count_duplicates(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0])
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the store holds, for `storyline stats` and the demo."""
+        one = lambda sql: int(self.conn.execute(sql).fetchone()[0])  # noqa: E731
+        dates = self.conn.execute("SELECT min(date), max(date) FROM articles").fetchone()
+        return {
+            "articles": self.count_articles(),
+            "wire_copies": self.count_duplicates(),
+            "undated": one("SELECT count(*) FROM articles WHERE date IS NULL"),
+            "first_date": dates[0],
+            "last_date": dates[1],
+            "events": one("SELECT count(*) FROM events WHERE merged_into IS NULL"),
+            "storylines": one("SELECT count(*) FROM stories WHERE merged_into IS NULL"),
+            "schema_version": self.schema_version,
+            "sources": self.sources(),
+        }
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """Full-text search (FTS5) over title and text, best first, with highlighted snippets."""

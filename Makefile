@@ -1,0 +1,47 @@
+# storyline — two commands on a fresh machine with Python 3.11: `make demo`, `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STORYLINE := $(VENV)/bin/storyline
+DEMO_DB ?= storyline.db
+
+.PHONY: demo test install install-test install-bench bench clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or run make PYTHON=python3)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[bench]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
+
+demo: install
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(STORYLINE) ingest examples/corpus --db $(DEMO_DB)
+	$(STORYLINE) stats --db $(DEMO_DB)
+	@echo
+	@echo "Browse it: $(STORYLINE) serve --db $(DEMO_DB)   (then open http://127.0.0.1:8000)"
+
+test: install-test
+	$(PY) -m pytest -q
+
+# Benchmarks print figures; they read ../shared/data when present and skip what is absent.
+bench: install-bench
+	$(PY) bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -1,0 +1,176 @@
+"""The command-line face: parse arguments, call pipeline/store, format output. No logic lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .export import ExportError, export
+from .model import IngestProblem
+from .store import Store, StoreError, default_db_path
+
+app = typer.Typer(
+    name="storyline",
+    help="A self-hosted news event engine: ingest articles, drop wire copies, group reports into events and "
+    "storylines, and explore them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="SQLite database path [default: $STORYLINE_DB or ./storyline.db]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def open_store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
+    try:
+        store = Store(db or default_db_path(), readonly=readonly)
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, http(s) URLs, or - for stdin.")],
+    db: DbOption = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Outlet name for inputs that carry none.")] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow fetching URLs on loopback/private/link-local addresses.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 256,
+    as_json: JsonOption = False,
+) -> None:
+    """Read articles, clean them, mark wire copies, group them into events, and store everything."""
+    from .pipeline import ingest as run_ingest
+
+    def on_problem(problem: IngestProblem) -> None:
+        if not as_json:
+            err.print(f"{getattr(problem, 'severity', 'error')}: {problem}", markup=False, highlight=False)
+
+    with open_store(db) as store:
+        progress = Progress(
+            SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True, disable=as_json or not err.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("ingest", total=None)
+            report = run_ingest(
+                inputs, store, source=source, allow_private=allow_private, stdin=sys.stdin.buffer,
+                batch_size=batch_size, on_problem=on_problem,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            out.print(report.summary_line(), markup=False, highlight=False)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("export")
+def export_cmd(
+    what: Annotated[str, typer.Option("--what", help="articles | events | stories | entities | claims")] = "articles",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv | parquet")] = "jsonl",
+    out_path: Annotated[Optional[str], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the store, one record per line (the stable export contract)."""
+    with open_store(db, readonly=True) as store:
+        try:
+            if fmt == "parquet" or out_path is None:
+                n = export(store, what, fmt, out=sys.stdout, path=out_path)
+            else:
+                with open(out_path, "w", encoding="utf-8", newline="") as fh:
+                    n = export(store, what, fmt, out=fh)
+        except ExportError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"{out_path}: {exc.strerror or exc}")
+    if out_path:
+        err.print(f"wrote {n} {what} to {out_path}", markup=False, highlight=False)
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What the store holds: articles, sources, wire copies, events, storylines."""
+    with open_store(db, readonly=True) as store:
+        data = store.stats()
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"storyline store {db or default_db_path()}", show_header=False)
+    for key, value in data.items():
+        if key != "sources":
+            table.add_row(key.replace("_", " "), str(value))
+    out.print(table)
+    sources = Table("source", "articles", title="sources")
+    for s in data["sources"]:
+        sources.add_row(s["name"], str(s["articles"]))
+    out.print(sources)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for in titles and texts.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over articles (SQLite FTS5), best match first."""
+    with open_store(db, readonly=True) as store:
+        hits = store.search(query, limit=limit)
+    if as_json:
+        print_json(hits)
+        return
+    if not hits:
+        err.print("no matches", markup=False)
+        return
+    table = Table("date", "source", "title", "snippet", "id")
+    for h in hits:
+        table.add_row(h["date"] or "", h["source"] or "", h["title"] or "", h["snippet"] or "", h["id"])
+    out.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,104 @@
+"""The export contract: what `storyline export` and the HTTP API return, row by row.
+
+Each exporter maps store objects to plain dicts with stable keys (benchmarks and later stages rely on them).
+Writers turn rows into JSON lines, CSV or Parquet.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from .model import Article
+from .store import Store
+
+ARTICLE_FIELDS = ["id", "title", "date", "source", "url", "lang", "dateline", "duplicate_of", "event_id", "story_id",
+                  "text", "meta"]
+
+
+def article_row(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "date": a.date,
+        "source": a.source,
+        "url": a.url,
+        "lang": a.lang,
+        "dateline": a.dateline,
+        "duplicate_of": a.duplicate_of,
+        "event_id": a.event_id,
+        "story_id": a.story_id,
+        "text": a.text,
+        "meta": a.meta,
+    }
+
+
+def export_articles(store: Store) -> Iterator[dict[str, Any]]:
+    for a in store.iter_articles():
+        yield article_row(a)
+
+
+# what -> row generator. Later stages register theirs here (events, stories, entities, claims).
+EXPORTERS: dict[str, Callable[[Store], Iterable[dict[str, Any]]]] = {
+    "articles": export_articles,
+}
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+class ExportError(Exception):
+    pass
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    writer: csv.DictWriter[str] | None = None
+    n = 0
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row.keys()), extrasaction="ignore")
+            writer.writeheader()
+        writer.writerow({k: _flat(v) for k, v in row.items()})
+        n += 1
+    return n
+
+
+def write_parquet(rows: Iterable[dict[str, Any]], path: str) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ExportError("parquet export needs pyarrow: pip install 'storyline[parquet]'") from exc
+    materialised = [{k: _flat(v) if isinstance(v, dict) else v for k, v in r.items()} for r in rows]
+    table = pa.Table.from_pylist(materialised)
+    pq.write_table(table, path)
+    return len(materialised)
+
+
+def export(store: Store, what: str, fmt: str, out: IO[str] | None = None, path: str | None = None) -> int:
+    if what not in EXPORTERS:
+        raise ExportError(f"unknown --what {what!r}; choose one of: {', '.join(sorted(EXPORTERS))}")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    rows = EXPORTERS[what](store)
+    if fmt == "parquet":
+        if not path:
+            raise ExportError("--format parquet needs --out FILE")
+        return write_parquet(rows, path)
+    assert out is not None
+    return write_jsonl(rows, out) if fmt == "jsonl" else write_csv(rows, out)

@@ -1,0 +1,178 @@
+"""The pipeline: the only module that knows the order of stages.
+
+read -> clean -> identity -> (skip known ids) -> dedup -> store  ...then the post-store stages, all inside the
+batch's transaction so an interrupted run leaves whole batches or nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from .clean import clean_article
+from .dedup import Deduper
+from .ingest import read_inputs
+from .ingest.identity import assign_identity
+from .model import Article, IngestProblem
+from .store import Store
+
+DEFAULT_BATCH_SIZE = 256
+
+
+@dataclass
+class IngestReport:
+    read: int = 0  # articles read successfully (new or already stored)
+    ingested: int = 0  # newly stored
+    already_stored: int = 0  # skipped: id already in the store or repeated in the input
+    duplicates: int = 0  # newly stored articles marked as copies of an earlier one
+    problems: list[IngestProblem] = field(default_factory=list)
+    seconds: float = 0.0
+    batches: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)  # filled by post-store stages (events touched, ...)
+
+    @property
+    def errors(self) -> list[IngestProblem]:
+        return [p for p in self.problems if getattr(p, "severity", "error") == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when anything at all could be read (so exit status 0)."""
+        return self.read > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "ingested": self.ingested,
+            "already_stored": self.already_stored,
+            "duplicates": self.duplicates,
+            "problems": [{"where": p.where, "reason": p.reason, "severity": getattr(p, "severity", "error")}
+                         for p in self.problems],
+            "seconds": round(self.seconds, 3),
+            "batches": self.batches,
+            **self.stats,
+        }
+
+    def summary_line(self) -> str:
+        parts = [f"ingested {self.ingested} new article{'s' if self.ingested != 1 else ''}"]
+        parts.append(f"{self.already_stored} already stored")
+        parts.append(f"{self.duplicates} wire cop{'ies' if self.duplicates != 1 else 'y'}")
+        for key, value in self.stats.items():
+            parts.append(f"{value} {key.replace('_', ' ')}")
+        errors = len(self.errors)
+        warnings = len(self.problems) - errors
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        return ", ".join(parts) + f" in {self.seconds:.1f}s"
+
+
+def prepare(article: Article) -> Article:
+    """Per-article stages that need no context: cleanup and identity. Pure; safe in any executor."""
+    return assign_identity(clean_article(article))
+
+
+class Ingestor:
+    """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
+    (the near-duplicate index) for the duration of one ingest run."""
+
+    def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self._deduper: Deduper | None = None
+
+    @property
+    def deduper(self) -> Deduper:
+        if self._deduper is None:
+            deduper = Deduper()
+            for article_id, signature, duplicate_of in self.store.signatures():
+                deduper.add_existing(article_id, signature, duplicate_of)
+            self._deduper = deduper
+        return self._deduper
+
+    def run(
+        self,
+        articles: Iterable[Article | IngestProblem],
+        *,
+        on_problem: Callable[[IngestProblem], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        started = time.perf_counter()
+        batch: list[Article] = []
+        for item in articles:
+            if isinstance(item, IngestProblem):
+                report.problems.append(item)
+                if on_problem:
+                    on_problem(item)
+                continue
+            try:
+                batch.append(prepare(item))
+            except Exception as exc:  # a bug or a pathological record must not stop the batch
+                problem = IngestProblem(item.origin or item.id or "<input>", f"could not be cleaned: {exc}")
+                report.problems.append(problem)
+                if on_problem:
+                    on_problem(problem)
+                continue
+            if len(batch) >= self.batch_size:
+                self._flush(batch, report)
+                if on_progress:
+                    on_progress(len(batch))
+                batch = []
+        if batch:
+            self._flush(batch, report)
+            if on_progress:
+                on_progress(len(batch))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _flush(self, batch: list[Article], report: IngestReport) -> None:
+        report.read += len(batch)
+        report.batches += 1
+        # Known ids and repeats inside the batch are no-ops: re-ingest adds nothing.
+        seen: set[str] = set()
+        fresh: list[Article] = []
+        present = self.store.existing_ids(a.id for a in batch)
+        for a in batch:
+            if a.id in present or a.id in seen:
+                report.already_stored += 1
+                continue
+            seen.add(a.id)
+            fresh.append(a)
+        if not fresh:
+            return
+        known_hashes = self.store.ids_by_hash(a.content_hash for a in fresh if a.content_hash)
+        signatures = self.deduper.process(fresh, known_hashes)
+        with self.store.transaction():
+            inserted = self.store.add_articles(fresh, signatures)
+            stored = [a for a in fresh if a.id in set(inserted)]
+            self._post_store(stored, report)
+        report.ingested += len(inserted)
+        report.duplicates += sum(1 for a in stored if a.duplicate_of)
+
+    def _post_store(self, stored: list[Article], report: IngestReport) -> None:
+        """Stages that need the batch stored, in order, inside the batch's transaction."""
+        if not stored:
+            return
+
+
+def ingest(
+    inputs: list[str],
+    store: Store,
+    *,
+    source: str | None = None,
+    allow_private: bool = False,
+    stdin: BinaryIO | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_problem: Callable[[IngestProblem], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Read every input, run the stages, store the result. Bad records are reported, never fatal."""
+    items = read_inputs(inputs, source=source, allow_private=allow_private, stdin=stdin)
+    return Ingestor(store, batch_size=batch_size).run(items, on_problem=on_problem, on_progress=on_progress)
+
+
+def ingest_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH_SIZE) -> IngestReport:
+    """Ingest already-built Article objects (API uploads, benchmarks, tests)."""
+    return Ingestor(store, batch_size=batch_size).run(articles)
