@@ -1,0 +1,150 @@
+"""End-to-end ingest through the CLI: idempotency, reports, exit codes, crash recovery."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+
+from helpers import STORYLINE, shared_path
+
+from storyline.pipeline import ingest_articles
+from storyline.model import Article
+from storyline.store import Store
+
+
+def _records(n, start=0):
+    for i in range(start, start + n):
+        yield {
+            "id": f"rec-{i}",
+            "title": f"Harbour council vote number {i}",
+            "text": (f"The harbour council of Port Idris voted {i} times on the flood barrier budget. "
+                     f"Councillor Mara Quist said item {i} would be reviewed next week. ") * 3,
+            "date": f"2026-03-{1 + i % 28:02d}",
+            "source": ["Harbor Ledger", "Valeska Daily", "Northgate Wire"][i % 3],
+        }
+
+
+def write_jsonl(path, records):
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r) + "\n")
+    return path
+
+
+def run(args, env, **kw):
+    return subprocess.run(STORYLINE + args, env=env, capture_output=True, text=True, timeout=300, **kw)
+
+
+def test_ingest_export_roundtrip_and_idempotent_reingest(tmp_path, cli_env):
+    src = write_jsonl(tmp_path / "a.jsonl", _records(12))
+    first = run(["ingest", str(src), "--json"], cli_env)
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["ingested"] == 12 and report["problems"] == []
+    again = run(["ingest", str(src)], cli_env)
+    assert again.returncode == 0
+    assert "ingested 0 new articles" in again.stdout and "12 already stored" in again.stdout
+    exported = run(["export", "--what", "articles", "--format", "jsonl"], cli_env)
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [f"rec-{i}" for i in range(12)]
+    for key in ("id", "title", "date", "source", "url", "duplicate_of", "text", "event_id", "story_id"):
+        assert key in rows[0]
+    assert rows[0]["date"] == "2026-03-01" and rows[0]["source"] == "Harbor Ledger"
+
+
+def test_export_csv_and_parquet(tmp_path, cli_env):
+    src = write_jsonl(tmp_path / "a.jsonl", _records(3))
+    assert run(["ingest", str(src)], cli_env).returncode == 0
+    csv_out = run(["export", "--format", "csv"], cli_env).stdout.splitlines()
+    assert csv_out[0].startswith("id,title,date,source") and len(csv_out) == 4
+    pq_path = tmp_path / "a.parquet"
+    res = run(["export", "--format", "parquet", "--out", str(pq_path)], cli_env)
+    assert res.returncode == 0, res.stderr
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(pq_path).num_rows == 3
+    bad = run(["export", "--format", "xml"], cli_env)
+    assert bad.returncode == 2 and "unknown --format" in bad.stderr
+
+
+def test_bad_and_good_input_in_one_run(tmp_path, cli_env):
+    good = write_jsonl(tmp_path / "good.jsonl", _records(2))
+    (tmp_path / "empty.txt").write_text("")
+    res = run(["ingest", str(good), str(tmp_path / "empty.txt"), str(tmp_path / "missing.jsonl")], cli_env)
+    assert res.returncode == 0
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert any("empty.txt" in line for line in lines)
+    assert any("missing.jsonl" in line for line in lines)
+    assert "ingested 2 new articles" in res.stdout
+
+
+def test_nothing_readable_exits_1(tmp_path, cli_env):
+    res = run(["ingest", str(tmp_path / "missing.jsonl")], cli_env)
+    assert res.returncode == 1
+    assert "missing.jsonl" in res.stderr
+
+
+def test_kill_9_mid_ingest_then_rerun_completes_without_duplicates(tmp_path, cli_env):
+    total = 3000
+    src = write_jsonl(tmp_path / "big.jsonl", _records(total))
+    db = cli_env["STORYLINE_DB"]
+    proc = subprocess.Popen(STORYLINE + ["ingest", str(src), "--batch-size", "50"], env=cli_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stored = 0
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            conn = sqlite3.connect(db, timeout=1)
+            stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            conn.close()
+        except sqlite3.Error:
+            continue
+        if stored >= 200:
+            break
+    assert proc.poll() is None, "ingest finished before it could be killed; make the input larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store(db) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        partial = store.count_articles()
+        assert 0 < partial < total
+        assert partial % 50 == 0, "a batch is one transaction: whole batches or nothing"
+        # the full-text index is consistent with the table
+        store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+    res = run(["ingest", str(src), "--json"], cli_env)
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["ingested"] == total - partial and report["already_stored"] == partial
+    with Store(db) as store:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM articles")]
+        assert len(ids) == total == len(set(ids))
+
+
+def test_ingest_articles_api_marks_exact_copies(tmp_path):
+    text = "Storm surge closes the Port Idris ferry terminal for a second day, officials said on Monday. " * 2
+    with Store(tmp_path / "s.db") as store:
+        report = ingest_articles(store, [
+            Article(id="orig", text=text, title="Ferry terminal closed", date="2026-03-02", source="Harbor Ledger"),
+            Article(id="copy", text=text, title="Ferry terminal closed", date="2026-03-02", source="Valeska Daily"),
+        ])
+        assert report.ingested == 2 and report.duplicates == 1
+        assert store.get_article("copy").duplicate_of == "orig"
+
+
+def test_seeds_ingest_exactly_two_articles(tmp_path, cli_env):
+    seeds = shared_path("seeds")
+    res = run(["ingest", str(seeds), "--json"], cli_env)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["ingested"] == 2
+    rows = [json.loads(x) for x in run(["export"], cli_env).stdout.splitlines()]
+    assert len(rows) == 2 and {r["date"] for r in rows} == {"2020-10-21"}
+    second = [r for r in rows if r["title"] == "Armenia-Azerbaijan Hold Truce Talks again in Moscow"]
+    assert len(second) == 1
+    text = second[0]["text"]
+    assert "Related Stories" not in text and "Islam Times" not in text
+    assert all(line.strip() != "0" for line in text.splitlines())
+    again = json.loads(run(["ingest", str(seeds), "--json"], cli_env).stdout)
+    assert again["ingested"] == 0 and again["already_stored"] == 2
