@@ -7,6 +7,7 @@ Writers turn rows into JSON lines, CSV or Parquet.
 from __future__ import annotations
 
 import csv
+import html
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -32,6 +33,48 @@ def article_row(a: Article) -> dict[str, Any]:
         "story_id": a.story_id,
         "text": a.text,
         "meta": a.meta,
+    }
+
+
+def highlight_html(snippet: str | None) -> str:
+    """An FTS snippet as safe HTML: escape everything first, then turn the store's private-use match markers
+    into <mark> tags (balanced even if the text itself contained marker characters)."""
+    from .store.web import MARK_CLOSE, MARK_OPEN
+
+    out: list[str] = []
+    open_ = False
+    for ch in html.escape(snippet or "", quote=True):
+        if ch == MARK_OPEN and not open_:
+            out.append("<mark>")
+            open_ = True
+        elif ch == MARK_CLOSE and open_:
+            out.append("</mark>")
+            open_ = False
+        elif ch not in (MARK_OPEN, MARK_CLOSE):
+            out.append(ch)
+    if open_:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def search_row(hit: dict[str, Any]) -> dict[str, Any]:
+    """One full-text hit (``Store.search_page``): ``snippet`` is plain text, ``snippet_html`` is escaped HTML
+    with matches in <mark>."""
+    from .store.web import MARK_CLOSE, MARK_OPEN
+
+    raw = hit.get("snippet") or ""
+    return {
+        "id": hit["id"],
+        "title": hit.get("title"),
+        "date": hit.get("date"),
+        "source": hit.get("source"),
+        "url": hit.get("url"),
+        "event_id": hit.get("event_id"),
+        "story_id": hit.get("story_id"),
+        "duplicate_of": hit.get("duplicate_of"),
+        "snippet": raw.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""),
+        "snippet_html": highlight_html(raw),
+        "score": round(float(hit.get("score") or 0.0), 4),
     }
 
 

@@ -1,0 +1,170 @@
+"""Store methods the HTTP API and web UI need beyond the other mixins: keyset-paged listings and filtered
+full-text search with unambiguous highlight markers.
+
+Keyset cursors are plain tuples here; the API turns them into opaque strings.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+# FTS5 snippet markers: private-use code points, so the face can escape the snippet first and only then turn
+# these into <mark> tags (text from an article can never forge a tag).
+MARK_OPEN = "\ue000"
+MARK_CLOSE = "\ue001"
+
+
+def _fts_query(query: str) -> str:
+    from .sqlite import _fts_query as fts
+
+    return fts(query)
+
+
+class WebMixin:
+    conn: sqlite3.Connection
+
+    # -- articles --------------------------------------------------------------------------------------
+    def article_seqs(self, ids: list[str]) -> dict[str, int]:
+        """article id -> its ingest sequence number (the keyset of ``iter_articles``)."""
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT id, seq FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update((r[0], int(r[1])) for r in self.conn.execute(q, chunk))
+        return out
+
+    def source_names(self) -> list[str]:
+        """Every outlet name, alphabetically (for filter menus)."""
+        return [r[0] for r in self.conn.execute("SELECT name FROM sources ORDER BY name COLLATE NOCASE")]
+
+    # -- search ----------------------------------------------------------------------------------------
+    def search_page(
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Full-text search, best first, filtered by outlet and date range. ``snippet`` marks matches with
+        ``MARK_OPEN``/``MARK_CLOSE`` (never with characters that can occur in ordinary text)."""
+        fts = _fts_query(query)
+        if not fts:
+            return []
+        where = ["articles_fts MATCH ?"]
+        params: list[Any] = [fts]
+        if source:
+            where.append("s.name = ?")
+            params.append(source)
+        if since:
+            where.append("a.date >= ?")
+            params.append(since)
+        if until:
+            where.append("a.date <= ?")
+            params.append(until)
+        params += [limit, offset]
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, a.date, s.name AS source, a.url, a.event_id, a.story_id, a.duplicate_of, "
+            f"snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 14) AS snippet, "
+            "bm25(articles_fts, 5.0, 1.0) AS score "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "LEFT JOIN sources s ON s.id = a.source_id "
+            f"WHERE {' AND '.join(where)} ORDER BY score, a.seq LIMIT ? OFFSET ?",
+            params,
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    # -- events and storylines ---------------------------------------------------------------------------
+    def event_page(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        story_id: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 20,
+    ) -> list[tuple[tuple[str, str], str]]:
+        """Live (unmerged) event ids, latest first: ``[((start, id) key, id)]``. ``after`` is the key of the
+        last row of the previous page. Dates filter on overlap of the event's span with [since, until]."""
+        where = ["e.merged_into IS NULL"]
+        params: list[Any] = []
+        if since:
+            where.append("coalesce(e.\"end\", e.start) >= ?")
+            params.append(since)
+        if until:
+            where.append("e.start <= ?")
+            params.append(until)
+        if story_id:
+            where.append("e.story_id = ?")
+            params.append(story_id)
+        if source:
+            where.append("EXISTS (SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id "
+                         "WHERE a.event_id = e.id AND s.name = ?)")
+            params.append(source)
+        if after is not None:
+            where.append("(coalesce(e.start, ''), e.id) < (?, ?)")
+            params += [after[0], after[1]]
+        params.append(limit)
+        rows = self.conn.execute(
+            f"SELECT coalesce(e.start, '') AS k, e.id FROM events e WHERE {' AND '.join(where)} "
+            "ORDER BY k DESC, e.id DESC LIMIT ?",
+            params,
+        ).fetchall()
+        return [((r[0], r[1]), r[1]) for r in rows]
+
+    def story_page(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 20,
+    ) -> list[tuple[tuple[str, str], str]]:
+        """Live storyline ids, most recently active first (by their last day): ``[((end, id) key, id)]``."""
+        where = ["t.merged_into IS NULL"]
+        params: list[Any] = []
+        if since:
+            where.append("coalesce(t.\"end\", t.start) >= ?")
+            params.append(since)
+        if until:
+            where.append("t.start <= ?")
+            params.append(until)
+        if after is not None:
+            where.append("(coalesce(t.\"end\", t.start, ''), t.id) < (?, ?)")
+            params += [after[0], after[1]]
+        params.append(limit)
+        rows = self.conn.execute(
+            f"SELECT coalesce(t.\"end\", t.start, '') AS k, t.id FROM stories t WHERE {' AND '.join(where)} "
+            "ORDER BY k DESC, t.id DESC LIMIT ?",
+            params,
+        ).fetchall()
+        return [((r[0], r[1]), r[1]) for r in rows]
+
+    def resolve_merged(self, kind: str, item_id: str) -> str | None:
+        """Follow ``merged_into`` from an event or story id to the live one (None when unknown)."""
+        table = {"event": "events", "story": "stories"}[kind]
+        seen: set[str] = set()
+        current = item_id
+        while current not in seen:
+            seen.add(current)
+            row = self.conn.execute(f"SELECT merged_into FROM {table} WHERE id = ?", (current,)).fetchone()
+            if row is None:
+                return None
+            if row[0] is None:
+                return current
+            current = row[0]
+        return current
+
+    def story_volume(self, story_id: str) -> list[dict[str, Any]]:
+        """Articles per (day, outlet) in a storyline, for the timeline chart: ``[{date, source, articles}]``."""
+        rows = self.conn.execute(
+            "SELECT a.date, coalesce(s.name, '') AS source, count(*) AS articles FROM articles a "
+            "LEFT JOIN sources s ON s.id = a.source_id WHERE a.story_id = ? AND a.date IS NOT NULL "
+            "GROUP BY a.date, s.name ORDER BY a.date, s.name",
+            (story_id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
