@@ -1,0 +1,299 @@
+"""Cleanup of raw article text: scraping debris out, headline and dateline lifted into fields, text normalised.
+
+``clean_article`` works line by line with regular expressions compiled once:
+
+- PTB-tokenised text (``-LRB-``, ````` ``, `` , `` densely) is un-tokenised first; its one-sentence-per-line layout
+  is kept (line breaks stay sentence breaks).
+- whitespace: lines stripped, runs of spaces collapsed, paragraphs separated by exactly one blank line; curly
+  quotes become straight; a doubled period at a sentence end becomes one.
+- debris: number-only lines (page counters), share/follow/subscribe/cookie/advert lines, copyright lines, and a
+  "Related Stories" / "Read more" / "More from ..." / "Recommended" heading in the last part of the text together
+  with everything after it (the teaser list).
+- the leading lines: a dateline line ("Wednesday 21 October 2020 - 13:38") or a dateline prefix of the first
+  paragraph ("MOSCOW, Oct 21 (Agency) - ") goes to ``Article.dateline``; a headline (short, no terminal
+  punctuation, mostly capitalised, followed by body) becomes the title when the article has none, and is removed
+  from the body (when the article has a title, the line is removed only if it repeats that title). When the
+  article has no date and the dateline holds a full date, that date is used (``meta["date_from"] = "dateline"``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .ingest._common import DATELINE_LINE, normalise_date
+from .model import Article
+
+# ---------------------------------------------------------------------------------------------- PTB
+
+_PTB_SPACED = re.compile(r" [,.;:?!](?= |\n|$)| n't\b| '(?:s|re|ve|ll|d|m)\b")
+# fixed-string replacements first (str.replace is far faster than regexes that start on a space), in order
+_PTB_LITERALS = [
+    ("-LRB- ", "("), ("-LRB-", "("), (" -RRB-", ")"), ("-RRB-", ")"),
+    ("-LSB- ", "["), ("-LSB-", "["), (" -RSB-", "]"), ("-RSB-", "]"),
+    ("-LCB- ", "{"), ("-LCB-", "{"), (" -RCB-", "}"), ("-RCB-", "}"),
+    ("`` ", '"'), ("``", '"'), (" ''", '"'), ("''", '"'), (" ` ", " '"),
+    ("\\/", "/"), ("\\*", "*"), (" n't", "n't"), (" N'T", "N'T"), (" ...", "..."),
+    (" ,", ","), (" ;", ";"), (" :", ":"), (" ?", "?"), (" !", "!"), (" %", "%"), (" .", "."),
+    ("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), ("$ ", "$"), ("# ", "#"),
+    ("s ' ", "s' "), ("gon na ", "gonna "), ("wan na ", "wanna "), ("Gon na ", "Gonna "), ("Wan na ", "Wanna "),
+]
+_PTB_REGEXES = [
+    (re.compile(r" '([sdmSDM]|re|ve|ll|RE|VE|LL)\b"), r"'\1"),
+    (re.compile(r"(?<=\d): (?=\d)"), ":"),
+]
+_PTB_STRAIGHT_QUOTE = re.compile(r'(?:(?<=\s)|^)"(?=\s|$)', re.MULTILINE)
+
+
+def _pair_quotes(line: str) -> str:
+    """Glue free-standing straight quotes of a PTB line to their words: opening ones right, closing ones left."""
+    parts = _PTB_STRAIGHT_QUOTE.split(line)
+    if len(parts) < 2:
+        return line
+    out = [parts[0]]
+    for k, part in enumerate(parts[1:]):
+        if k % 2 == 0:  # opening quote
+            out.append('"' + part.lstrip())
+        else:  # closing quote
+            out[-1] = out[-1].rstrip() + '"'
+            out.append(part)
+    return "".join(out)
+
+
+def is_ptb(text: str) -> bool:
+    """True when the text clearly is Penn-Treebank tokenised (bracket tokens, `` quotes, or dense " , ")."""
+    if "-LRB-" in text or "-RRB-" in text or "``" in text:
+        return True
+    spaced = len(_PTB_SPACED.findall(text))
+    return spaced >= 3 and spaced * 25 >= text.count(" ") + 1
+
+
+def unptb(text: str) -> str:
+    """Undo PTB tokenisation; line breaks are kept."""
+    for old, new in _PTB_LITERALS:
+        if old in text:
+            text = text.replace(old, new)
+    for rx, rep in _PTB_REGEXES:
+        text = rx.sub(rep, text)
+    if _PTB_STRAIGHT_QUOTE.search(text):
+        text = "\n".join(_pair_quotes(line) if '"' in line else line for line in text.split("\n"))
+    return text
+
+
+# ---------------------------------------------------------------------------------------------- normalisation
+
+_QUOTES = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+    "\r": None, "\t": " ", "\f": "\n", "\v": "\n", "\u2028": "\n", "\u2029": "\n\n",
+})
+_SPACES = re.compile(r" {2,}")
+_DOUBLE_PERIOD = re.compile(r"(?<![.])\.\.(?![.])(?=[\"')\]]?(?:\s|$))")
+
+# ---------------------------------------------------------------------------------------------- debris
+
+_COUNTER = re.compile(r"^[\d\s.,:/|()\[\]#-]{1,12}$")
+_SHARE = re.compile(
+    r"^(?:share (?:this|on|via)\b|share$|tweet$|email$|print$|comments?$|\d+\s+comments?$|"
+    r"follow (?:us|@|[A-Z][\w ]{0,30} on)\b|like us on\b|"
+    r"sign up (?:for|to) (?:our|the|a)?\s*(?:free )?(?:daily |weekly |morning |evening )?newsletter|"
+    r"subscribe (?:to|now|for|today)\b|subscribe$|get (?:our|the) (?:free )?newsletter|"
+    r"(?:this|our) (?:site|website) uses cookies|we use cookies|accept (?:all )?cookies|cookie (?:policy|settings)|"
+    r"by (?:continuing|using) (?:to (?:use|browse) )?(?:this|our) (?:site|website)|"
+    r"advertisement$|advert$|sponsored(?: content)?$|skip (?:to|the) (?:main )?(?:content|ad)|"
+    r"click here (?:to|for)\b|download (?:our|the) app|"
+    r"image (?:copyright|caption|source)\b|photo:|getty images$|reuters/[\w ]+$|ap photo\b|"
+    r"all rights reserved|(?:©|\(c\)|copyright\s*(?:©|\(c\))?)\s*(?:\d{4}|[A-Z]))",
+    re.IGNORECASE,
+)
+_SHARE_MAX_WORDS = 25
+_TAIL_HEADING = re.compile(
+    r"^(?:related(?: stories| articles| news| content| coverage| posts| links| reading| topics)?|"
+    r"read more(?: stories| articles)?|more from [\w .'&-]{1,40}|more stories(?: from [\w .'&-]{1,40})?|"
+    r"more on this (?:story|topic)|recommended(?: for you| stories| articles| reading)?|you (?:may|might) also like|"
+    r"also read|see also|most read|most popular|trending(?: now)?|latest news|top stories|"
+    r"other news|in other news|editor'?s picks?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_TAIL_FRACTION = 0.4  # a tail heading counts when it starts in the last 60% of the text
+_READ_MORE_LINE = re.compile(r"^(?:read more|read also|also read|see also|related)\s*:\s*\S", re.IGNORECASE)
+
+# ---------------------------------------------------------------------------------------------- head lines
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# "MOSCOW, Oct 21 (Reuters) - ", "WASHINGTON (AP) — ", "LONDON - ", "PARIS, France (CNN) -- "
+_DATELINE_PREFIX = re.compile(
+    r"^(?P<dl>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"
+    r"(?:,\s*[A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?"
+    r"(?:,?\s*" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"(?:\s*\([A-Za-z][\w .&'/-]{0,30}\))?)"
+    r"\s*(?:--?|–|—)\s+(?=\S)"
+)
+_BYLINE = re.compile(r"^(?:by|from|posted by|written by)\s", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.,;:\"'?)]$")
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_SMALL_WORDS = frozenset("a an and as at but by for from in into of on or over the to up via vs with".split())
+
+
+def _is_headline(line: str, rest_chars: int) -> bool:
+    if not line or len(line) > 200 or rest_chars < 80 or _BYLINE.match(line):
+        return False
+    if _TERMINAL.search(line):
+        return False
+    words = _WORD.findall(line)
+    if not 2 <= len(words) <= 22:
+        return False
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if not significant:
+        return False
+    capitalised = sum(1 for w in significant if w[0].isupper())
+    return capitalised / len(significant) >= 0.6
+
+
+def _norm_title(s: str) -> str:
+    return " ".join(_WORD.findall(s.lower()))
+
+
+def _is_debris(line: str) -> bool:
+    if _COUNTER.match(line) and any(c.isdigit() for c in line):
+        return True
+    if _SHARE.match(line) and len(line.split()) <= _SHARE_MAX_WORDS:
+        return True
+    return False
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Whitespace/quote/PTB normalisation and debris removal; returns ``(text, was_ptb)``. Lines are kept; the
+    result has paragraphs separated by exactly one blank line."""
+    text = text.translate(_QUOTES)
+    ptb = is_ptb(text)
+    if ptb:
+        text = unptb(text)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if "  " in line:
+            line = _SPACES.sub(" ", line)
+        if line and (_is_debris(line) or _READ_MORE_LINE.match(line) and len(line.split()) <= 20):
+            continue
+        lines.append(line)
+    # cut a related/read-more tail: from the heading to the end, when it sits in the last part of the text
+    total = sum(len(ln) + 1 for ln in lines)
+    pos = 0
+    for i, line in enumerate(lines):
+        if line and len(line) <= 60 and pos >= total * _TAIL_FRACTION and _TAIL_HEADING.match(line):
+            lines = lines[:i]
+            break
+        pos += len(line) + 1
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line)
+    result = "\n".join(out)
+    if ".." in result:
+        result = _DOUBLE_PERIOD.sub(".", result)
+    return result, ptb
+
+
+def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | None]:
+    """Take a dateline and a headline off the first lines: returns ``(body, headline, dateline)``."""
+    lines = text.split("\n")
+    headline = dateline = None
+    i = 0
+    checked = 0
+    while i < len(lines) and checked < 3:
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        checked += 1
+        rest_chars = sum(len(x) for x in lines[i + 1:])
+        if dateline is None and len(line) <= 80 and DATELINE_LINE.match(line):
+            dateline = line
+            lines[i] = ""
+        elif headline is None and i + 1 < len(lines) and (
+                _is_headline(line, rest_chars) or _before_dateline(line, lines, i, rest_chars)):
+            if title is None or _norm_title(line) == _norm_title(title):
+                headline = line
+                lines[i] = ""
+            else:
+                break
+        else:
+            break
+        i += 1
+    # a dateline prefix on the first body paragraph: "MOSCOW, Oct 21 (Reuters) - ..."
+    if dateline is None:
+        for j in range(i, len(lines)):
+            if lines[j]:
+                m = _DATELINE_PREFIX.match(lines[j])
+                if m and _is_prefix_dateline(m.group("dl")):
+                    dateline = m.group("dl").strip()
+                    lines[j] = lines[j][m.end():]
+                break
+    body = "\n".join(lines).strip("\n")
+    if headline or dateline:
+        body = re.sub(r"\n{3,}", "\n\n", body)
+    return body, headline, dateline
+
+
+def _before_dateline(line: str, lines: list[str], i: int, rest_chars: int) -> bool:
+    """A sentence-case headline: a short line without terminal punctuation directly followed by a dateline."""
+    if dateline_free := next((x for x in lines[i + 1:] if x), None):
+        return (rest_chars >= 80 and len(line) <= 200 and not _TERMINAL.search(line) and len(line.split()) <= 25
+                and len(dateline_free) <= 80 and bool(DATELINE_LINE.match(dateline_free)))
+    return False
+
+
+def _is_prefix_dateline(dl: str) -> bool:
+    # the place must be written in capitals ("MOSCOW", "NEW YORK"), at least 3 letters, not an acronym sentence
+    place = dl.split(",")[0].split("(")[0].strip()
+    letters = [c for c in place if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def clean_article(article: Article) -> Article:
+    """Return a cleaned copy of ``article`` (see the module docstring). ``raw`` keeps the reader's text."""
+    source_text = article.text if article.text is not None else (article.raw or "")
+    text, ptb = clean_text(source_text)
+    title = article.title
+    if title is not None:
+        title = " ".join(title.translate(_QUOTES).split())
+        if ptb or is_ptb(title):
+            title = " ".join(unptb(title).split())
+        title = title or None
+    body, headline, dateline = _lift_head(text, title)
+    meta = article.meta
+    date = article.date
+    if dateline and date is None:
+        d = _dateline_date(dateline)
+        if d:
+            date = d
+            meta = {**meta, "date_from": "dateline"}
+    if ptb:
+        meta = {**meta, "ptb": True}
+    return dataclasses.replace(
+        article,
+        text=body,
+        title=title if title is not None else headline,
+        dateline=article.dateline or dateline,
+        date=date,
+        raw=article.raw if article.raw is not None else source_text,
+        meta=meta,
+    )
+
+
+def _dateline_date(dateline: str) -> str | None:
+    if not DATELINE_LINE.match(dateline):
+        return None
+    s = re.sub(r"^(?:Published|Updated|Posted|Last updated|Date)\s*:?\s*", "", dateline, flags=re.IGNORECASE)
+    s = re.sub(r"\s*(?:[-–—|]|at)\s*\d{1,2}[:.]\d{2}.*$", "", s)
+    return normalise_date(s)
