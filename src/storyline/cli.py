@@ -168,6 +168,28 @@ def search(
     out.print(table)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[
+        Optional[str],
+        typer.Option("--token", envvar="STORYLINE_TOKEN", show_envvar=True,
+                     help="Bearer token that allows POST /api/v1/articles; without it the API is read-only."),
+    ] = None,
+) -> None:
+    """Serve the web UI and the JSON API (/api/v1, docs at /docs) until interrupted."""
+    from .api import serve as run_server
+
+    path = db or default_db_path()
+    with open_store(path):  # create or migrate it, and fail cleanly when the path is unusable
+        pass
+    err.print(f"serving {path} on http://{host}:{port}  (uploads {'enabled' if token else 'disabled: no --token'})",
+              markup=False, highlight=False)
+    run_server(path, host=host, port=port, token=token or None)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,409 @@
+"""The HTTP face: a JSON API under ``/api/v1`` and the web UI (``storyline.web.pages``), served by ``storyline serve``.
+
+No logic lives here: every row comes from ``storyline.export`` row functions, every read from a ``Store`` method,
+every write through ``storyline.pipeline``. GET requests use read-only SQLite connections from a small pool;
+uploads open their own read-write store, one at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import os
+import queue
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import __version__
+from .export import article_row, search_row
+from .store import Store
+
+API = "/api/v1"
+MAX_BODY_BYTES = 20 * 1024 * 1024
+MAX_LIMIT = 200
+WEB_DIR = Path(__file__).parent / "web"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class ApiError(Exception):
+    """A 4xx answer with the API's error shape: ``{"error": ..., "detail": ...}``."""
+
+    def __init__(self, status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.detail = detail
+        self.headers = headers
+
+
+def error_response(status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+# -- connections ---------------------------------------------------------------------------------------------
+class StorePool:
+    """A few read-only ``Store`` connections shared by request threads (one request holds one at a time)."""
+
+    def __init__(self, db_path: str, size: int = 8) -> None:
+        self.db_path = db_path
+        self.size = size
+        self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
+        self._created = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        try:
+            store = self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                grow = self._created < self.size
+                if grow:
+                    self._created += 1
+            if grow:
+                try:
+                    store = Store(self.db_path, readonly=True)
+                except BaseException:
+                    with self._lock:
+                        self._created -= 1
+                    raise
+            else:
+                store = self._idle.get()
+        try:
+            yield store
+        finally:
+            self._idle.put(store)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+# -- middleware (plain ASGI: cheap, and applies to every response including errors and static files) -----------
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``max_bytes`` with a 413 JSON answer, whether announced by Content-Length or
+    streamed. The body is buffered (it is bounded) and replayed to the app."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        too_big = error_response(413, "request too large",
+                                 f"the request body is limited to {self.max_bytes} bytes")
+        for key, value in scope.get("headers", []):
+            if key == b"content-length":
+                try:
+                    announced = int(value)
+                except ValueError:
+                    await error_response(400, "bad request", "invalid Content-Length")(scope, receive, send)
+                    return
+                if announced > self.max_bytes:
+                    await too_big(scope, receive, send)
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                await too_big(scope, receive, send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        whole = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+# -- cursors -------------------------------------------------------------------------------------------------
+def encode_cursor(kind: str, value: Any) -> str:
+    raw = json.dumps({"k": kind, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str | None) -> Any:
+    """The value inside an opaque cursor made by ``encode_cursor(kind, ...)``; ApiError 400 when it is not one."""
+    if cursor is None or cursor == "":
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ApiError(400, "bad cursor", "pass back the next_cursor of a previous page unchanged") from None
+    if not isinstance(data, dict) or data.get("k") != kind or "v" not in data:
+        raise ApiError(400, "bad cursor", f"this cursor does not belong to the {kind} listing")
+    return data["v"]
+
+
+def int_cursor(kind: str, cursor: str | None) -> int | None:
+    value = decode_cursor(kind, cursor)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ApiError(400, "bad cursor", "pass back the next_cursor of a previous page unchanged")
+    return value
+
+
+def pair_cursor(kind: str, cursor: str | None) -> tuple[str, str] | None:
+    value = decode_cursor(kind, cursor)
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise ApiError(400, "bad cursor", "pass back the next_cursor of a previous page unchanged")
+    return value[0], value[1]
+
+
+def date_range(since: date | None, until: date | None) -> tuple[str | None, str | None]:
+    if since and until and since > until:
+        raise ApiError(400, "bad date range", f"since ({since}) is after until ({until})")
+    return (since.isoformat() if since else None, until.isoformat() if until else None)
+
+
+# -- shared query parameters -----------------------------------------------------------------------------------
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Cursor = Annotated[str | None, Query(max_length=2000, description="The next_cursor of the previous page.")]
+Since = Annotated[date | None, Query(description="Only items on or after this day (YYYY-MM-DD).")]
+Until = Annotated[date | None, Query(description="Only items on or before this day (YYYY-MM-DD).")]
+Source = Annotated[str | None, Query(max_length=300, description="Only items from this outlet.")]
+StoryFilter = Annotated[str | None, Query(max_length=300, description="Only items of this storyline id.")]
+EventFilter = Annotated[str | None, Query(max_length=300, description="Only items of this event id.")]
+
+
+def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def not_found(kind: str, item_id: str) -> ApiError:
+    return ApiError(404, "not found", f"no {kind} with id {item_id!r}")
+
+
+# -- JSON API ------------------------------------------------------------------------------------------------
+def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
+    router = APIRouter(prefix=API)
+    write_lock = threading.Lock()
+
+    @router.get("/articles", tags=["articles"], summary="List articles in ingest order")
+    def list_articles(
+        limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
+        story: StoryFilter = None, event: EventFilter = None,
+    ) -> dict[str, Any]:
+        after = int_cursor("articles", cursor)
+        lo, hi = date_range(since, until)
+        with pool.read() as store:
+            found = list(store.iter_articles(since=lo, until=hi, source=source, story_id=story, event_id=event,
+                                             limit=limit + 1, after_seq=after))
+            more = len(found) > limit
+            found = found[:limit]
+            nxt = None
+            if more:
+                nxt = encode_cursor("articles", store.article_seqs([found[-1].id])[found[-1].id])
+        return page([article_row(a) for a in found], nxt)
+
+    @router.get("/articles/{article_id:path}", tags=["articles"], summary="One article")
+    def get_article(article_id: str) -> dict[str, Any]:
+        with pool.read() as store:
+            article = store.get_article(article_id)
+        if article is None:
+            raise not_found("article", article_id)
+        return article_row(article)
+
+    @router.post("/articles", tags=["articles"], summary="Ingest a batch of articles (needs the bearer token)",
+                 responses={401: {"description": "missing or wrong token"},
+                            403: {"description": "the server has no token: writes are disabled"},
+                            413: {"description": "body over the size limit"}})
+    async def post_articles(request: Request) -> JSONResponse:
+        check_token(request, token)
+        body = await request.body()
+        try:
+            doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "invalid JSON", str(exc)) from None
+        if not isinstance(doc, (list, dict)):
+            raise ApiError(400, "invalid body", "send a JSON list of article objects or {\"articles\": [...]}")
+        if isinstance(doc, dict) and not isinstance(doc.get("articles"), list):
+            raise ApiError(400, "invalid body", "send a JSON list of article objects or {\"articles\": [...]}")
+        records = doc if isinstance(doc, list) else doc["articles"]
+        if not records:
+            raise ApiError(400, "invalid body", "no articles in the request")
+        from starlette.concurrency import run_in_threadpool
+
+        report = await run_in_threadpool(_ingest_records, db_path, records, write_lock)
+        return JSONResponse(report, status_code=200)
+
+    @router.get("/search", tags=["search"], summary="Full-text search over articles, best match first")
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
+        limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
+    ) -> dict[str, Any]:
+        offset = int_cursor("search", cursor) or 0
+        if offset > 10_000:
+            raise ApiError(400, "bad cursor", "search pages stop after 10000 hits; narrow the query")
+        lo, hi = date_range(since, until)
+        with pool.read() as store:
+            hits = store.search_page(q, source=source, since=lo, until=hi, limit=limit + 1, offset=offset)
+        more = len(hits) > limit
+        return page([search_row(h) for h in hits[:limit]], encode_cursor("search", offset + limit) if more else None)
+
+    return router
+
+
+def check_token(request: Request, token: str | None) -> None:
+    if not token:
+        raise ApiError(403, "writes disabled",
+                       "this server has no token; start it with --token or STORYLINE_TOKEN to accept uploads")
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise ApiError(401, "unauthorized", "send Authorization: Bearer <token>",
+                       headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(401, "unauthorized", "wrong token", headers={"WWW-Authenticate": "Bearer"})
+
+
+def _ingest_records(db_path: str, records: list[Any], lock: threading.Lock) -> dict[str, Any]:
+    """Run uploaded records through the same reader rules and pipeline as `storyline ingest`."""
+    from .ingest.jsonfile import read_json
+    from .pipeline import Ingestor
+
+    text = json.dumps(records, ensure_ascii=False)
+    with lock, Store(db_path) as store:
+        report = Ingestor(store).run(read_json(text, "request", source=None, stem="api"))
+    return report.to_dict()
+
+
+# -- the application -----------------------------------------------------------------------------------------
+def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = MAX_BODY_BYTES,
+               pool_size: int = 8) -> FastAPI:
+    """The whole server: JSON API, web pages, static files, local API docs. ``token`` enables uploads."""
+    db_path = str(db_path)
+    with Store(db_path):  # create or migrate once, so every later read can be read-only
+        pass
+    pool = StorePool(db_path, size=pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="storyline",
+        version=__version__,
+        description="Events, storylines, entities and claims from news articles. Lists are paged: pass "
+        "`next_cursor` back as `cursor`. Errors are JSON: `{\"error\": ..., \"detail\": ...}`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.pool = pool
+    app.state.db_path = db_path
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if not request.url.path.startswith(API + "/") and request.url.path != API:
+            from .web.pages import error_page
+
+            return error_page(request, exc.status, exc.error, exc.detail)
+        return error_response(exc.status, exc.error, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        detail = [{"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+                  for e in exc.errors()]
+        if not request.url.path.startswith(API + "/"):
+            from .web.pages import error_page
+
+            return error_page(request, 400, "bad request",
+                              "; ".join(f"{d['where']}: {d['problem']}" for d in detail))
+        return error_response(400, "invalid parameter", detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        names = {404: "not found", 405: "method not allowed"}
+        error = names.get(exc.status_code, "error")
+        if not request.url.path.startswith(API + "/") and not request.url.path.startswith("/static/"):
+            from .web.pages import error_page
+
+            return error_page(request, exc.status_code, error, exc.detail)
+        return error_response(exc.status_code, error, exc.detail, getattr(exc, "headers", None))
+
+    app.include_router(api_router(pool, db_path, token))
+
+    from .web.pages import pages_router
+
+    app.include_router(pages_router(pool))
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+
+    return app
+
+
+def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          log_level: str = "info") -> None:
+    """Run the server until interrupted (the CLI's `storyline serve`)."""
+    import uvicorn
+
+    app = create_app(db_path, token=token or os.environ.get("STORYLINE_TOKEN") or None)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
