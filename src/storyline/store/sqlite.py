@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Article
 from .schema import MIGRATIONS, SCHEMA_VERSION
+from .summaries import SummariesMixin
 from .web import WebMixin
 
 DEFAULT_DB = "storyline.db"
@@ -51,7 +52,7 @@ def _row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-class Store(WebMixin):
+class Store(WebMixin, SummariesMixin):
     """A storyline database. Open with ``Store(path)``; use as a context manager to close it.
 
     Writes happen inside ``transaction()``: one batch is one transaction, so a crash (even ``kill -9``)
