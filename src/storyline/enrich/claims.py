@@ -1,0 +1,444 @@
+"""Who said what: attributed statements and the figures in them, by rule.
+
+``extract_claims(article)`` reads each sentence for an attribution pattern:
+
+* ``X said (that) ...`` / ``X has reported ...`` / ``X on October 21 denied ...`` (speaker first),
+* ``"...," X said.`` / ``..., said X.`` (speaker last),
+* ``according to X, ...`` / ``..., according to X.``
+
+The speaker is the person named in the subject phrase if there is one, else its organisation or place (a
+capital used as metonymy, "Yerevan says", stays the place); ``it``/``he``/``she`` is the speaker of the previous
+sentence or, failing that, its first named organisation, place or person. Denials ("denied", "rejected the
+accusation", "is untrue", "baseless") get polarity ``deny``.
+
+``extract_figures(text)`` normalises amounts: "772 Armenian soldiers ... have been killed" -> (772, soldiers,
+killed); "63 civilian casualties" -> (63, civilians, casualties); "Hundreds of soldiers" -> (None, soldiers,
+approximate); number words and "1.2 million" are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+
+from ..model import Article, Claim, Figure
+from .entities import (
+    DEMONYMS,
+    MULTIPLIERS,
+    NUMBER_RE,
+    NUMBER_WORDS,
+    EntityMention,
+    capitals,
+    extract_mentions,
+    fold,
+)
+from .sentences import split_sentences
+
+VERBS: dict[str, str] = {}
+for _lemma, _forms in {
+    "say": "say says said saying",
+    "report": "report reports reported reporting",
+    "deny": "deny denies denied denying",
+    "claim": "claim claims claimed claiming",
+    "accuse": "accuse accuses accused accusing",
+    "announce": "announce announces announced announcing",
+    "confirm": "confirm confirms confirmed confirming",
+    "state": "state states stated",
+    "tell": "tell tells told",
+    "add": "add adds added",
+    "insist": "insist insists insisted",
+    "warn": "warn warns warned",
+    "allege": "allege alleges alleged",
+    "reject": "reject rejects rejected",
+    "dismiss": "dismiss dismisses dismissed",
+    "refute": "refute refutes refuted",
+    "acknowledge": "acknowledge acknowledges acknowledged",
+    "estimate": "estimate estimates estimated",
+    "declare": "declare declares declared",
+    "admit": "admit admits admitted",
+    "blame": "blame blames blamed",
+    "write": "write writes wrote",
+    "tweet": "tweet tweets tweeted",
+}.items():
+    for _f in _forms.split():
+        VERBS[_f] = _lemma
+DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute"})
+_DENIAL_TEXT = re.compile(
+    r"\b(?:untrue|not true|false|baseless|groundless|unfounded|fabricat\w*|fake|lies?|disinformation|"
+    r"misinformation|denied|denies|rejected the (?:accusation|claim|report)s?|never happened|did not happen|"
+    r"nothing to do with)\b",
+    re.IGNORECASE,
+)
+_VERB_ALT = "|".join(sorted((v for v in VERBS if not v.endswith("ing")), key=len, reverse=True))
+_FILLER = (r"(?:(?:has|have|had|also|again|earlier|later|previously|now|repeatedly|publicly|officially|flatly|"
+           r"strongly|quickly|then|further|already|late|early|on|in|a|statement|on\s+[A-Z][a-z]+(?:\s+\d{1,2})?|"
+           r"[A-Z][a-z]+day)\s+)*")
+_LEAD = re.compile(rf"^(?P<speaker>.{{1,140}}?)\s+{_FILLER}(?P<verb>{_VERB_ALT})\b(?P<rest>.*)$", re.DOTALL)
+_TRAIL = re.compile(
+    rf"^(?P<claim>.+?)[,;:]?[\"”’']?,?\s+(?P<speaker>[^,\"“”]{{1,90}}?)\s+{_FILLER}(?P<verb>said|says|added|"
+    rf"told\s+\w+|stated|wrote|tweeted|announced|reported|insisted|warned|claimed|confirmed|noted|explained)"
+    rf"(?P<tail>\b[^\"“”]*)$", re.DOTALL)
+_TRAIL_INV = re.compile(r"^(?P<claim>.+?)[,\"”’']+\s+(?P<verb>said|says|added)\s+(?P<speaker>[^,\"“”]{2,90}?)"
+                        r"(?P<tail>,[^\"“”]*)?[.!]?$", re.DOTALL)
+_ACCORDING_LEAD = re.compile(r"^(?P<pre>.*?)\b[Aa]ccording to (?P<speaker>[^,]{2,90}),\s*(?P<claim>.+)$", re.DOTALL)
+_ACCORDING_TRAIL = re.compile(r"^(?P<claim>.+?),?\s+according to (?P<speaker>[^,.]{2,90})[.!]?$", re.DOTALL)
+_GENERIC_SPEAKERS = re.compile(
+    r"^(?:the |a |an |his |her |its |their |both |two |local |senior |government |military |other )*"
+    r"(?:officials?|authorities|ministry|government|police|army|military|spokesm[ae]n|spokeswom[ae]n|"
+    r"spokesperson|sources?|witnesses|residents|statement|report|reports|office|sides?|side|analysts?|"
+    r"experts?|diplomats?|observers?|agency|media|president|minister|prime minister|leader|council|"
+    r"commission|court|committee|administration|campaign|company|group|officers?|rebels|activists|"
+    r"doctors|hospital|medics|monitors|monitoring group)\b", re.IGNORECASE)
+_PRONOUNS = {"it", "he", "she", "they", "we", "i"}
+_BAD_IN_SPEAKER = re.compile(
+    r"\b(?:was|were|is|are|be|been|being|who|which|that|would|could|should|will|may|might|if|when|because|"
+    r"while|after|before|not|to)\b|[\"“”;:(]", re.IGNORECASE)
+
+
+def _claim_id(article_id: str, sentence: int, verb: str, pos: int) -> str:
+    return "cl-" + hashlib.sha1(f"{article_id}|{sentence}|{verb}|{pos}".encode()).hexdigest()[:12]
+
+
+def _clean_claim(text: str) -> str:
+    t = text.strip()
+    t = re.sub(r"^(?:(?:earlier|later|also|again)\s+)?(?:(?:on|late on|early on|in)\s+[A-Z][a-z]+(?:\s+\d{1,2})?"
+               r"\s+)?(?:in a statement\s+)?(?:that\s+)?", "", t)
+    t = re.sub(r"^(?:that)\s+", "", t)
+    t = t.strip(" ,;:")
+    t = re.sub(r"[.!]+[\"”’']*$", "", t)
+    t = t.strip("\"“”‘’' ,")
+    if (t.count('"') + t.count("“") + t.count("”")) % 2:
+        t = t.replace('"', "").replace("“", "").replace("”", "")
+    t = re.sub(r"\s+", " ", t)
+    return t
+
+
+class _Sentence:
+    __slots__ = ("index", "start", "text", "mentions")
+
+    def __init__(self, index: int, start: int, text: str, mentions: list[EntityMention]) -> None:
+        self.index, self.start, self.text, self.mentions = index, start, text, mentions
+
+
+def extract_claims(
+    article: Article,
+    mentions: list[EntityMention] | None = None,
+    alias_ids: Mapping[tuple[str, str], str] | None = None,
+) -> list[Claim]:
+    """The article's attributed statements, in text order.
+
+    ``mentions`` are the article's entity mentions (computed when not given); ``alias_ids`` maps
+    ``(article_id, folded name)`` (or ``("", folded name)``) to an entity id to fill ``speaker_entity_id``.
+    """
+    text = article.text or ""
+    if mentions is None:
+        mentions = extract_mentions(article)
+    by_sentence: dict[int, list[EntityMention]] = {}
+    for m in mentions:
+        if m.sentence is not None and m.type in ("PERSON", "ORG", "PLACE", "MISC"):
+            by_sentence.setdefault(m.sentence, []).append(m)
+    claims: list[Claim] = []
+    prev_speaker: tuple[str | None, str | None] = (None, None)
+    prev_sentence: _Sentence | None = None
+    for si, (s, e, _t) in enumerate(split_sentences(text)):
+        raw = text[s:e]
+        sent = _Sentence(si, s, raw, by_sentence.get(si, []))
+        claim = _claim_in(article, sent, prev_speaker, prev_sentence, alias_ids)
+        if claim is not None:
+            claims.append(claim)
+            prev_speaker = (claim.speaker, claim.speaker_entity_id)
+        else:
+            subject = _subject(sent)
+            prev_speaker = subject if subject[0] else (None, None)
+        prev_sentence = sent
+    return claims
+
+
+def _subject(sent: _Sentence) -> tuple[str | None, str | None]:
+    """The first named organisation/place/person near the start of the sentence (a cheap subject)."""
+    for m in sent.mentions:
+        if m.type in ("PERSON", "ORG", "PLACE") and m.start - sent.start <= 40:
+            return m.name, None
+    return None, None
+
+
+def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, alias_ids) -> Claim | None:
+    raw = " ".join(sent.text.split())
+    if len(raw) < 12:
+        return None
+    low = raw.lower()
+    if not any(v in low for v in (" said", " says", " report", " deni", " deny", " claim", " accus", " announc",
+                                  " confirm", " stated", " told", " added", " insist", " warn", " alleg",
+                                  " reject", " dismiss", " refute", " acknowledg", " estimat", " declar",
+                                  " admit", " blame", " wrote", " tweet", "according to")):
+        return None
+    candidates: list[tuple[str, str, str, int]] = []  # speaker phrase, verb, claim text, position
+    m = _TRAIL_INV.match(raw)
+    if m and _valid_speaker(m.group("speaker")):
+        candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
+    m = _TRAIL.match(raw)
+    if m and (raw[:1] in "\"“'‘" or re.search(r"[,\"”’']\s+" + re.escape(m.group("speaker")), raw)) \
+            and _valid_speaker(m.group("speaker")):
+        candidates.append((m.group("speaker"), m.group("verb").split()[0], m.group("claim"), m.start("verb")))
+    m = _ACCORDING_LEAD.match(raw)
+    if m and not m.group("pre").strip(" ,"):
+        candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
+    m = _ACCORDING_TRAIL.match(raw)
+    if m:
+        candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
+    m = _LEAD.match(_strip_opener(raw))
+    quoted = raw[:1] in "\"“'‘" and candidates
+    if m and not quoted and _valid_speaker(m.group("speaker")) and not m.group("speaker").endswith(("'s", "’s")):
+        rest = m.group("rest")
+        if m.group("verb") in ("told",):
+            rest = re.sub(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*", "", rest, count=1)
+        if len(rest.strip()) > 3:
+            candidates.insert(0, (m.group("speaker"), m.group("verb"), rest, m.start("verb")))
+    if not candidates:
+        return None
+    speaker_phrase, verb_form, claim_text, pos = candidates[0]
+    lemma = VERBS.get(verb_form.lower(), "say" if verb_form == "according to" else verb_form.lower())
+    speaker, entity_id = _speaker(speaker_phrase, sent, prev_speaker, article.id, alias_ids)
+    if speaker is None:
+        return None
+    text = _clean_claim(claim_text)
+    if len(text) < 3:
+        return None
+    polarity = "deny" if lemma in DENY_VERBS or _DENIAL_TEXT.search(text) else "assert"
+    return Claim(
+        article_id=article.id,
+        speaker=speaker,
+        verb=lemma,
+        text=text,
+        figures=extract_figures(text),
+        speaker_entity_id=entity_id,
+        sentence=sent.index,
+        polarity=polarity,
+        id=_claim_id(article.id, sent.index, lemma, pos),
+    )
+
+
+def _strip_opener(raw: str) -> str:
+    """"Meanwhile, both sides reported ..." -> "both sides reported ..."."""
+    m = re.match(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)", raw)
+    return raw[m.end():] if m else raw
+
+
+def _valid_speaker(phrase: str) -> bool:
+    p = phrase.strip(" ,\"“”'")
+    if not p or len(p.split()) > 12:
+        return False
+    if p.lower() in _PRONOUNS:
+        return True
+    if _BAD_IN_SPEAKER.search(p):
+        return False
+    if p[0].isupper() or _GENERIC_SPEAKERS.match(p):
+        return True
+    return bool(re.search(r"\b[A-Z][\w\-]+", p))
+
+
+def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_ids) -> tuple[str | None, str | None]:
+    p = " ".join(phrase.strip(" ,\"“”'").split())
+    if p.lower() in _PRONOUNS:
+        if p.lower() in ("i", "we"):
+            return None, None
+        return prev_speaker if prev_speaker[0] else (None, None)
+    inside = [m for m in sent.mentions if m.type in ("PERSON", "ORG", "PLACE", "MISC") and " ".join(
+        m.text.split()) in p]
+    generic = _GENERIC_SPEAKERS.match(p)
+    person = [m for m in inside if m.type == "PERSON"]
+    if person:
+        chosen = person[-1]
+    elif generic and re.match(r"^\S+(?:\s+\S+)?\s+(?:in|of|from|at)\s+", p[generic.start():]) \
+            and not p.lower().startswith(("spokes", "the spokes")):
+        return p, None  # "Officials in Nagorno-Karabakh"
+    elif inside:
+        named = [m for m in inside if m.type in ("ORG", "PLACE")] or inside
+        chosen = named[-1]
+    elif generic or p[:1].isupper():
+        return p, None
+    else:
+        return None, None
+    name = chosen.name
+    entity_id = None
+    if alias_ids:
+        entity_id = alias_ids.get((article_id, fold(name))) or alias_ids.get(("", fold(name)))
+    return name, entity_id
+
+
+def speaker_country(speaker: str | None) -> str | None:
+    """The country a speaker stands for when it is a capital or a country ("Yerevan" -> "Armenia")."""
+    if not speaker:
+        return None
+    key = fold(speaker)
+    return capitals().get(key)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Figures
+# ------------------------------------------------------------------------------------------------------------
+
+_VAGUE = re.compile(
+    r"\b(?P<q>(?:tens|hundreds) of thousands|hundreds|thousands|dozens|scores|millions|tens)\s+of\s+",
+    re.IGNORECASE)
+_APPROX_BEFORE = re.compile(
+    r"(?:about|around|nearly|almost|roughly|some|more than|over|at least|up to|approximately|an estimated|"
+    r"fewer than|less than|close to|as many as|upwards of|estimated)\s+$", re.IGNORECASE)
+_OUTCOMES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:killed|dead|died|deaths?|death toll|lives|fatalities|perished|slain)\b", re.I), "killed"),
+    (re.compile(r"\bcasualt(?:y|ies)\b", re.I), "casualties"),
+    (re.compile(r"\b(?:wounded|injured|injuries|hurt)\b", re.I), "wounded"),
+    (re.compile(r"\b(?:arrested|detained|arrests|detentions)\b", re.I), "arrested"),
+    (re.compile(r"\bmissing\b", re.I), "missing"),
+    (re.compile(r"\b(?:displaced|fled|refugees)\b", re.I), "displaced"),
+    (re.compile(r"\b(?:captured|taken prisoner|prisoners)\b", re.I), "captured"),
+    (re.compile(r"\b(?:evacuated)\b", re.I), "evacuated"),
+    (re.compile(r"\b(?:infected|infections|cases)\b", re.I), "infected"),
+    (re.compile(r"\b(?:shot down|downed|destroyed)\b", re.I), "destroyed"),
+]
+_OUTCOME_NOUNS = {"deaths": "killed", "dead": "killed", "fatalities": "killed", "casualties": "casualties",
+                  "casualty": "casualties", "injuries": "wounded", "wounded": "wounded", "injured": "wounded",
+                  "losses": "casualties", "arrests": "arrested", "infections": "infected", "cases": "infected"}
+_PEOPLE_ADJ = {"civilian": "civilians", "military": "soldiers", "army": "soldiers", "police": "police",
+               "troop": "soldiers", "child": "children"}
+_SKIP_ADJ = frozenset(
+    """armed innocent foreign local young elderly other more additional new confirmed suspected reported unarmed
+    enemy government rebel opposition pro-government separatist more than total further fellow ethnic
+    own its their his her our the of""".split())
+_UNIT_NORMAL = {"person": "people", "persons": "people", "people": "people", "percent": "percent",
+                "%": "percent", "per": "percent", "troops": "soldiers", "troop": "soldiers", "men": "men",
+                "women": "women", "children": "children", "child": "children", "police": "police",
+                "policemen": "police", "policeman": "police", "$": "USD", "dollars": "USD", "dollar": "USD",
+                "euros": "EUR", "euro": "EUR", "pounds": "GBP", "€": "EUR", "£": "GBP"}
+_NOT_UNIT = frozenset({"and", "or", "to", "in", "on", "at", "by", "from", "for", "with", "of", "a", "an",
+                       "the", "that", "which", "who", "was", "were", "is", "are", "have", "has", "had", "but"})
+_MONTHS_RE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                        r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
+_MONTH_AFTER = re.compile(r"^\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\b")
+
+
+def parse_number(span: str) -> float | None:
+    """"772" -> 772, "30,000" -> 30000, "1.2 million" -> 1200000, "thirty-six" -> 36, "two hundred" -> 200."""
+    s = span.lower().replace(",", "").strip()
+    m = re.match(r"^(\d+(?:\.\d+)?)\s*(\w+)?$", s)
+    if m:
+        value = float(m.group(1))
+        if m.group(2):
+            value *= MULTIPLIERS.get(m.group(2), 1)
+        return value
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s\-]+", s):
+        if word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in MULTIPLIERS:
+            total += (current or 1) * MULTIPLIERS[word]
+            current = 0
+        elif word in ("a", "and"):
+            continue
+        else:
+            return None
+    return total + current
+
+
+def _singular_to_plural(word: str) -> str:
+    if word.endswith("s") or word in ("police", "people", "children", "men", "women", "aircraft", "staff"):
+        return word
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("ch", "sh", "x")):
+        return word + "es"
+    return word + "s"
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """Amounts in a claim as (value, unit, subject); vague amounts ("hundreds of") have value None."""
+    figures: list[Figure] = []
+    spans: list[tuple[int, int, float | None, bool]] = []
+    for m in _VAGUE.finditer(text):
+        spans.append((m.start(), m.end(), None, True))
+    for m in NUMBER_RE.finditer(text):
+        if any(s <= m.start() < e for s, e, _v, _a in spans):
+            continue
+        raw = m.group(0)
+        before, after = text[:m.start()], text[m.end():]
+        if _MONTHS_RE.search(before) or _MONTH_AFTER.match(after):
+            continue  # a date ("October 21", "21 October")
+        digits = raw.replace(",", "")
+        if re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(r"\s+(?:people|persons|soldiers|troops)", after):
+            continue  # a year
+        if raw.lower() in ("one", "a dozen") and not re.match(r"\s+[a-z]+s?\b(?! of)", after):
+            continue
+        value = parse_number(raw)
+        if value is None:
+            continue
+        approx = bool(_APPROX_BEFORE.search(before[-25:]))
+        spans.append((m.start(), m.end(), value, approx))
+    spans.sort()
+    for start, end, value, approx in spans:
+        unit, subject, unit_end = _unit_after(text, end)
+        if unit is None:
+            continue
+        if subject is None:
+            subject = _outcome_near(text, unit_end, start)
+        figures.append(Figure(value=value, unit=unit, subject=subject, text=text[start:unit_end].strip(),
+                              approximate=approx or value is None))
+    return figures
+
+
+def _unit_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
+    """The counted noun after a number: skips nationality and other adjectives; "civilian casualties" ->
+    (civilians, casualties)."""
+    if text[pos:pos + 1] == "%":
+        return "percent", None, pos + 1
+    if text[:pos].rstrip().endswith(("$", "€", "£")):
+        sym = text[:pos].rstrip()[-1]
+        return _UNIT_NORMAL[sym], None, pos
+    words = list(re.finditer(r"[A-Za-z][A-Za-z\-']*", text[pos:pos + 80]))
+    k = 0
+    while k < len(words) and k < 5:
+        w = words[k].group(0)
+        lw = w.lower()
+        # only whitespace between the number and the words
+        gap = text[pos + (words[k - 1].end() if k else 0):pos + words[k].start()]
+        if gap.strip() not in ("",) and not (k == 0 and gap.strip() in ("-",)):
+            return None, None, pos
+        if lw in ("per",) and k + 1 < len(words) and words[k + 1].group(0).lower() == "cent":
+            return "percent", None, pos + words[k + 1].end()
+        if lw in DEMONYMS or lw in _SKIP_ADJ or (w[:1].isupper() and lw not in _UNIT_NORMAL):
+            k += 1
+            continue
+        if lw in _PEOPLE_ADJ and k + 1 < len(words) and words[k + 1].group(0).lower() in _OUTCOME_NOUNS:
+            return (_PEOPLE_ADJ[lw], _OUTCOME_NOUNS[words[k + 1].group(0).lower()], pos + words[k + 1].end())
+        if lw in _OUTCOME_NOUNS:
+            return "people", _OUTCOME_NOUNS[lw], pos + words[k].end()
+        if lw in _NOT_UNIT:
+            return None, None, pos
+        if (lw.endswith(("an", "al", "ic", "ive", "ous", "ary", "ed")) and k + 1 < len(words)
+                and text[pos + words[k].end():pos + words[k + 1].start()] == " "
+                and words[k + 1].group(0).lower() not in _NOT_UNIT):
+            k += 1  # an adjective before the counted noun ("two humanitarian cease-fires")
+            continue
+        unit = _UNIT_NORMAL.get(lw) or _singular_to_plural(lw)
+        return unit, None, pos + words[k].end()
+    return None, None, pos
+
+
+def _outcome_near(text: str, after: int, before: int) -> str | None:
+    clause_end = re.search(r"[;.!?]|\bbut\b|\bwhile\b|\bwhereas\b", text[after:])
+    window = text[after:after + (clause_end.start() if clause_end else 200)]
+    best: tuple[int, str] | None = None
+    for pattern, subject in _OUTCOMES:
+        m = pattern.search(window)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), subject)
+    if best:
+        return best[1]
+    head = text[max(0, before - 40):before]
+    for pattern, subject in _OUTCOMES:
+        if pattern.search(head):
+            return subject
+    return None
