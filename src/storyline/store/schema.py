@@ -101,6 +101,50 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- Canonical entities (who/what is mentioned) and every alias seen, per article.
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX entities_type ON entities(type);
+        CREATE TABLE entity_aliases (
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            count INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (entity_id, alias, article_id)
+        );
+        CREATE INDEX entity_aliases_article ON entity_aliases(article_id);
+
+        -- Attributed statements (who said what) with their figures, and where reports of an event disagree.
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            event_id TEXT,
+            speaker TEXT,
+            speaker_entity_id TEXT,
+            verb TEXT,
+            text TEXT NOT NULL,
+            polarity TEXT NOT NULL DEFAULT 'assert',
+            sentence INTEGER,
+            figures TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX claims_article ON claims(article_id);
+        CREATE INDEX claims_event ON claims(event_id);
+        CREATE TABLE disagreements (
+            event_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('denial', 'figures')),
+            claim_ids TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX disagreements_event ON disagreements(event_id);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
