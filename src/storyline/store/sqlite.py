@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Article
+from .entities import EntityStoreMixin
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .summaries import SummariesMixin
 from .web import WebMixin
@@ -52,7 +53,7 @@ def _row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-class Store(WebMixin, SummariesMixin):
+class Store(WebMixin, SummariesMixin, EntityStoreMixin):
     """A storyline database. Open with ``Store(path)``; use as a context manager to close it.
 
     Writes happen inside ``transaction()``: one batch is one transaction, so a crash (even ``kill -9``)

@@ -1,0 +1,153 @@
+"""Where reports of one event disagree: a claim and its denial, and conflicting figures for one quantity.
+
+``find_disagreements(claims)`` takes an event's claim list and returns ``Disagreement``s whose ``claims`` are
+indexes into that list.
+
+* denial: a ``deny`` claim and an asserted claim by another speaker that share key terms at stem level
+  (downed/downing) after a small synonym map (plane/aircraft/jet/warplane), at least two of them and one that
+  is not a name;
+* figures: the same quantity (same unit and subject, same qualifier such as "Armenian" when both have one)
+  given with different values by different speakers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Claim, Disagreement, Figure
+from .entities import DEMONYMS
+from .sentences import STOPWORDS
+
+SYNONYMS: dict[str, str] = {
+    "plane": "aircraft", "planes": "aircraft", "jet": "aircraft", "jets": "aircraft", "warplane": "aircraft",
+    "warplanes": "aircraft", "airplane": "aircraft", "fighter": "aircraft", "aircrafts": "aircraft",
+    "helicopter": "aircraft", "drone": "aircraft", "drones": "aircraft", "uav": "aircraft",
+    "shot": "down", "downing": "down", "downed": "down",
+    "killed": "kill", "killing": "kill", "dead": "kill", "died": "kill", "deaths": "kill", "death": "kill",
+    "attacked": "attack", "attacks": "attack", "strike": "attack", "strikes": "attack", "struck": "attack",
+    "shelled": "shell", "shelling": "shell", "bombardment": "shell", "bombarded": "shell",
+    "troops": "soldier", "soldiers": "soldier", "forces": "soldier",
+    "mercenaries": "mercenary", "fighters": "mercenary",
+    "accusation": "accus", "accusations": "accus", "accused": "accus", "accusing": "accus", "accuses": "accus",
+    "captured": "capture", "seized": "capture", "took": "capture", "taken": "capture",
+    "destroyed": "destroy", "destroying": "destroy",
+    "civilians": "civilian", "residents": "civilian",
+    "village": "settlement", "villages": "settlement", "town": "settlement", "towns": "settlement",
+}
+# words that carry no content in a claim/denial comparison
+_WEAK = STOPWORDS | frozenset(
+    """report reports reported untrue true false baseless claim claims claimed deny denied denies rejected
+    reject statement its their his her side sides part area zone fighting conflict there other not no
+    information allegation allegations news""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
+
+
+def stem(word: str) -> str:
+    """A crude stem: synonyms first, then common English suffixes (downed/downing -> down)."""
+    w = word.lower().strip("'")
+    if w in SYNONYMS:
+        return SYNONYMS[w]
+    for suffix in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if suffix in ("ied", "ies"):
+                w += "y"
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":
+        w = w[:-1]  # "downn", "shott"
+    return SYNONYMS.get(w, w)
+
+
+def key_terms(text: str) -> set[str]:
+    out = set()
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        lw = w.lower()
+        if lw in _WEAK or len(lw) < 3:
+            continue
+        out.add(stem(lw))
+    return out
+
+
+def _speaker_key(c: Claim) -> str:
+    return c.speaker_entity_id or (c.speaker or "").lower()
+
+
+def _is_name_term(term: str) -> bool:
+    return term in DEMONYMS or term.rstrip("s") in DEMONYMS
+
+
+def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
+    out: list[Disagreement] = []
+    terms = [key_terms(c.text) | ({"accus"} if c.verb == "accuse" else set()) for c in claims]
+    for d, denial in enumerate(claims):
+        if denial.polarity != "deny":
+            continue
+        scored: list[tuple[float, int, set[str]]] = []
+        for a, claim in enumerate(claims):
+            if a == d or claim.polarity == "deny" or _speaker_key(claim) == _speaker_key(denial):
+                continue
+            shared = terms[d] & terms[a]
+            content = {t for t in shared if not _is_name_term(t)}
+            if len(shared) < 2 or not content:
+                continue
+            score = len(shared) / min(len(terms[d]), len(terms[a]))
+            if score >= 0.2:
+                scored.append((score, a, shared))
+        if not scored:
+            continue
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best = scored[0][0]
+        for score, a, shared in scored:
+            if score < best * 0.75:
+                break
+            out.append(Disagreement(kind="denial", claims=[a, d],
+                                    note=f"{claims[d].speaker or 'a source'} denies what {claims[a].speaker or 'a source'}"
+                                         f" said (shared: {', '.join(sorted(shared))})"))
+    return out
+
+
+def _qualifier(fig: Figure) -> str | None:
+    for w in _WORD.findall(fig.text):
+        if w.lower() in DEMONYMS:
+            return DEMONYMS[w.lower()]
+    return None
+
+
+def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
+    groups: dict[tuple[str, str], list[tuple[int, Figure]]] = {}
+    for i, c in enumerate(claims):
+        for f in c.figures:
+            if f.value is None or not f.unit or not f.subject:
+                continue
+            groups.setdefault((f.unit, f.subject), []).append((i, f))
+    out: list[Disagreement] = []
+    seen: set[tuple[int, ...]] = set()
+    for (unit, subject), items in sorted(groups.items()):
+        for x in range(len(items)):
+            i, fi = items[x]
+            conflict = [i]
+            values = {fi.value}
+            for y in range(x + 1, len(items)):
+                j, fj = items[y]
+                if j in conflict or _speaker_key(claims[j]) == _speaker_key(claims[i]):
+                    continue
+                qi, qj = _qualifier(fi), _qualifier(fj)
+                if qi and qj and qi != qj:
+                    continue
+                if fj.value != fi.value:
+                    conflict.append(j)
+                    values.add(fj.value)
+            key = tuple(sorted(conflict))
+            if len(conflict) > 1 and key not in seen:
+                seen.add(key)
+                shown = ", ".join(f"{claims[k].speaker or 'a source'}: {v:g}" for k, v in
+                                  zip(key, [next(f.value for f in claims[k].figures if f.unit == unit and
+                                                 f.subject == subject) for k in key], strict=True))
+                out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
+    return out
+
+
+def find_disagreements(claims: list[Claim]) -> list[Disagreement]:
+    """Denials and conflicting figures among one event's claims (indexes into ``claims``)."""
+    return _denial_pairs(claims) + _figure_conflicts(claims)

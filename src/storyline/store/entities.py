@@ -1,0 +1,187 @@
+"""Store methods for entities, claims and disagreements (tables of migration 2).
+
+Claims belong to articles; an event's claims are found through ``articles.event_id`` (so they follow their
+articles when events merge). A disagreement stores claim ids; read back, its ``claims`` are indexes into the
+event's claim list as ``event_claims`` orders it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ..model import Claim, Disagreement, Entity, Figure
+
+
+def _alias_of(mention: Any) -> str:
+    # places keep the spelling as written ("U.S.") beside their canonical name ("United States")
+    if getattr(mention, "type", None) == "PLACE":
+        return mention.text
+    return getattr(mention, "name", None) or mention.text
+
+
+def _row_to_claim(row: sqlite3.Row) -> Claim:
+    figures = [Figure(value=f.get("value"), unit=f.get("unit"), subject=f.get("subject"), text=f.get("text", ""),
+                      approximate=bool(f.get("approximate", False))) for f in json.loads(row["figures"] or "[]")]
+    return Claim(article_id=row["article_id"], speaker=row["speaker"], verb=row["verb"], text=row["text"],
+                 figures=figures, speaker_entity_id=row["speaker_entity_id"], sentence=row["sentence"],
+                 polarity=row["polarity"], id=row["id"])
+
+
+class EntityStoreMixin:
+    """Mixed into ``Store`` (which provides ``conn`` and ``transaction``)."""
+
+    conn: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+    # -- entities --------------------------------------------------------------------------------------
+    def save_entities(self, entities: Iterable[Entity]) -> int:
+        """Upsert entities and the aliases of their (new) mentions; returns how many entities were written.
+
+        Alias counts are per (entity, alias, article): an article arrives in one batch, so the count computed
+        from the batch's mentions is the article's whole count (re-saving is idempotent).
+        """
+        written = 0
+        with self.transaction() as conn:
+            for e in entities:
+                if not e.mentions:
+                    continue
+                conn.execute(
+                    "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "name = excluded.name, type = excluded.type, "
+                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                    (e.id, e.name, e.type),
+                )
+                counts = Counter((_alias_of(m), m.article_id) for m in e.mentions)
+                conn.executemany(
+                    "INSERT INTO entity_aliases(entity_id, alias, article_id, count) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(entity_id, alias, article_id) DO UPDATE SET count = excluded.count",
+                    [(e.id, alias, article_id, n) for (alias, article_id), n in counts.items()],
+                )
+                written += 1
+        return written
+
+    def load_entities(self) -> list[Entity]:
+        """Every entity with its aliases and articles (no mentions): the input of incremental reconcile."""
+        by_id: dict[str, Entity] = {}
+        for row in self.conn.execute("SELECT id, name, type FROM entities ORDER BY rowid"):
+            by_id[row["id"]] = Entity(id=row["id"], name=row["name"], type=row["type"])
+        seen_alias: set[tuple[str, str]] = set()
+        seen_article: set[tuple[str, str]] = set()
+        for entity_id, alias, article_id in self.conn.execute(
+                "SELECT entity_id, alias, article_id FROM entity_aliases ORDER BY rowid"):
+            e = by_id.get(entity_id)
+            if e is None:
+                continue
+            if (entity_id, alias) not in seen_alias:
+                seen_alias.add((entity_id, alias))
+                e.aliases.append(alias)
+            if (entity_id, article_id) not in seen_article:
+                seen_article.add((entity_id, article_id))
+                e.article_ids.append(article_id)
+        return list(by_id.values())
+
+    def list_entities(
+        self, *, event_id: str | None = None, type: str | None = None, limit: int | None = None,  # noqa: A002
+    ) -> list[dict[str, Any]]:
+        """Entities as dicts {id, name, type, aliases, article_ids, mentions}, most-mentioned first; with
+        ``event_id`` only what that event's articles mention (and only their aliases/articles)."""
+        params: list[Any] = []
+        sql = ("SELECT e.id, e.name, e.type, ea.alias, ea.article_id, ea.count FROM entity_aliases ea "
+               "JOIN entities e ON e.id = ea.entity_id")
+        where = []
+        if event_id:
+            sql += " JOIN articles a ON a.id = ea.article_id"
+            where.append("a.event_id = ?")
+            params.append(event_id)
+        if type:
+            where.append("e.type = ?")
+            params.append(type.upper())
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY ea.rowid"
+        out: dict[str, dict[str, Any]] = {}
+        for row in self.conn.execute(sql, params):
+            d = out.setdefault(row["id"], {"id": row["id"], "name": row["name"], "type": row["type"],
+                                           "aliases": [], "article_ids": [], "mentions": 0})
+            if row["alias"] not in d["aliases"]:
+                d["aliases"].append(row["alias"])
+            if row["article_id"] not in d["article_ids"]:
+                d["article_ids"].append(row["article_id"])
+            d["mentions"] += int(row["count"])
+        items = sorted(out.values(), key=lambda d: (-len(d["article_ids"]), -d["mentions"], d["name"]))
+        return items[:limit] if limit is not None else items
+
+    # -- claims ----------------------------------------------------------------------------------------
+    def save_claims(self, claims: Iterable[Claim], event_by_article: dict[str, str | None] | None = None) -> int:
+        rows = []
+        for c in claims:
+            figures = [{"value": f.value, "unit": f.unit, "subject": f.subject, "text": f.text,
+                        "approximate": f.approximate} for f in c.figures]
+            rows.append((c.id, c.article_id, (event_by_article or {}).get(c.article_id), c.speaker,
+                         c.speaker_entity_id, c.verb, c.text, c.polarity, c.sentence,
+                         json.dumps(figures, ensure_ascii=False)))
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO claims(id, article_id, event_id, speaker, speaker_entity_id, verb, text, "
+                "polarity, sentence, figures) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        return len(rows)
+
+    def event_claims(self, event_id: str) -> list[Claim]:
+        """The event's claims in article ingest order, then sentence order."""
+        rows = self.conn.execute(
+            "SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.event_id = ? "
+            "ORDER BY a.seq, c.sentence, c.id", (event_id,))
+        return [_row_to_claim(r) for r in rows]
+
+    def article_claims(self, article_ids: Sequence[str]) -> list[Claim]:
+        out: list[Claim] = []
+        for i in range(0, len(article_ids), 500):
+            chunk = list(article_ids[i:i + 500])
+            rows = self.conn.execute(
+                f"SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.article_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY a.seq, c.sentence, c.id", chunk)
+            out.extend(_row_to_claim(r) for r in rows)
+        return out
+
+    def iter_claims(self) -> Iterator[Claim]:
+        rows = self.conn.execute(
+            "SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id ORDER BY a.seq, c.sentence, c.id")
+        for r in rows:
+            yield _row_to_claim(r)
+
+    def count_claims(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
+
+    # -- disagreements ---------------------------------------------------------------------------------
+    def set_disagreements(self, event_id: str, disagreements: Sequence[Disagreement], claims: Sequence[Claim]) -> None:
+        """Replace the event's disagreements; ``claims`` is the list the disagreements index into."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM disagreements WHERE event_id = ?", (event_id,))
+            conn.execute("UPDATE claims SET event_id = ? WHERE article_id IN "
+                         "(SELECT id FROM articles WHERE event_id = ?)", (event_id, event_id))
+            conn.executemany(
+                "INSERT INTO disagreements(event_id, kind, claim_ids, note) VALUES (?, ?, ?, ?)",
+                [(event_id, d.kind, json.dumps([claims[i].id for i in d.claims]), d.note) for d in disagreements])
+
+    def event_disagreements(self, event_id: str) -> list[Disagreement]:
+        """The event's disagreements with ``claims`` as indexes into ``event_claims(event_id)``."""
+        position = {c.id: i for i, c in enumerate(self.event_claims(event_id))}
+        out: list[Disagreement] = []
+        for row in self.conn.execute(
+                "SELECT kind, claim_ids, note FROM disagreements WHERE event_id = ? ORDER BY rowid", (event_id,)):
+            ids = json.loads(row["claim_ids"])
+            if all(i in position for i in ids):
+                out.append(Disagreement(kind=row["kind"], claims=[position[i] for i in ids], note=row["note"]))
+        return out
+
+    def prune_disagreements(self) -> int:
+        """Drop disagreements of events that no longer have articles (merged away)."""
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM disagreements WHERE event_id NOT IN "
+                               "(SELECT DISTINCT event_id FROM articles WHERE event_id IS NOT NULL)")
+            return cur.rowcount
