@@ -20,9 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -230,6 +231,18 @@ StoryFilter = Annotated[str | None, Query(max_length=300, description="Only item
 EventFilter = Annotated[str | None, Query(max_length=300, description="Only items of this event id.")]
 
 
+UPLOAD_RECORD: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"}, "title": {"type": "string"}, "text": {"type": "string"},
+        "date": {"type": "string", "example": "2026-03-02"}, "source": {"type": "string"},
+        "url": {"type": "string"}, "lang": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+bearer = HTTPBearer(auto_error=False, description="The token given to `storyline serve --token`.")
+
+
 def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
     return {"items": items, "next_cursor": next_cursor}
 
@@ -269,10 +282,20 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
         return article_row(article)
 
     @router.post("/articles", tags=["articles"], summary="Ingest a batch of articles (needs the bearer token)",
+                 description="A JSON list of article objects, or `{\"articles\": [...]}`, with the same flexible "
+                 "field names as JSON Lines input (`text`/`body`/`content`, `title`/`headline`, `date`/`published`, "
+                 "`source`/`outlet`, `url`, `id`, `lang`; other fields kept as metadata). Runs the same pipeline as "
+                 "`storyline ingest` and returns its report, with one entry per problem record.",
                  responses={401: {"description": "missing or wrong token"},
                             403: {"description": "the server has no token: writes are disabled"},
-                            413: {"description": "body over the size limit"}})
-    async def post_articles(request: Request) -> JSONResponse:
+                            413: {"description": "body over the size limit"}},
+                 openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "oneOf": [
+                         {"type": "array", "items": UPLOAD_RECORD},
+                         {"type": "object", "required": ["articles"],
+                          "properties": {"articles": {"type": "array", "items": UPLOAD_RECORD}}},
+                     ]}}}}})
+    async def post_articles(request: Request, _auth: Annotated[Any, Depends(bearer)] = None) -> JSONResponse:
         check_token(request, token)
         body = await request.body()
         try:
