@@ -13,6 +13,9 @@ from typing import Any, BinaryIO
 
 from .clean import clean_article
 from .dedup import Deduper
+from .enrich.claims import extract_claims
+from .enrich.disagreements import find_disagreements
+from .enrich.entities import alias_lookup, extract_mentions, reconcile
 from .ingest import read_inputs
 from .ingest.identity import assign_identity
 from .model import Article, IngestProblem
@@ -81,6 +84,7 @@ class Ingestor:
         self.store = store
         self.batch_size = batch_size
         self._deduper: Deduper | None = None
+        self._entities: list | None = None  # canonical entities so far (loaded once per run, kept current)
 
     @property
     def deduper(self) -> Deduper:
@@ -155,6 +159,25 @@ class Ingestor:
         """Stages that need the batch stored, in order, inside the batch's transaction."""
         if not stored:
             return
+        self._enrich(stored, report)  # keep last: disagreements are per event, so it runs after clustering
+
+    def _enrich(self, stored: list[Article], report: IngestReport) -> None:
+        """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every
+        event the batch touched. Wire copies are skipped (their claims are the original's)."""
+        fresh = [a for a in stored if not a.duplicate_of]
+        mentions = {a.id: extract_mentions(a) for a in fresh}
+        if self._entities is None:
+            self._entities = self.store.load_entities()
+        self._entities = reconcile(mentions, self._entities)
+        self.store.save_entities(self._entities)
+        lookup = alias_lookup(e for e in self._entities if e.mentions)
+        claims = [c for a in fresh for c in extract_claims(a, mentions[a.id], lookup)]
+        events = self.store.article_events([a.id for a in stored])
+        self.store.save_claims(claims, events)
+        for event_id in sorted({e for e in events.values() if e}):
+            event_claims = self.store.event_claims(event_id)
+            self.store.set_disagreements(event_id, find_disagreements(event_claims), event_claims)
+        report.stats["claims"] = report.stats.get("claims", 0) + len(claims)
 
 
 def ingest(

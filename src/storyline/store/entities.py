@@ -157,6 +157,16 @@ class EntityStoreMixin:
     def count_claims(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
 
+    def article_events(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """article id -> its event id (None when not clustered)."""
+        out: dict[str, str | None] = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = list(article_ids[i:i + 500])
+            for row in self.conn.execute(
+                    f"SELECT id, event_id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[row[0]] = row[1]
+        return out
+
     # -- disagreements ---------------------------------------------------------------------------------
     def set_disagreements(self, event_id: str, disagreements: Sequence[Disagreement], claims: Sequence[Claim]) -> None:
         """Replace the event's disagreements; ``claims`` is the list the disagreements index into."""
