@@ -168,3 +168,102 @@ class WebMixin:
             (story_id,),
         ).fetchall()
         return [dict(r) for r in rows]
+
+    # -- entities and claims -----------------------------------------------------------------------------
+    def entity_page(
+        self,
+        *,
+        type: str | None = None,  # noqa: A002
+        name: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 20,
+    ) -> list[tuple[tuple[str, str], str]]:
+        """Entity ids by name (then id): ``[((name, id) key, id)]``; ``name`` filters on a prefix of the
+        canonical name, case-insensitively."""
+        where, params = [], []  # type: list[str], list[Any]
+        if type:
+            where.append("type = ?")
+            params.append(type.upper())
+        if name:
+            where.append("name LIKE ? ESCAPE '\\'")
+            params.append(name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if after is not None:
+            where.append("(name, id) > (?, ?)")
+            params += [after[0], after[1]]
+        params.append(limit)
+        sql = "SELECT name, id FROM entities"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY name, id LIMIT ?", params).fetchall()
+        return [((r[0], r[1]), r[1]) for r in rows]
+
+    def entity_info(self, entity_id: str) -> dict[str, Any] | None:
+        """One entity as ``list_entities`` shapes it: {id, name, type, aliases, article_ids, mentions}."""
+        row = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        d: dict[str, Any] = {"id": row[0], "name": row[1], "type": row[2], "aliases": [], "article_ids": [],
+                             "mentions": 0}
+        for alias, article_id, count in self.conn.execute(
+                "SELECT alias, article_id, count FROM entity_aliases WHERE entity_id = ? ORDER BY rowid",
+                (entity_id,)):
+            if alias not in d["aliases"]:
+                d["aliases"].append(alias)
+            if article_id not in d["article_ids"]:
+                d["article_ids"].append(article_id)
+            d["mentions"] += int(count)
+        return d
+
+    def entity_events(self, entity_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Events whose articles mention the entity, most mentioning articles first: [{event_id, articles}]."""
+        rows = self.conn.execute(
+            "SELECT a.event_id, count(DISTINCT a.id) AS articles FROM entity_aliases ea "
+            "JOIN articles a ON a.id = ea.article_id WHERE ea.entity_id = ? AND a.event_id IS NOT NULL "
+            "GROUP BY a.event_id ORDER BY articles DESC, a.event_id LIMIT ?",
+            (entity_id, limit),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def claim_page(
+        self,
+        *,
+        event_id: str | None = None,
+        story_id: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        speaker_entity_id: str | None = None,
+        after: int | None = None,
+        limit: int = 20,
+    ) -> list[tuple[int, Any]]:
+        """Claims in storage order, filtered through their articles: ``[(rowid key, Claim)]``."""
+        from .entities import _row_to_claim
+
+        where, params = [], []  # type: list[str], list[Any]
+        if event_id:
+            where.append("a.event_id = ?")
+            params.append(event_id)
+        if story_id:
+            where.append("a.story_id = ?")
+            params.append(story_id)
+        if source:
+            where.append("a.source_id = (SELECT id FROM sources WHERE name = ?)")
+            params.append(source)
+        if since:
+            where.append("a.date >= ?")
+            params.append(since)
+        if until:
+            where.append("a.date <= ?")
+            params.append(until)
+        if speaker_entity_id:
+            where.append("c.speaker_entity_id = ?")
+            params.append(speaker_entity_id)
+        if after is not None:
+            where.append("c.rowid > ?")
+            params.append(after)
+        params.append(limit)
+        sql = "SELECT c.rowid AS k, c.* FROM claims c JOIN articles a ON a.id = c.article_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY c.rowid LIMIT ?", params).fetchall()
+        return [(int(r["k"]), _row_to_claim(r)) for r in rows]
