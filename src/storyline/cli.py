@@ -169,6 +169,30 @@ def search(
 
 
 @app.command()
+def entities(
+    event: Annotated[Optional[str], typer.Option("--event", help="Only what this event's articles mention.")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", help="PERSON | ORG | PLACE | MISC")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Canonical entities (people, organisations, places) with every spelling seen, most-reported first."""
+    with open_store(db, readonly=True) as store:
+        rows = store.list_entities(event_id=event, type=type_, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        err.print("no entities", markup=False)
+        return
+    table = Table("type", "name", "aliases", "articles", "mentions", "id")
+    for e in rows:
+        table.add_row(e["type"], e["name"], "; ".join(a for a in e["aliases"] if a != e["name"]),
+                      str(len(e["article_ids"])), str(e["mentions"]), e["id"])
+    out.print(table)
+
+
+@app.command()
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",

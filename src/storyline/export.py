@@ -83,9 +83,27 @@ def export_articles(store: Store) -> Iterator[dict[str, Any]]:
         yield article_row(a)
 
 
+def export_entities(store: Store) -> Iterator[dict[str, Any]]:
+    for e in store.list_entities():
+        yield {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": e["aliases"],
+               "article_ids": e["article_ids"], "mentions": e["mentions"]}
+
+
+def export_claims(store: Store) -> Iterator[dict[str, Any]]:
+    from .store.entities import claim_row
+
+    events = {}
+    for c in store.iter_claims():
+        if c.article_id not in events:
+            events.update(store.article_events([c.article_id]))
+        yield {**claim_row(c), "event_id": events.get(c.article_id)}
+
+
 # what -> row generator. Later stages register theirs here (events, stories, entities, claims).
 EXPORTERS: dict[str, Callable[[Store], Iterable[dict[str, Any]]]] = {
     "articles": export_articles,
+    "entities": export_entities,
+    "claims": export_claims,
 }
 
 FORMATS = ("jsonl", "csv", "parquet")

@@ -32,6 +32,15 @@ def _row_to_claim(row: sqlite3.Row) -> Claim:
                  polarity=row["polarity"], id=row["id"])
 
 
+def claim_row(c: Claim) -> dict[str, Any]:
+    """A claim as the export contract and the API show it."""
+    return {"id": c.id, "speaker": c.speaker, "speaker_entity_id": c.speaker_entity_id, "verb": c.verb,
+            "text": c.text, "polarity": c.polarity,
+            "figures": [{"value": f.value, "unit": f.unit, "subject": f.subject, "approximate": f.approximate}
+                        for f in c.figures],
+            "article_id": c.article_id, "sentence": c.sentence}
+
+
 class EntityStoreMixin:
     """Mixed into ``Store`` (which provides ``conn`` and ``transaction``)."""
 
@@ -188,6 +197,19 @@ class EntityStoreMixin:
             if all(i in position for i in ids):
                 out.append(Disagreement(kind=row["kind"], claims=[position[i] for i in ids], note=row["note"]))
         return out
+
+    def event_who_said_what(self, event_id: str) -> dict[str, Any]:
+        """The event's ``entities``, ``claims`` and ``disagreements`` in the export contract's shape (the
+        disagreements' ``claims`` index into ``claims``)."""
+        claims = self.event_claims(event_id)
+        return {
+            "entities": [{"name": e["name"], "type": e["type"], "aliases": e["aliases"],
+                          "article_ids": e["article_ids"]}
+                         for e in self.list_entities(event_id=event_id) if e["type"] != "MISC"],
+            "claims": [claim_row(c) for c in claims],
+            "disagreements": [{"kind": d.kind, "claims": d.claims, "note": d.note}
+                              for d in self.event_disagreements(event_id)],
+        }
 
     def prune_disagreements(self) -> int:
         """Drop disagreements of events that no longer have articles (merged away)."""
