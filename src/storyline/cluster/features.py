@@ -1,0 +1,232 @@
+"""Article features for clustering: weighted term counts in a hashed space, capitalised phrases, and the
+day an article reports on.
+
+Everything here is a pure function of one article, so features never depend on what else was seen; corpus
+statistics (document frequencies) live in the clusterer's state.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from datetime import date
+
+import numpy as np
+
+from ..enrich.sentences import STOPWORDS
+from ..model import Article
+
+# Penn Treebank escapes and quote tokens seen in pre-tokenised corpora; they carry no meaning.
+_PTB = re.compile(r"-LRB-|-RRB-|-LSB-|-RSB-|-LCB-|-RCB-|``|''")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
+# A run of capitalised words (with inner "of"/"de"-style particles), e.g. "Betty Ford Center", "Bank of America".
+_CAP_PHRASE = re.compile(
+    r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’.-]*(?:\s+(?:(?:of|de|del|la|al|van|von|the|for)\s+)?[A-Z][\w'’.-]*)+"
+)
+_EXTRA_STOP = frozenset({"lrb", "rrb", "lsb", "rsb", "lcb", "rcb", "nbsp", "http", "https", "www", "com"})
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_MONTH_RE = (r"(January|February|March|April|May|June|July|August|September|October|November|December|"
+             r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
+_DATE_MDY = re.compile(_MONTH_RE + r"\s*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)\b", re.I)
+_DATE_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r"\s*\.?\s*,?\s+((?:19|20)\d\d)\b", re.I)
+_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_DATE_NUM = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d\d(?:\d\d)?)\b")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([a-z]{3,9}|\d{1,2})[/-](\d{1,2})(?:/|[-_.]|$)", re.I)
+
+# How much of the text counts as the header where a dateline sits.
+_HEADER_CHARS = 320
+
+
+def clean_text(text: str) -> str:
+    """Drop PTB escapes so raw and un-tokenised inputs give the same features."""
+    return _PTB.sub(" ", text)
+
+
+_DROP = frozenset(STOPWORDS | _EXTRA_STOP)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def _term_counts(text: str) -> Counter[str]:
+    """Counts of content terms (no stopwords, no one-character tokens) in one pass."""
+    counts = Counter(_TOKEN.findall(text.lower().replace("’", "'")))
+    for t in [t for t in counts if len(t) < 2 or t in _DROP]:
+        del counts[t]
+    return counts
+
+
+def content_terms(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if len(t) > 1 and t not in _DROP]
+
+
+def cap_phrases(text: str) -> list[str]:
+    """Multi-word capitalised phrases (names of people, places, organisations), lower-cased."""
+    out = []
+    for m in _CAP_PHRASE.finditer(text):
+        words = [w.strip(".'’").lower() for w in m.group(0).split()]
+        while words and (words[0] in STOPWORDS or words[0] in _WEEKDAYS or words[0] in _MONTHS):
+            words = words[1:]
+        while words and (words[-1] in STOPWORDS or words[-1] in _WEEKDAYS or words[-1] in _MONTHS):
+            words = words[:-1]
+        if len(words) >= 2:
+            out.append(" ".join(words))
+    return out
+
+
+_NAME = re.compile(r"(?<=[a-z0-9,;:]\s)[A-Z][\w'’.-]*[a-z][\w'’.-]*|(?<=[a-z0-9,;:]\s)[A-Z]{2,}\b")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+
+
+def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead_weight: float,
+                 phrase_weight: float, name_weight: float = 0.0, number_weight: float = 0.0,
+                 max_chars: int = 0) -> Counter[str]:
+    """Weighted term counts: body terms (the first ``max_chars`` characters when > 0), plus extra weight for
+    the title and the lead, capitalised multi-word phrases, capitalised words inside sentences (names) and
+    numbers. Phrase keys start with ``\\x01`` so they never collide with words."""
+    text = article.text or ""
+    if max_chars and len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > 0 else max_chars]
+    text = clean_text(text)
+    title = clean_text(article.title or "")
+    counts = _term_counts(text)
+    if name_weight:
+        for m in _NAME.findall(text):
+            t = m.lower().strip(".'’")
+            if t in counts:
+                counts[t] += name_weight
+    if number_weight:
+        for m in _NUMBER.findall(text):
+            t = m.replace(",", "")
+            if t in counts:
+                counts[t] += number_weight
+    if title:
+        for t in content_terms(title):
+            counts[t] += title_weight
+    if lead_chars > 0 and lead_weight:
+        for t in content_terms(text[:lead_chars]):
+            counts[t] += lead_weight
+    if phrase_weight:
+        for p in cap_phrases(title + "\n" + text if title else text):
+            counts["\x01" + p] += phrase_weight
+    return counts
+
+
+class Hasher:
+    """Stable term -> column mapping (CRC32 modulo a power of two), cached per process."""
+
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+        self.mask = (1 << bits) - 1
+        self._cache: dict[str, int] = {}
+
+    def __call__(self, term: str) -> int:
+        h = self._cache.get(term)
+        if h is None:
+            h = zlib.crc32(term.encode("utf-8")) & self.mask
+            if len(self._cache) < 2_000_000:
+                self._cache[term] = h
+        return h
+
+    def vector(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear term frequencies, L2-normalised, as sorted (columns, values)."""
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        cache = self._cache
+        cols = np.fromiter((cache[t] if t in cache else self(t) for t in counts), dtype=np.int64, count=len(counts))
+        raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        idx, inv = np.unique(cols, return_inverse=True)
+        val = np.bincount(inv, weights=raw, minlength=len(idx)) if len(idx) < len(cols) else raw[np.argsort(cols)]
+        val = np.where(val > 1.0, 1.0 + np.log(np.maximum(val, 1.0)), val)  # sublinear above one occurrence
+        val /= np.linalg.norm(val)
+        return idx, val
+
+
+def _mk_date(y: int, m: int, d: int) -> int | None:
+    try:
+        return date(y, m, d).toordinal()
+    except ValueError:
+        return None
+
+
+def _month(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    return _MONTHS.get(s.lower().rstrip("."))
+
+
+def parse_iso(value: str | None) -> int | None:
+    if not value:
+        return None
+    m = _DATE_ISO.match(value.strip())
+    return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def header_date(article: Article) -> int | None:
+    """The day an undated article was written, from its URL or its header (dateline, first lines).
+
+    Only the header counts: dates deeper in the body are usually background ("convicted in March 2005").
+    """
+    if article.url:
+        m = _URL_DATE.search(article.url)
+        if m:
+            mo = _month(m.group(2))
+            if mo:
+                d = _mk_date(int(m.group(1)), mo, int(m.group(3)))
+                if d:
+                    return d
+    head = " ".join(x for x in (article.dateline, article.title) if x) + "\n" + (article.text or "")[:_HEADER_CHARS]
+    head = clean_text(head)
+    best: tuple[int, int] | None = None  # (position, ordinal)
+    for pat, order in ((_DATE_MDY, "mdy"), (_DATE_DMY, "dmy"), (_DATE_ISO, "iso"), (_DATE_NUM, "num")):
+        for m in pat.finditer(head):
+            g = m.groups()
+            if order == "mdy":
+                mo, d, y = _month(g[0]), int(g[1]), int(g[2])
+            elif order == "dmy":
+                d, mo, y = int(g[0]), _month(g[1]), int(g[2])
+            elif order == "iso":
+                y, mo, d = int(g[0]), int(g[1]), int(g[2])
+            else:
+                mo, d, y = int(g[0]), int(g[1]), int(g[2])
+                if y < 100:
+                    y += 2000 if y < 70 else 1900
+            if not mo:
+                continue
+            o = _mk_date(y, mo, d)
+            if o and (best is None or m.start() < best[0]):
+                best = (m.start(), o)
+            break
+    return best[1] if best else None
+
+
+def article_day(article: Article) -> tuple[int | None, bool]:
+    """(ordinal day, is_publication_date): the publication date, else a header date, else (None, False)."""
+    d = parse_iso(article.date)
+    if d is not None:
+        return d, True
+    return header_date(article), False
+
+
+def lead_sentence(text: str, limit: int = 140) -> str:
+    """The first sentence-ish line of a text, for titles of untitled events."""
+    text = clean_text(text or "").strip()
+    first = text.split("\n", 1)[0].strip()
+    m = re.search(r"(?<=[.!?])\s", first)
+    if m and m.start() > 30:
+        first = first[:m.start()]
+    first = re.sub(r"\s+([,.;:!?%)])", r"\1", " ".join(first.split()))
+    first = re.sub(r"\s+'s\b", "'s", first)
+    if len(first) > limit:
+        cut = first[:limit].rsplit(" ", 1)[0]
+        first = cut + "…"
+    return first
