@@ -83,10 +83,15 @@ def export_articles(store: Store) -> Iterator[dict[str, Any]]:
         yield article_row(a)
 
 
+def entity_row(e: dict[str, Any]) -> dict[str, Any]:
+    """An entity (as ``Store.list_entities``/``entity_info`` give it) in the export contract's shape."""
+    return {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": e["aliases"],
+            "article_ids": e["article_ids"], "mentions": e["mentions"]}
+
+
 def export_entities(store: Store) -> Iterator[dict[str, Any]]:
     for e in store.list_entities():
-        yield {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": e["aliases"],
-               "article_ids": e["article_ids"], "mentions": e["mentions"]}
+        yield entity_row(e)
 
 
 def export_claims(store: Store) -> Iterator[dict[str, Any]]:
@@ -96,7 +101,14 @@ def export_claims(store: Store) -> Iterator[dict[str, Any]]:
     for c in store.iter_claims():
         if c.article_id not in events:
             events.update(store.article_events([c.article_id]))
-        yield {**claim_row(c), "event_id": events.get(c.article_id)}
+        yield claim_export_row(c, events.get(c.article_id))
+
+
+def claim_export_row(c: Any, event_id: str | None) -> dict[str, Any]:
+    """A claim in the export contract's shape: ``claim_row`` plus the event of its article."""
+    from .store.entities import claim_row
+
+    return {**claim_row(c), "event_id": event_id}
 
 
 # what -> row generator. Later stages register theirs here (events, stories, entities, claims).

@@ -235,8 +235,8 @@ class WebMixin:
         speaker_entity_id: str | None = None,
         after: int | None = None,
         limit: int = 20,
-    ) -> list[tuple[int, Any]]:
-        """Claims in storage order, filtered through their articles: ``[(rowid key, Claim)]``."""
+    ) -> list[tuple[int, Any, str | None]]:
+        """Claims in storage order, filtered through their articles: ``[(rowid key, Claim, event id)]``."""
         from .entities import _row_to_claim
 
         where, params = [], []  # type: list[str], list[Any]
@@ -262,8 +262,8 @@ class WebMixin:
             where.append("c.rowid > ?")
             params.append(after)
         params.append(limit)
-        sql = "SELECT c.rowid AS k, c.* FROM claims c JOIN articles a ON a.id = c.article_id"
+        sql = "SELECT c.rowid AS k, a.event_id AS article_event, c.* FROM claims c JOIN articles a ON a.id = c.article_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self.conn.execute(sql + " ORDER BY c.rowid LIMIT ?", params).fetchall()
-        return [(int(r["k"]), _row_to_claim(r)) for r in rows]
+        return [(int(r["k"]), _row_to_claim(r), r["article_event"]) for r in rows]
