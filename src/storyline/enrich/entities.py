@@ -647,6 +647,9 @@ class _Index:
                     givens = g
             rec.givens, rec.surname = givens, surname
             self._index_surname(rec)
+        elif entity.type == "MISC" and " " not in entity.name.strip():
+            rec.surname = phonetic(entity.name)  # a bare word that may turn out to be a surname
+            self._index_surname(rec)
         for alias in [entity.name, *entity.aliases]:
             self._index_alias(rec, alias)
         return rec
