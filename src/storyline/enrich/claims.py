@@ -89,7 +89,7 @@ _GENERIC_SPEAKERS = re.compile(
     r"spokesperson|sources?|witnesses|residents|statement|report|reports|office|sides?|side|analysts?|"
     r"experts?|diplomats?|observers?|agency|media|president|minister|prime minister|leader|council|"
     r"commission|court|committee|administration|campaign|company|group|officers?|rebels|activists|"
-    r"doctors|hospital|medics|monitors|monitoring group)\b", re.IGNORECASE)
+    r"doctors|hospital|medics|monitors|monitoring group|general|commander|chief|envoy|ambassador)\b", re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i"}
 _BAD_IN_SPEAKER = re.compile(
     r"\b(?:was|were|is|are|be|been|being|who|which|that|would|could|should|will|may|might|if|when|because|"

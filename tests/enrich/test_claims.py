@@ -1,0 +1,145 @@
+"""Claims, figures and disagreements on the fictional fixture (always) and the seeds (when present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.clean import clean_article
+from storyline.enrich.claims import extract_claims, extract_figures, parse_number
+from storyline.enrich.disagreements import find_disagreements, stem
+from storyline.enrich.entities import alias_lookup, extract_mentions, reconcile
+from storyline.model import Article, Claim, Figure
+from storyline.pipeline import ingest_articles
+from storyline.store import Store
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claims"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def claims_of(articles):
+    mentions = {a.id: extract_mentions(a) for a in articles}
+    lookup = alias_lookup(reconcile(mentions))
+    return [c for a in articles for c in extract_claims(a, mentions[a.id], lookup)]
+
+
+def figs(claim):
+    return [(f.value, f.unit, f.subject) for f in claim.figures]
+
+
+def fixture_articles():
+    return [Article(id=p.stem, text=p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.txt"))]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Hundreds of soldiers and civilians have been killed", [(None, "soldiers", "killed")]),
+    ("772 Armenian soldiers and 36 civilians have been killed",
+     [(772, "soldiers", "killed"), (36, "civilians", "killed")]),
+    ("63 civilian casualties but has yet to disclose military losses", [(63, "civilians", "casualties")]),
+    ("eleven people were injured", [(11, "people", "wounded")]),
+    ("a war that left 30,000 people dead", [(30000, "people", "killed")]),
+    ("1.2 million people were displaced", [(1_200_000, "people", "displaced")]),
+    ("talks on October 21 lasted 11 hours", [(11, "hours", None)]),
+    ("the 1994 ceasefire", []),
+])
+def test_figures(text, expected):
+    assert [(f.value, f.unit, f.subject) for f in extract_figures(text)] == expected
+
+
+def test_parse_number_words():
+    assert parse_number("thirty-six") == 36
+    assert parse_number("twelve thousand") == 12000
+    assert parse_number("two hundred") == 200
+    assert extract_figures("Hundreds of soldiers died")[0].approximate is True
+    assert extract_figures("about 40 rebels died")[0].approximate is True
+
+
+def test_attribution_patterns_and_it_said():
+    a = Article(id="t", text=(
+        "Police in Ostrava reported 14 arrests. "
+        "According to the Red Cross, 200 families have fled. "
+        "\"We will not retreat,\" the general said. "
+        "Kestran on Monday denied shelling the bridge. "
+        "\"The report is baseless,\" it said."))
+    cs = claims_of([a])
+    got = [(c.speaker, c.verb, c.polarity) for c in cs]
+    assert ("Police in Ostrava", "report", "assert") in got
+    assert ("Red Cross", "say", "assert") in got
+    assert ("the general", "say", "assert") in got
+    assert ("Kestran", "deny", "deny") in got
+    assert got[-1] == ("Kestran", "say", "deny")  # "it said" is the previous sentence's speaker
+
+
+def test_fixture_claims_figures_and_denial():
+    cs = claims_of(fixture_articles())
+    by_speaker = {}
+    for c in cs:
+        by_speaker.setdefault(c.speaker, []).append(c)
+    assert (412, "soldiers", "killed") in figs(by_speaker["Arvenna"][0])
+    assert (27, "civilians", "killed") in figs(by_speaker["Arvenna"][0])
+    assert figs(by_speaker["Kestra City"][0]) == [(51, "civilians", "casualties")]
+    assert by_speaker["Mariam Sarkisian"][0].speaker_entity_id
+    denial = [c for c in cs if c.polarity == "deny" and "untrue" in c.text][0]
+    assert denial.speaker == "Kestran"  # resolved from "it said"
+    flags = find_disagreements(cs)
+    pairs = [(cs[d.claims[0]].speaker, cs[d.claims[1]].speaker) for d in flags if d.kind == "denial"]
+    assert ("Mariam Sarkisian", "Kestran") in pairs
+
+
+def test_figure_conflicts_need_same_quantity_and_different_speakers():
+    def claim(speaker, value, unit="soldiers", subject="killed", text="x"):
+        return Claim(article_id=speaker, speaker=speaker, verb="say", text=text,
+                     figures=[Figure(value, unit, subject, text=f"{value} {unit}")])
+    cs = [claim("Arvenna", 412), claim("Kestra City", 2300), claim("Arvenna", 500),
+          claim("Kestra City", 51, "civilians", "casualties")]
+    flags = [d for d in find_disagreements(cs) if d.kind == "figures"]
+    assert [d.claims for d in flags] == [[0, 1], [1, 2]]
+    # different qualifiers ("Armenian" vs "Azerbaijani" soldiers) are different quantities
+    a = Claim("a", "A", "say", "t", figures=[Figure(10, "soldiers", "killed", text="10 Armenian soldiers")])
+    b = Claim("b", "B", "say", "t", figures=[Figure(20, "soldiers", "killed", text="20 Azerbaijani soldiers")])
+    assert find_disagreements([a, b]) == []
+
+
+def test_stems_and_synonyms():
+    assert stem("downed") == stem("downing") == "down"
+    assert stem("plane") == stem("aircraft") == stem("warplanes")
+
+
+def test_seeds_claims_and_disagreement():
+    if not SEEDS.is_dir():
+        pytest.skip(f"seeds not available at {SEEDS}")
+    arts = [clean_article(Article(id=p.stem, text=p.read_text(encoding="utf-8"))) for p in sorted(SEEDS.glob("*.txt"))]
+    cs = claims_of(arts)
+    all_figs = {(c.speaker, f.value, f.unit, f.subject) for c in cs for f in c.figures}
+    assert ("Yerevan", 772, "soldiers", "killed") in all_figs
+    assert ("Yerevan", 36, "civilians", "killed") in all_figs
+    assert ("Baku", 63, "civilians", "casualties") in all_figs
+    flags = [d for d in find_disagreements(cs) if d.kind == "denial"]
+    texts = [(cs[d.claims[0]].text, cs[d.claims[1]].text) for d in flags]
+    assert any("downed an Azerbaijani military plane" in a and "untrue" in b for a, b in texts)
+
+
+def test_pipeline_stores_entities_claims_and_disagreements(tmp_path):
+    store = Store(tmp_path / "t.db")
+    arts = fixture_articles()
+    ingest_articles(store, arts[:1])
+    ingest_articles(store, arts[1:])  # second batch: reconciled against the stored entities
+    ents = store.list_entities(type="PERSON")
+    aliyev = [e for e in ents if "Ceyhan Aliyev" in e["aliases"]]
+    assert aliyev and "Jeyhan Aliev" in aliyev[0]["aliases"] and len(aliyev[0]["article_ids"]) == 2
+    claims = list(store.iter_claims())
+    assert any(f.value == 412 for c in claims for f in c.figures)
+    # put both articles in one event and recompute its disagreements as the pipeline does
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO events(id) VALUES ('ev-1')")
+        conn.execute("UPDATE articles SET event_id = 'ev-1'")
+    ev_claims = store.event_claims("ev-1")
+    store.set_disagreements("ev-1", find_disagreements(ev_claims), ev_claims)
+    view = store.event_who_said_what("ev-1")
+    kinds = {d["kind"] for d in view["disagreements"]}
+    assert "denial" in kinds
+    d = next(d for d in view["disagreements"] if d["kind"] == "denial")
+    assert all(0 <= i < len(view["claims"]) for i in d["claims"])
+    assert any(e["name"] == "Davit Karapetian" for e in view["entities"])
+    store.close()
