@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..export import article_row, highlight_html, search_row
+from ..export import article_row, claim_export_row, highlight_html, search_row
+from .chart import build_chart
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -49,12 +50,60 @@ def error_page(request: Request, status: int, error: str, detail: Any = None) ->
                   detail=detail if isinstance(detail, str) else None)
 
 
+MAX_STORY_EVENTS = 300
+MAX_TIMELINE_ARTICLES = 3000
+
+
+def _lede(text: str, limit: int = 320) -> str:
+    first = next((p.strip() for p in text.split("\n\n") if p.strip()), "")
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _story_titles(store: Any, events: list[Any]) -> dict[str, str | None]:
+    titles: dict[str, str | None] = {}
+    for e in events:
+        if e.story_id and e.story_id not in titles:
+            story = store.get_story(e.story_id)
+            titles[e.story_id] = story.title if story else None
+    return titles
+
+
+def cached_summary(store: Any, event_id: str) -> list[Any] | None:
+    """The event's cited summary from the store's cache when it is current (read-only), else None."""
+    from ..summarize.cached import fingerprint
+    from ..summarize.summary import LLMConfig
+
+    cached = store.get_event_summary(event_id)
+    if cached is None:
+        return None
+    if cached[0] != fingerprint(store.event_member_ids(event_id), 4, LLMConfig.from_env()):
+        return None
+    return cached[1]
+
+
+def fresh_summary(db_path: str, event_id: str) -> list[Any]:
+    """Compute (and cache) the event's summary with a short-lived read-write connection."""
+    from ..store import Store
+    from ..summarize.cached import event_summary
+
+    with Store(db_path) as store:
+        return event_summary(store, event_id) or []
+
+
+def story_timeline(store: Any, story_id: str) -> list[dict[str, Any]]:
+    """The storyline's dated timeline (``summarize.build_timeline``) over its first articles."""
+    from ..summarize import build_timeline
+
+    articles = list(store.iter_articles(story_id=story_id, limit=MAX_TIMELINE_ARTICLES))
+    return build_timeline([a for a in articles if not a.duplicate_of], dates=8, sentences=2)
+
+
 def _qs(**params: Any) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 def pages_router(pool: Any) -> APIRouter:
-    from ..api import ApiError, date_range, encode_cursor, int_cursor
+    from ..api import ApiError, date_range, encode_cursor, int_cursor, pair_cursor
 
     router = APIRouter(include_in_schema=False)
 
@@ -98,6 +147,89 @@ def pages_router(pool: Any) -> APIRouter:
         return render(request, "article.html", a=article_row(article),
                       paragraphs=[p for p in article.text.split("\n\n") if p.strip()],
                       original=article_row(original) if original else None)
+
+    @router.get("/", response_class=HTMLResponse)
+    def front_page(request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+        after = pair_cursor("events", cursor)
+        limit = 20
+        with pool.read() as store:
+            keys = store.event_page(after=after, limit=limit + 1)
+            events = [e for _, eid in keys[:limit] if (e := store.get_event(eid)) is not None]
+            titles = _story_titles(store, events)
+        next_url = "/?" + _qs(cursor=encode_cursor("events", list(keys[limit - 1][0]))) if len(keys) > limit else None
+        return render(request, "index.html", events=events, story_titles=titles, next_url=next_url)
+
+    @router.get("/stories", response_class=HTMLResponse)
+    def stories_page(request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+        after = pair_cursor("stories", cursor)
+        limit = 20
+        with pool.read() as store:
+            keys = store.story_page(after=after, limit=limit + 1)
+            stories = [s for _, sid in keys[:limit] if (s := store.get_story(sid)) is not None]
+        next_url = ("/stories?" + _qs(cursor=encode_cursor("stories", list(keys[limit - 1][0])))
+                    if len(keys) > limit else None)
+        return render(request, "stories.html", stories=stories, next_url=next_url)
+
+    @router.get("/events/{event_id}", response_class=HTMLResponse)
+    def event_page(request: Request, event_id: str) -> Response:
+        with pool.read() as store:
+            event = store.get_event(event_id)
+            if event is None:
+                raise ApiError(404, "not found", f"no event with id {event_id!r}")
+            if event.id != event_id:
+                return RedirectResponse(f"/events/{_idpath(event.id)}", status_code=308)
+            articles = store.event_articles(event.id)
+            story = store.get_story(event.story_id) if event.story_id else None
+            said = store.event_who_said_what(event.id)
+            entity_ids = {e["name"]: e["id"] for e in store.list_entities(event_id=event.id)}
+            summary = cached_summary(store, event.id)
+        if summary is None:
+            summary = fresh_summary(pool.db_path, event.id)
+        cite = {a.id: i for i, a in enumerate(articles, 1)}
+        source_of = {a.id: a.source for a in articles}
+        outlets: dict[str, list[dict[str, Any]]] = {}
+        for a in articles:
+            row = article_row(a)
+            row["lede"] = _lede(a.text)
+            outlets.setdefault(a.source or "unknown outlet", []).append(row)
+        claims = [{**c, "source": source_of.get(c["article_id"])} for c in said["claims"]]
+        disputed = {i for d in said["disagreements"] for i in d["claims"]}
+        entities = [{"id": entity_ids[e["name"]], **e} for e in said["entities"] if e["name"] in entity_ids]
+        return render(request, "event.html", ev=event, story=story, cite=cite,
+                      titles={a.id: a.title for a in articles},
+                      outlets=[{"name": k, "articles": v} for k, v in outlets.items()],
+                      summary=summary or [], claims=claims, disagreements=said["disagreements"],
+                      disputed=disputed, entities=entities)
+
+    @router.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story_page(request: Request, story_id: str) -> Response:
+        with pool.read() as store:
+            story = store.get_story(story_id)
+            if story is None:
+                raise ApiError(404, "not found", f"no storyline with id {story_id!r}")
+            if story.id != story_id:
+                return RedirectResponse(f"/stories/{_idpath(story.id)}", status_code=308)
+            events = [e for eid in story.event_ids[:MAX_STORY_EVENTS] if (e := store.get_event(eid)) is not None]
+            volume = store.story_volume(story.id)
+            timeline = story_timeline(store, story.id)
+        chart = build_chart([{"id": e.id, "title": e.title, "start": e.start, "end": e.end,
+                              "articles": len(e.article_ids)} for e in events], volume)
+        return render(request, "story.html", story=story, events=list(reversed(events)), chart=chart,
+                      timeline=timeline, story_titles={story.id: story.title})
+
+    @router.get("/entities/{entity_id}", response_class=HTMLResponse)
+    def entity_page(request: Request, entity_id: str) -> Response:
+        with pool.read() as store:
+            entity = store.entity_info(entity_id)
+            if entity is None:
+                raise ApiError(404, "not found", f"no entity with id {entity_id!r}")
+            events = [e for r in store.entity_events(entity_id, limit=30)
+                      if (e := store.get_event(r["event_id"])) is not None]
+            claims = [claim_export_row(c, ev) for _, c, ev in store.claim_page(speaker_entity_id=entity_id, limit=50)]
+            articles = [article_row(a) for a in store.get_articles(entity["article_ids"][:50])]
+            titles = _story_titles(store, events)
+        return render(request, "entity.html", entity=entity, events=events, claims=claims, articles=articles,
+                      more_articles=max(0, len(entity["article_ids"]) - 50), story_titles=titles)
 
     @router.get("/docs", response_class=HTMLResponse)
     def docs(request: Request) -> Response:
