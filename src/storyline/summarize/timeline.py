@@ -4,11 +4,13 @@ Unsupervised and fast (one TF-IDF fit, linear scans):
 
 1. Every sentence gets the days it refers to (``enrich.temporal``: "on Saturday", "April 20, 2010",
    "yesterday" ...), resolved against its article's publication date.
-2. Date selection. A day is important when many articles *refer back* to it and many are published on it
-   (Tran et al. 2013; Martschat & Markert 2018; the DATEWISE features of news-tls). Score = distinct articles
-   mentioning the day (each article once) + ``PUB_WEIGHT`` x articles published that day (+ the next day,
-   half weight, since reports of an evening event run the day after). With a query, only articles matching
-   it count.
+2. Date selection. A day is important when articles published *later* refer back to it (Tran et al. 2013;
+   Martschat & Markert 2018; the DATEWISE features of news-tls) and, less, when many articles are published
+   on it. Score = distinct later articles naming the day + ``FUTURE_WEIGHT`` x earlier articles announcing it
+   + ``PUB_WEIGHT`` x articles published on it. Page debris (comment and byline time stamps such as
+   "March 9, 2011 at 11:01 am") is not a reference. Days considered: ``since``..``until`` when given, else
+   from ``LOOKBACK_DAYS`` before the first publication to a week after the last. With a query, only
+   articles matching it count.
 3. Sentence selection per day, among sentences that mention the day or, having no date of their own, were
    published on it or the day after: ranked by cosine to the day's content centroid (blended with the query
    centroid when a query is given), sentences that name the day explicitly first-class. A sentence too
@@ -20,6 +22,7 @@ chosen sentences (their own article plus near-paraphrases among that day's candi
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,11 +36,26 @@ from ..enrich.temporal import parse_date, sentence_expressions
 from ..model import Article
 from .textsim import centroid, vectorize
 
-PUB_WEIGHT = 0.5  # weight of a publication against a back-reference when scoring days
+PUB_WEIGHT = 0.3  # weight of a publication against a back-reference when scoring days
+FUTURE_WEIGHT = 0.25  # weight of an announcement ("talks will be held on October 23")
+LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach without ``since``
 REDUNDANCY = 0.5  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.6  # min cosine for another article's sentence to count as stating the same thing
 MENTION_BONUS = 0.1  # ranking bonus for a sentence that names its day explicitly
 MIN_TOKENS, MAX_TOKENS = 5, 60
+
+
+_TIMESTAMP = re.compile(r"\s*(?:at\s+)?\d{1,2}[:.]\d{2}\b")  # "March 9, 2011 at 11:01 am": page debris
+# sentences that are page furniture or reader comments rather than reporting
+_JUNK = re.compile(r"\||https?://|www\.|@\w|\b(?:click|subscribe|e-mail|email|reply|comments?|posted|"
+                   r"copyright|advertisement|photo|video|watch|listen|podcast)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"^(?:``\s*|\"\s*)?(?:I|We|My|Our|You|Your)\b|\?\s*(?:''|\")?\s*$")
+
+
+def _reportable(text: str) -> bool:
+    """Could this sentence stand in a timeline? (no page furniture, questions, first-person remarks)"""
+    n = len(text.split())
+    return MIN_TOKENS <= n <= MAX_TOKENS and not _JUNK.search(text) and not _FIRST_PERSON.search(text)
 
 
 @dataclass
@@ -61,7 +79,7 @@ def _collect(articles: Iterable[Article]) -> tuple[list[_Sent], dict[str, date |
         for s, exprs in sentence_expressions(art):
             refs: list[date] = []
             for e in exprs:
-                if e.granularity == "day":
+                if e.granularity == "day" and not _TIMESTAMP.match(art.text, e.end):
                     d = parse_date(e.value)
                     if d is not None and d not in refs:
                         refs.append(d)
@@ -87,14 +105,17 @@ def score_dates(sents: Sequence[_Sent], pubs: dict[str, date | None], *, lo: dat
             continue
         for d in s.refs:
             key = (s.article_id, d)
-            if key not in mentioned:
-                mentioned.add(key)
+            if key in mentioned:
+                continue
+            mentioned.add(key)
+            if s.pub is None or d < s.pub:
                 score[d] += 1.0
+            elif d > s.pub:
+                score[d] += FUTURE_WEIGHT
     for aid, pub in pubs.items():
         if pub is None or (relevant is not None and aid not in relevant):
             continue
         score[pub] += PUB_WEIGHT
-        score[pub - timedelta(days=1)] += PUB_WEIGHT / 2
     return Counter({d: v for d, v in score.items() if (lo is None or d >= lo) and (hi is None or d <= hi)})
 
 
@@ -118,8 +139,8 @@ def build_timeline(
     if lo is None and hi is None:
         known = [p for p in pubs.values() if p is not None]
         if known:
-            # the period the articles cover, plus what they look back on within a year
-            lo, hi = min(known) - timedelta(days=365), max(known) + timedelta(days=7)
+            # the period the articles cover, plus the recent past they look back on
+            lo, hi = min(known) - timedelta(days=LOOKBACK_DAYS), max(known) + timedelta(days=7)
 
     terms = _query_terms(query)
     relevant: set[str] | None = None
@@ -131,8 +152,7 @@ def build_timeline(
         if not relevant:
             relevant = None  # the query matches nothing: ignore it rather than return nothing
 
-    usable = [s for s in sents if MIN_TOKENS <= len(s.text.split()) <= MAX_TOKENS and
-              (relevant is None or s.article_id in relevant)]
+    usable = [s for s in sents if _reportable(s.text) and (relevant is None or s.article_id in relevant)]
     if not usable:
         return []
     matrix = vectorize([s.text for s in usable])
@@ -162,39 +182,37 @@ def build_timeline(
     for day in ranked_days:
         if len(timeline) >= dates:
             break
-        cands = by_day[day]
-        seen_rows: set[int] = set()
-        uniq = []
-        for s, named in cands:
-            if s.row not in seen_rows:
-                seen_rows.add(s.row)
-                uniq.append((s, named))
-        rows = [s.row for s, _ in uniq]
-        sub = matrix[rows]
+        uniq: dict[int, tuple[_Sent, bool]] = {}
+        for s, named in by_day[day]:
+            if s.row not in uniq:
+                uniq[s.row] = (s, named)
+        cands = list(uniq.values())
+        sub = matrix[[s.row for s, _ in cands]]
         c = centroid(sub)
         if query_vec is not None:
             c = c + 0.5 * query_vec
             c = c / (np.linalg.norm(c) or 1.0)
-        sims = sub @ c
-        order = sorted(range(len(uniq)), key=lambda i: -(sims[i] + (MENTION_BONUS if uniq[i][1] else 0.0)))
+        sims = np.asarray(sub @ c).ravel()
+        rank = sims + MENTION_BONUS * np.array([named for _, named in cands], dtype=float)
+        # redundancy against everything already in the timeline, updated as this day's picks are made
+        if picked_rows:
+            red = np.asarray((sub @ matrix[picked_rows].T).max(axis=1).todense()).ravel()
+        else:
+            red = np.zeros(len(cands))
         texts: list[str] = []
         ids: list[str] = []
-        for i in order:
-            if len(texts) >= sentences:
+        for i in np.argsort(-rank, kind="stable"):
+            if len(texts) >= sentences or sims[i] <= 0:
                 break
-            s = uniq[i][0]
-            if sims[i] <= 0:
-                break
-            vec = matrix[s.row]
-            if picked_rows and (matrix[picked_rows] @ vec.T).max() >= REDUNDANCY:
-                continue
-            if any(t == s.text for t in texts):
+            s = cands[i][0]
+            if red[i] >= REDUNDANCY or s.text in texts:
                 continue
             picked_rows.append(s.row)
             texts.append(s.text)
-            support = (sub @ vec.T).toarray().ravel()
-            for j in [i] + [j for j in np.argsort(-support) if support[j] >= PARAPHRASE and j != i]:
-                aid = uniq[j][0].article_id
+            support = np.asarray((sub @ matrix[s.row].T).todense()).ravel()
+            red = np.maximum(red, support)
+            for j in [i] + [j for j in np.argsort(-support, kind="stable") if support[j] >= PARAPHRASE and j != i]:
+                aid = cands[j][0].article_id
                 if aid not in ids:
                     ids.append(aid)
         if texts:
