@@ -220,9 +220,12 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
         if dateline is None and len(line) <= 80 and DATELINE_LINE.match(line):
             dateline = line
             lines[i] = ""
+        elif headline is None and title is not None and _norm_title(line) == _norm_title(title):
+            headline = line  # the body repeats the article's own title
+            lines[i] = ""
         elif headline is None and i + 1 < len(lines) and (
                 _is_headline(line, rest_chars) or _before_dateline(line, lines, i, rest_chars)):
-            if title is None or _norm_title(line) == _norm_title(title):
+            if title is None:
                 headline = line
                 lines[i] = ""
             else:

@@ -1,0 +1,191 @@
+"""clean_article: debris, tails, headline/dateline, whitespace, quotes, PTB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.clean import clean_article, is_ptb, unptb
+from storyline.ingest import read_inputs
+from storyline.model import Article
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+BODY = ("The harbour council met on Tuesday to discuss the fare plan for the coming season.\n\n"
+        "Operators said they expected a decision within weeks, and the council agreed to publish its figures.\n\n"
+        "A final vote is due next month after a public consultation on the crossings.")
+
+
+def art(text: str, **kw) -> Article:
+    return Article(id="t", text=text, raw=text, **kw)
+
+
+def test_seed_lookalike_fixture():
+    [raw] = [a for a in read_inputs([str(FIX / "seed_dateline.txt")]) if isinstance(a, Article)]
+    a = clean_article(raw)
+    assert a.date == "2025-03-14"
+    assert a.title == "Harbour Council Reaches Deal On Ferry Fares"
+    assert a.dateline == "Friday 14 March 2025 - 09:12"
+    assert a.text.startswith("The Velmora harbour council agreed")
+    for gone in ("Related Stories", "Coastal Ledger", "Share this article", "Harbour Council Faces Questions"):
+        assert gone not in a.text
+    assert "7" not in a.text.split("\n")
+    assert '"a fair outcome for everyone who depends on the crossing."' in a.text  # curly -> straight
+    assert "next month.\n" in a.text + "\n" and ".." not in a.text
+    assert "\n\n\n" not in a.text
+    assert a.raw == raw.raw  # raw keeps the reader's text
+
+
+def test_real_seeds_if_present():
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} not present")
+    arts = [clean_article(a) for a in read_inputs([str(seeds)]) if isinstance(a, Article)]
+    assert len(arts) == 2
+    assert all(a.date == "2020-10-21" for a in arts)
+    headed = [a for a in arts if a.title]
+    assert len(headed) == 1
+    a = headed[0]
+    assert a.title == "Armenia-Azerbaijan Hold Truce Talks again in Moscow"
+    assert a.dateline and a.dateline.startswith("Wednesday 21 October 2020")
+    assert "Related Stories" not in a.text and "Islam Times" not in a.text
+    assert "0" not in [ln.strip() for ln in a.text.split("\n")]
+    other = next(x for x in arts if x is not a)
+    assert "Fears Of A Wider Conflict" in other.text  # a mid-text subheading is body, not debris
+
+
+def test_number_only_lines_removed_but_numbers_in_text_kept():
+    a = clean_article(art("12\n" + BODY + "\n\n3 / 10\n\nIn 2024, 45 people used the ferry daily."))
+    assert "12" not in a.text.split("\n") and "3 / 10" not in a.text
+    assert "In 2024, 45 people used the ferry daily." in a.text
+
+
+@pytest.mark.parametrize("heading", ["Related Stories", "Related articles", "Read more", "More from Coastal Ledger",
+                                     "Recommended", "You may also like", "Related:"])
+def test_tail_headings_cut_to_the_end(heading):
+    text = BODY + f"\n{heading}\nTeaser Headline About Something Else\nSome Outlet - A teaser line ...\n"
+    a = clean_article(art(text))
+    assert a.text == BODY
+
+
+def test_tail_heading_early_in_text_is_not_cut():
+    text = "Read more\n" + BODY
+    a = clean_article(art(text))
+    assert "A final vote is due next month" in a.text
+
+
+@pytest.mark.parametrize("line", [
+    "Share this article", "Follow us on Twitter", "Sign up for our newsletter", "Subscribe to our daily briefing",
+    "We use cookies to improve your experience.", "Copyright 2025 Velmora Post. All rights reserved.",
+    "\u00a9 2025 Coastal Ledger", "Advertisement", "Read more: Council faces budget questions",
+])
+def test_share_subscribe_cookie_copyright_lines(line):
+    a = clean_article(art(BODY + "\n\n" + line + "\n\nOperators will meet again in May."))
+    assert line.split()[0] not in a.text.split("\n")[-3:-1]
+    assert line not in a.text
+    assert a.text.endswith("Operators will meet again in May.")
+
+
+def test_long_paragraph_mentioning_share_is_kept():
+    para = ("Share prices of the ferry operators rose sharply on Tuesday after the council said it would review "
+            "the fare plan, traders said, adding that volumes were high across the harbour sector.")
+    a = clean_article(art(BODY + "\n\n" + para))
+    assert para in a.text
+
+
+def test_headline_detected_and_removed_from_body():
+    a = clean_article(art("Council Backs New Fare Plan For Island Ferries\n\n" + BODY))
+    assert a.title == "Council Backs New Fare Plan For Island Ferries"
+    assert a.text == BODY
+
+
+def test_existing_title_kept_and_repeated_headline_removed():
+    a = clean_article(art("Council backs new fare plan\n\n" + BODY, title="Council Backs New Fare Plan"))
+    assert a.title == "Council Backs New Fare Plan" and a.text == BODY
+    b = clean_article(art("Different Kicker Line Here\n\n" + BODY, title="Council Backs New Fare Plan"))
+    assert b.title == "Council Backs New Fare Plan" and b.text.startswith("Different Kicker Line Here")
+
+
+def test_sentence_first_line_is_not_a_headline():
+    a = clean_article(art("The council met on Tuesday.\n" + BODY))
+    assert a.title is None and a.text.startswith("The council met on Tuesday.")
+    b = clean_article(art("Will The Council Back The Plan?\n" + BODY))
+    assert b.title is None
+
+
+def test_sentence_case_headline_before_dateline():
+    a = clean_article(art("Council backs a new fare plan for ferries\nMarch 3, 2026\n" + BODY))
+    assert a.title == "Council backs a new fare plan for ferries"
+    assert a.dateline == "March 3, 2026" and a.date == "2026-03-03"
+    assert a.meta["date_from"] == "dateline"
+    assert a.text == BODY
+
+
+def test_dateline_line_does_not_override_known_date():
+    a = clean_article(art("Wednesday 21 October 2020 - 13:38\n\n" + BODY, date="2020-10-22"))
+    assert a.dateline == "Wednesday 21 October 2020 - 13:38" and a.date == "2020-10-22"
+
+
+@pytest.mark.parametrize("prefix,dateline", [
+    ("MOSCOW, Oct 21 (Agency) - ", "MOSCOW, Oct 21 (Agency)"),
+    ("WASHINGTON (Wire Service) -- ", "WASHINGTON (Wire Service)"),
+    ("NEW YORK \u2014 ", "NEW YORK"),
+    ("GRAND ISLE, La. - ", "GRAND ISLE, La."),
+])
+def test_dateline_prefix(prefix, dateline):
+    a = clean_article(art(prefix + BODY))
+    assert a.dateline == dateline
+    assert a.text == BODY
+
+
+def test_transcript_speaker_is_not_a_dateline():
+    a = clean_article(art("ANNA VOSS, HOST: Good evening.\n" + BODY))
+    assert a.dateline is None and a.text.startswith("ANNA VOSS, HOST: Good evening.")
+
+
+def test_whitespace_and_paragraphs():
+    text = "  First   paragraph  line one.\n\tline two here.  \n\n\n\n   Second paragraph.\r\n\r\n\r\nThird.  "
+    a = clean_article(art(text))
+    assert a.text == "First paragraph line one.\nline two here.\n\nSecond paragraph.\n\nThird."
+
+
+def test_quotes_and_double_period():
+    a = clean_article(art("\u201cIt\u2019s fine,\u201d she said.. Then \u2018no\u2019... He left.."))
+    assert a.text == "\"It's fine,\" she said. Then 'no'... He left."
+
+
+def test_ptb_untokenised_keeping_lines():
+    [raw] = [a for a in read_inputs([str(FIX / "ptb_sample.txt")]) if isinstance(a, Article)]
+    a = clean_article(raw)
+    assert a.text == ('Officials said the ferry plan "was workable", a spokesman said.\n'
+                      "It wasn't clear when talks would resume (possibly next week).\n"
+                      "The council's chair, Ilse Marten, did not comment.")
+    assert a.meta["ptb"] is True
+
+
+def test_ptb_detection_is_conservative():
+    assert is_ptb("He said -LRB- quietly -RRB- no .")
+    assert is_ptb("a , b , c . d , e . f , g .")
+    assert not is_ptb("Normal prose, with commas, and a full stop. Another sentence, here.")
+    assert not is_ptb(BODY)
+    assert unptb("costs $ 5 , or 10 % more") == "costs $5, or 10% more"
+
+
+def test_ptb_title_untokenised():
+    a = clean_article(art("He said -LRB- quietly -RRB- no .\nIt 's late .\nThey do n't know .",
+                          title="Talks `` stall '' again"))
+    assert a.title == 'Talks "stall" again'
+
+
+def test_clean_is_idempotent():
+    [raw] = [a for a in read_inputs([str(FIX / "seed_dateline.txt")]) if isinstance(a, Article)]
+    once = clean_article(raw)
+    twice = clean_article(once)
+    assert (twice.text, twice.title, twice.dateline, twice.date) == (once.text, once.title, once.dateline, once.date)
+
+
+def test_empty_text():
+    a = clean_article(art(""))
+    assert a.text == "" and a.title is None
