@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from .clean import clean_article
+from .cluster.stage import ClusterStage
 from .dedup import Deduper
 from .enrich.claims import extract_claims
 from .enrich.disagreements import find_disagreements
@@ -85,6 +86,7 @@ class Ingestor:
         self.batch_size = batch_size
         self._deduper: Deduper | None = None
         self._entities: list | None = None  # canonical entities so far (loaded once per run, kept current)
+        self._cluster: ClusterStage | None = None  # event/storyline clusterer (state loaded once per run)
 
     @property
     def deduper(self) -> Deduper:
@@ -128,6 +130,9 @@ class Ingestor:
             self._flush(batch, report)
             if on_progress:
                 on_progress(len(batch))
+        if self._cluster is not None:
+            with self.store.transaction():
+                self._cluster.save()  # checkpoint the clusterer's state once per run
         report.seconds = time.perf_counter() - started
         return report
 
@@ -159,7 +164,16 @@ class Ingestor:
         """Stages that need the batch stored, in order, inside the batch's transaction."""
         if not stored:
             return
+        self._cluster_batch(stored, report)
         self._enrich(stored, report)  # keep last: disagreements are per event, so it runs after clustering
+
+    def _cluster_batch(self, stored: list[Article], report: IngestReport) -> None:
+        """Events and storylines: each stored article joins an event (wire copies their original's)."""
+        if self._cluster is None:
+            self._cluster = ClusterStage(self.store)
+        update = self._cluster.process(stored)
+        report.stats["event_merges"] = report.stats.get("event_merges", 0) + sum(
+            1 for kind, _, _ in update.merges if kind == "event")
 
     def _enrich(self, stored: list[Article], report: IngestReport) -> None:
         """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Article
 from .entities import EntityStoreMixin
+from .events import EventStoreMixin
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .summaries import SummariesMixin
 from .web import WebMixin
@@ -53,7 +54,7 @@ def _row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-class Store(WebMixin, SummariesMixin, EntityStoreMixin):
+class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
     """A storyline database. Open with ``Store(path)``; use as a context manager to close it.
 
     Writes happen inside ``transaction()``: one batch is one transaction, so a crash (even ``kill -9``)
