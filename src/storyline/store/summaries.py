@@ -22,9 +22,6 @@ class SummariesMixin:
     conn: sqlite3.Connection
     transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
-    def event_exists(self, event_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
-
     def event_member_ids(self, event_id: str) -> list[str]:
         """Ids of the articles assigned to the event, in ingest order."""
         rows = self.conn.execute("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (event_id,))

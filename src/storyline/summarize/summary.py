@@ -29,12 +29,13 @@ import numpy as np
 
 from ..enrich.temporal import date_sentences
 from ..model import Article, SummarySentence
-from .textsim import centroid, vectorize
+from .textsim import centroid, overlap_similarity, vectorize
 
 REDUNDANCY = 0.5
 PARAPHRASE = 0.5
 MMR_LAMBDA = 0.7
 MIN_TOKENS, MAX_TOKENS = 6, 60
+MAX_CANDIDATES = 1500  # sentences compared pairwise (memory grows with the square)
 
 
 @dataclass
@@ -67,10 +68,16 @@ def summarize_event(articles: Sequence[Article], n: int = 4) -> list[SummarySent
         cands = [_Cand(ai, s.index, s.text, s.date) for ai, a in enumerate(articles) for s in date_sentences(a)]
     if not cands:
         return []
+    if len(cands) > MAX_CANDIDATES:
+        # big events: the leading sentences of every article (news put the essentials first) keep the
+        # pairwise similarity matrix small
+        cands = sorted(cands, key=lambda c: (c.index, c.article))[:MAX_CANDIDATES]
+        cands.sort(key=lambda c: (c.article, c.index))
     m = vectorize([c.text for c in cands])
     if m.shape[1] == 0:
         return [SummarySentence(c.text, [articles[c.article].id], c.date) for c in cands[:n]]
-    sims = (m @ m.T).toarray()
+    # TF-IDF cosine, or word-set overlap where that is higher (IDF over one event's few sentences is noisy)
+    sims = np.maximum((m @ m.T).toarray(), overlap_similarity([c.text for c in cands]))
     art_of = np.array([c.article for c in cands])
     n_articles = len(articles)
 

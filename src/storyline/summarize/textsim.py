@@ -48,3 +48,24 @@ def centroid(rows: sparse.csr_matrix) -> np.ndarray:
 def tidy(text: str) -> str:
     """Display form of a sentence from a pre-tokenised corpus: brackets and quotes restored."""
     return _PTB_RE.sub(lambda m: _PTB_DISPLAY[m.group(0)], text)
+
+
+def _stem_analyzer(text: str) -> list[str]:
+    # truncation to six characters: a crude, language-light stemmer ("Ostravan"/"Ostrava", "talks"/"talked")
+    return [t[:6] for t in analyzer(text)]
+
+
+def overlap_similarity(texts: Sequence[str]) -> np.ndarray:
+    """Dense pairwise cosine of binary (stemmed) content-word sets: robust where TF-IDF weights are unreliable,
+    as in the few sentences of one event."""
+    if not texts:
+        return np.zeros((0, 0))
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    try:
+        m = CountVectorizer(analyzer=_stem_analyzer, binary=True).fit_transform(texts)
+    except ValueError:
+        return np.eye(len(texts))
+    m = normalize(m.astype(float))
+    return (m @ m.T).toarray()
