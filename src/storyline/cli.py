@@ -193,6 +193,63 @@ def entities(
 
 
 @app.command()
+def summary(
+    event_id: Annotated[str, typer.Argument(help="The event's id.")],
+    sentences: Annotated[int, typer.Option("--sentences", min=1, max=20, help="Summary length.")] = 4,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A cited summary of one event: each sentence with the articles that state it."""
+    from .summarize.cached import event_summary
+
+    with open_store(db) as store:
+        result = event_summary(store, event_id, sentences)
+    if result is None:
+        fail(f"no event {event_id!r}")
+    if as_json:
+        print_json([{"text": s.text, "article_ids": s.article_ids, "date": s.date} for s in result])
+        return
+    for s in result:
+        out.print(f"{s.text}  [{', '.join(s.article_ids)}]", markup=False, highlight=False)
+
+
+@app.command()
+def timeline(
+    story_id: Annotated[Optional[str], typer.Argument(help="A storyline id (or use --query / --all).")] = None,
+    query: Annotated[
+        Optional[str], typer.Option("--query", help="Timeline of the articles matching these words.")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Timeline of every stored article.")] = False,
+    dates: Annotated[int, typer.Option("--dates", min=1, help="How many dates.")] = 10,
+    sentences: Annotated[int, typer.Option("--sentences", min=1, help="Sentences per date.")] = 2,
+    since: Annotated[Optional[str], typer.Option("--since", help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Last day, YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A dated timeline: the most important days, each with what happened and who reported it."""
+    from .summarize.cached import TimelineScopeError, store_timeline
+
+    with open_store(db, readonly=True) as store:
+        try:
+            entries = store_timeline(store, story_id=story_id, query=query, everything=everything, dates=dates,
+                                     sentences=sentences, since=since, until=until)
+        except TimelineScopeError as exc:
+            fail(str(exc))
+    if as_json:
+        print_json(entries)
+        return
+    if not entries:
+        err.print("no dated sentences to build a timeline from", markup=False)
+        return
+    for e in entries:
+        out.print(e["date"], style="bold", markup=False, highlight=False)
+        for s in e["sentences"]:
+            out.print(f"  - {s}", markup=False, highlight=False)
+        out.print(f"    sources: {', '.join(e['article_ids'])}", markup=False, highlight=False)
+
+
+@app.command()
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
