@@ -189,3 +189,24 @@ def test_clean_is_idempotent():
 def test_empty_text():
     a = clean_article(art(""))
     assert a.text == "" and a.title is None
+
+
+def test_ptb_spaced_curly_quotes_and_apostrophes():
+    text = ("\u201c Most of the time , it \u2019 s the turn , \u201d he said .\n"
+            "Vera Lind \u2019 s lawyer said the soldiers ' families were told .\n"
+            "She said , \u201c we will see .\nIt was over . \u201d")
+    a = clean_article(art(text))
+    assert a.text.split("\n") == [
+        '"Most of the time, it\'s the turn," he said.',
+        "Vera Lind's lawyer said the soldiers' families were told.",
+        'She said, "we will see.',
+        'It was over."',
+    ]
+
+
+def test_photo_credit_lines():
+    a = clean_article(art(BODY + "\n\nPhoto: Staff Archive\n\nOperators will meet again in May."))
+    assert "Photo" not in a.text
+    glued = "AP Photo/Files The council has begun work on a relief plan for the harbour, officials said."
+    b = clean_article(art(BODY + "\n\n" + glued))
+    assert glued in b.text  # a long line is a real sentence with a credit glued on: kept

@@ -40,6 +40,7 @@ _PTB_LITERALS = [
 ]
 _PTB_REGEXES = [
     (re.compile(r" '([sdmSDM]|re|ve|ll|RE|VE|LL)\b"), r"'\1"),
+    (re.compile(r"(?<=\w) ?' ([stdmSTDM]|re|ve|ll|RE|VE|LL)\b"), r"'\1"),  # "Lohan ' s", "it ' s"
     (re.compile(r"(?<=\d): (?=\d)"), ":"),
 ]
 _PTB_STRAIGHT_QUOTE = re.compile(r'(?:(?<=\s)|^)"(?=\s|$)', re.MULTILINE)
@@ -51,12 +52,17 @@ def _pair_quotes(line: str) -> str:
     if len(parts) < 2:
         return line
     out = [parts[0]]
-    for k, part in enumerate(parts[1:]):
-        if k % 2 == 0:  # opening quote
+    opening = True
+    for part in parts[1:]:
+        before = out[-1]
+        # a quote that starts the line opens, one that ends it closes; in between they alternate
+        is_open = True if not before.strip() else False if not part.strip() else opening
+        if is_open:
             out.append('"' + part.lstrip())
-        else:  # closing quote
-            out[-1] = out[-1].rstrip() + '"'
+        else:
+            out[-1] = before.rstrip() + '"'
             out.append(part)
+        opening = not is_open
     return "".join(out)
 
 
@@ -104,11 +110,15 @@ _SHARE = re.compile(
     r"by (?:continuing|using) (?:to (?:use|browse) )?(?:this|our) (?:site|website)|"
     r"advertisement$|advert$|sponsored(?: content)?$|skip (?:to|the) (?:main )?(?:content|ad)|"
     r"click here (?:to|for)\b|download (?:our|the) app|"
-    r"image (?:copyright|caption|source)\b|photo:|getty images$|reuters/[\w ]+$|ap photo\b|"
+    r"image (?:copyright|caption|source)\b|getty images$|reuters/[\w ]+$|"
     r"all rights reserved|(?:©|\(c\)|copyright\s*(?:©|\(c\))?)\s*(?:\d{4}|[A-Z]))",
     re.IGNORECASE,
 )
 _SHARE_MAX_WORDS = 25
+# photo credits: only short lines (in one-sentence-per-line corpora a credit is often glued to a real sentence)
+_CREDIT = re.compile(r"^(?:photo|picture|image|graphic|file photo)\s*:|^(?:ap|afp|reuters|getty) (?:photo|images)\b",
+                     re.IGNORECASE)
+_CREDIT_MAX_WORDS = 8
 _TAIL_HEADING = re.compile(
     r"^(?:related(?: stories| articles| news| content| coverage| posts| links| reading| topics)?|"
     r"read more(?: stories| articles)?|more from [\w .'&-]{1,40}|more stories(?: from [\w .'&-]{1,40})?|"
@@ -161,6 +171,8 @@ def _is_debris(line: str) -> bool:
     if _COUNTER.match(line) and any(c.isdigit() for c in line):
         return True
     if _SHARE.match(line) and len(line.split()) <= _SHARE_MAX_WORDS:
+        return True
+    if _CREDIT.match(line) and len(line.split()) <= _CREDIT_MAX_WORDS:
         return True
     return False
 

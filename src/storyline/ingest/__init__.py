@@ -87,7 +87,7 @@ def _os_reason(e: OSError) -> str:
 
 def _read_path(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
     try:
-        st = os.stat(path)
+        os.stat(path)
     except OSError as e:
         if not os.path.lexists(path):
             yield IngestProblem(path, "no such file or directory")
@@ -105,7 +105,6 @@ def _read_path(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
         if not found:
             yield IngestProblem(path, "empty directory (no files to read)")
         return
-    del st
     yield from _read_file(path, source, max_bytes)
 
 
