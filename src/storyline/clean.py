@@ -40,9 +40,21 @@ _PTB_LITERALS = [
 ]
 _PTB_REGEXES = [
     (re.compile(r" '([sdmSDM]|re|ve|ll|RE|VE|LL)\b"), r"'\1"),
-    (re.compile(r"(?<=\w) ?' ([stdmSTDM]|re|ve|ll|RE|VE|LL)\b"), r"'\1"),  # "Lohan ' s", "it ' s"
-    (re.compile(r"(?<=\d): (?=\d)"), ":"),
+    # "Lohan ' s", "it' s" (patterns start with a literal so the regex engine can skip ahead quickly)
+    (re.compile(r" ' ([stdmSTDM]|re|ve|ll|RE|VE|LL)\b"), lambda m: _glue_contraction(m, 1)),
+    (re.compile(r"' ([stdmSTDM]|re|ve|ll|RE|VE|LL)\b"), lambda m: _glue_contraction(m, 1)),
+    (re.compile(r": (?=\d)"), lambda m: ":" if m.start() and m.string[m.start() - 1].isdigit() else m.group(0)),
 ]
+
+
+def _glue_contraction(m: re.Match[str], group: int) -> str:
+    """"Lohan ' s" -> "Lohan's" when the quote follows a word; anything else is left as it is."""
+    start = m.start()
+    if start and m.string[start - 1].isalnum():
+        return "'" + m.group(group)
+    return m.group(0)
+
+
 _PTB_STRAIGHT_QUOTE = re.compile(r'(?:(?<=\s)|^)"(?=\s|$)', re.MULTILINE)
 
 
@@ -66,6 +78,12 @@ def _pair_quotes(line: str) -> str:
     return "".join(out)
 
 
+def _has_free_quote(text: str) -> bool:
+    """A straight double quote standing alone between spaces / line edges (plain string tests: fast)."""
+    return (' " ' in text or '\n" ' in text or ' "\n' in text or text.startswith('" ') or text.endswith(' "')
+            or text == '"')
+
+
 def is_ptb(text: str) -> bool:
     """True when the text clearly is Penn-Treebank tokenised (bracket tokens, `` quotes, or dense " , ")."""
     if "-LRB-" in text or "-RRB-" in text or "``" in text:
@@ -81,8 +99,8 @@ def unptb(text: str) -> str:
             text = text.replace(old, new)
     for rx, rep in _PTB_REGEXES:
         text = rx.sub(rep, text)
-    if _PTB_STRAIGHT_QUOTE.search(text):
-        text = "\n".join(_pair_quotes(line) if '"' in line else line for line in text.split("\n"))
+    if _has_free_quote(text):
+        text = "\n".join(_pair_quotes(line) if _has_free_quote(line) else line for line in text.split("\n"))
     return text
 
 
