@@ -95,6 +95,11 @@ def test_figure_conflicts_need_same_quantity_and_different_speakers():
           claim("Kestra City", 51, "civilians", "casualties")]
     flags = [d for d in find_disagreements(cs) if d.kind == "figures"]
     assert [d.claims for d in flags] == [[0, 1], [1, 2]]
+    assert "Arvenna: 412" in flags[0].note and "Kestra City: 2300" in flags[0].note
+    # a vague figure beside an exact one in the same claim does not break the note
+    mixed = Claim("m", "M", "say", "t", figures=[Figure(None, "soldiers", "killed", approximate=True),
+                                                 Figure(90, "soldiers", "killed")])
+    assert [d.note for d in find_disagreements([cs[0], mixed])] == ["soldiers killed: Arvenna: 412, M: 90"]
     # different qualifiers ("Armenian" vs "Azerbaijani" soldiers) are different quantities
     a = Claim("a", "A", "say", "t", figures=[Figure(10, "soldiers", "killed", text="10 Armenian soldiers")])
     b = Claim("b", "B", "say", "t", figures=[Figure(20, "soldiers", "killed", text="20 Azerbaijani soldiers")])

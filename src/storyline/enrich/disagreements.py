@@ -128,6 +128,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
             i, fi = items[x]
             conflict = [i]
             values = {fi.value}
+            value_of = {i: fi.value}
             for y in range(x + 1, len(items)):
                 j, fj = items[y]
                 if j in conflict or _speaker_key(claims[j]) == _speaker_key(claims[i]):
@@ -138,12 +139,11 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
                 if fj.value != fi.value:
                     conflict.append(j)
                     values.add(fj.value)
+                    value_of[j] = fj.value
             key = tuple(sorted(conflict))
             if len(conflict) > 1 and key not in seen:
                 seen.add(key)
-                shown = ", ".join(f"{claims[k].speaker or 'a source'}: {v:g}" for k, v in
-                                  zip(key, [next(f.value for f in claims[k].figures if f.unit == unit and
-                                                 f.subject == subject) for k in key], strict=True))
+                shown = ", ".join(f"{claims[k].speaker or 'a source'}: {value_of[k]:g}" for k in key)
                 out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
     return out
 
