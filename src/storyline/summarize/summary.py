@@ -85,7 +85,7 @@ def summarize_event(articles: Sequence[Article], n: int = 4) -> list[SummarySent
     support: list[list[int]] = []
     for i in range(len(cands)):
         others: dict[int, float] = {}
-        for j in np.nonzero(sims[i] >= PARAPHRASE)[0]:
+        for j in np.nonzero(sims[i] >= PARAPHRASE - 1e-9)[0]:
             a = int(art_of[j])
             if a != cands[i].article and sims[i, j] > others.get(a, 0.0):
                 others[a] = float(sims[i, j])
@@ -107,7 +107,7 @@ def summarize_event(articles: Sequence[Article], n: int = 4) -> list[SummarySent
         best, best_score = -1, -np.inf
         for i in remaining:
             red = max((sims[i, j] for j in chosen), default=0.0)
-            if red >= REDUNDANCY:
+            if red >= REDUNDANCY - 1e-9:
                 continue
             score = MMR_LAMBDA * salience[i] - (1 - MMR_LAMBDA) * red
             if score > best_score or (score == best_score and i < best):

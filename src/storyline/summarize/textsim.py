@@ -55,17 +55,26 @@ def _stem_analyzer(text: str) -> list[str]:
     return [t[:6] for t in analyzer(text)]
 
 
-def overlap_similarity(texts: Sequence[str]) -> np.ndarray:
-    """Dense pairwise cosine of binary (stemmed) content-word sets: robust where TF-IDF weights are unreliable,
-    as in the few sentences of one event."""
-    if not texts:
-        return np.zeros((0, 0))
+def overlap_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Rows: L2-normalised binary vectors of (stemmed) content words; their dot product is the set-overlap
+    cosine, robust where TF-IDF weights are unreliable (a few sentences of one event, IDF of shared names)."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.preprocessing import normalize
 
+    if not texts:
+        return sparse.csr_matrix((0, 0))
     try:
         m = CountVectorizer(analyzer=_stem_analyzer, binary=True).fit_transform(texts)
     except ValueError:
+        return sparse.csr_matrix((len(texts), 0))
+    return normalize(m.astype(float)).tocsr()
+
+
+def overlap_similarity(texts: Sequence[str]) -> np.ndarray:
+    """Dense pairwise set-overlap cosine (see ``overlap_vectors``)."""
+    if not texts:
+        return np.zeros((0, 0))
+    m = overlap_vectors(texts)
+    if m.shape[1] == 0:
         return np.eye(len(texts))
-    m = normalize(m.astype(float))
     return (m @ m.T).toarray()

@@ -34,15 +34,16 @@ import numpy as np
 from ..enrich.sentences import content_tokens
 from ..enrich.temporal import parse_date, sentence_expressions
 from ..model import Article
-from .textsim import centroid, vectorize
+from .textsim import centroid, overlap_vectors, vectorize
 
 PUB_WEIGHT = 0.3  # weight of a publication against a back-reference when scoring days
 FUTURE_WEIGHT = 0.25  # weight of an announcement ("talks will be held on October 23")
 LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach without ``since``
 REDUNDANCY = 0.5  # max cosine between two sentences of one timeline
-PARAPHRASE = 0.6  # min cosine for another article's sentence to count as stating the same thing
+PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
 MENTION_BONUS = 0.1  # ranking bonus for a sentence that names its day explicitly
 MIN_TOKENS, MAX_TOKENS = 5, 60
+_EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not always exact in floating point
 
 
 _TIMESTAMP = re.compile(r"\s*(?:at\s+)?\d{1,2}[:.]\d{2}\b")  # "March 9, 2011 at 11:01 am": page debris
@@ -156,6 +157,7 @@ def build_timeline(
     if not usable:
         return []
     matrix = vectorize([s.text for s in usable])
+    words = overlap_vectors([s.text for s in usable])  # redundancy/paraphrase: max of the two cosines
     for i, s in enumerate(usable):
         s.row = i
 
@@ -195,8 +197,10 @@ def build_timeline(
         sims = np.asarray(sub @ c).ravel()
         rank = sims + MENTION_BONUS * np.array([named for _, named in cands], dtype=float)
         # redundancy against everything already in the timeline, updated as this day's picks are made
+        sub_words = words[[s.row for s, _ in cands]]
         if picked_rows:
-            red = np.asarray((sub @ matrix[picked_rows].T).max(axis=1).todense()).ravel()
+            red = np.maximum(np.asarray((sub @ matrix[picked_rows].T).max(axis=1).todense()).ravel(),
+                             np.asarray((sub_words @ words[picked_rows].T).max(axis=1).todense()).ravel())
         else:
             red = np.zeros(len(cands))
         texts: list[str] = []
@@ -205,13 +209,15 @@ def build_timeline(
             if len(texts) >= sentences or sims[i] <= 0:
                 break
             s = cands[i][0]
-            if red[i] >= REDUNDANCY or s.text in texts:
+            if red[i] >= REDUNDANCY - _EPS or s.text in texts:
                 continue
             picked_rows.append(s.row)
             texts.append(s.text)
-            support = np.asarray((sub @ matrix[s.row].T).todense()).ravel()
+            support = np.maximum(np.asarray((sub @ matrix[s.row].T).todense()).ravel(),
+                                 np.asarray((sub_words @ words[s.row].T).todense()).ravel())
             red = np.maximum(red, support)
-            for j in [i] + [j for j in np.argsort(-support, kind="stable") if support[j] >= PARAPHRASE and j != i]:
+            paraphrases = [j for j in np.argsort(-support, kind="stable") if support[j] >= PARAPHRASE - _EPS]
+            for j in [i] + [j for j in paraphrases if j != i]:
                 aid = cands[j][0].article_id
                 if aid not in ids:
                     ids.append(aid)
