@@ -159,3 +159,23 @@ def test_empty_text_gets_a_signature_but_no_match():
     sigs = Deduper().process([a, b], {})
     assert set(sigs) == {"a", "b"}
     assert b.duplicate_of == "a"  # identical (empty) content hash
+
+
+def test_copy_matching_two_originals_joins_them_under_the_earliest():
+    words = story(40, 240).split()
+    part = len(words) // 6
+    lead_edit = " ".join(story(41, part).split()[:part] + words[part:])  # lead rewritten
+    tail_cut = " ".join(words[: len(words) - part])  # tail cut
+    d = Deduper()
+    first = [mk("lead-edit", lead_edit), mk("tail-cut", tail_cut)]
+    d.process(first, {})
+    # each edited copy is too far from the other to be called a copy of it: both look like originals
+    assert Deduper.jaccard(Deduper.signature(lead_edit), Deduper.signature(tail_cut)) < d.threshold
+    assert [a.duplicate_of for a in first] == [None, None]
+    agency = mk("agency", " ".join(words))
+    d.process([agency], {})
+    # the agency's full text matches both: they are one story, rooted at the earliest
+    assert agency.duplicate_of == "lead-edit"
+    assert d.take_relinked() == {"tail-cut": "lead-edit"}
+    assert d.original("tail-cut") == "lead-edit"
+    assert d.take_relinked() == {}

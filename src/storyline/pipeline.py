@@ -155,6 +155,9 @@ class Ingestor:
         signatures = self.deduper.process(fresh, known_hashes)
         with self.store.transaction():
             inserted = self.store.add_articles(fresh, signatures)
+            relinked = self.deduper.take_relinked()
+            if relinked:
+                self.store.relink_duplicates(relinked)
             stored = [a for a in fresh if a.id in set(inserted)]
             self._post_store(stored, report)
         report.ingested += len(inserted)

@@ -199,6 +199,13 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
                 inserted.append(a.id)
         return inserted
 
+    def relink_duplicates(self, relinked: dict[str, str]) -> None:
+        """Re-point former originals, and the copies that pointed at them, to their (earlier) original."""
+        with self.transaction() as conn:
+            for old, new in relinked.items():
+                conn.execute("UPDATE articles SET duplicate_of = ? WHERE (id = ? OR duplicate_of = ?) AND id != ?",
+                             (new, old, old, new))
+
     def signatures(self) -> Iterator[tuple[str, bytes, str | None]]:
         """(article_id, MinHash signature, duplicate_of) for every stored article, in ingest order."""
         yield from self.conn.execute(
