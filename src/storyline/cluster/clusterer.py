@@ -44,12 +44,16 @@ class ClusterParams:
     number_weight: float = 0.0  # extra count for a number
     top_terms: int = 24  # terms per article indexed for candidate search
     max_candidates: int = 40  # events scored exactly per article
-    event_threshold: float = 0.30  # cosine(article, event centroid) to join an event
+    event_threshold: float = 0.20  # cosine(article, event centroid) to join an event
     event_merge_threshold: float = 0.45  # cosine(event, event) to merge two events
     window_days: int = 7  # an article joins an event only within this many days of its span
     header_window_days: int = 60  # the same when the article's day comes from its header, not a pub date
-    story_threshold: float = 0.20  # cosine(article, storyline centroid) to put a new event in a storyline
-    story_merge_threshold: float = 0.35  # cosine(storyline, storyline) to merge two storylines
+    story_threshold: float = 0.10  # cosine(article, earlier event at any time) for that event to vote
+    story_merge_threshold: float = 0.50  # cosine(storyline, storyline) to merge two storylines
+    event_name_threshold: float = 0.0  # cosine over names only, needed too when both sides have names
+    story_name_threshold: float = 0.15  # stories are about the same people/places: the gate that
+    # keeps neighbouring threads (Egypt, Libya, Syria in 2011) apart
+    story_votes: int = 5  # earlier events whose storylines vote for a new event's storyline
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
     max_event_terms: int = 4000  # centroid pruning (largest weights kept)
     max_story_terms: int = 8000
@@ -207,6 +211,20 @@ class Clusterer:
             c.norm_at = self.n_docs
         return c.norm
 
+    def _names_cos(self, c1: _Cluster, c2: _Cluster) -> float:
+        i1, v1, n1 = self._name_part(c1)
+        i2, v2, n2 = self._name_part(c2)
+        if n1 == 0 or n2 == 0:
+            return 1.0  # nothing to disagree on
+        f = self._idf(i1)
+        return _sp_dot(i1, v1 * f * f, i2, v2) / (n1 * n2)
+
+    def _name_part(self, c: _Cluster) -> tuple[np.ndarray, np.ndarray, float]:
+        """The names/phrases part of a centroid (the upper half of the sorted columns) and its idf norm."""
+        start = int(np.searchsorted(c.idx, 1 << (self.params.hash_bits - 1)))
+        i, v = c.idx[start:], c.val[start:]
+        return i, v, float(np.linalg.norm(v * self._idf(i))) if len(i) else 0.0
+
     def _time_ok(self, day: int | None, window: int, c: _Cluster) -> bool:
         if day is None or c.lo is None or c.hi is None:
             return True
@@ -237,6 +255,15 @@ class Clusterer:
         w = tf * idf
         wq = w * idf  # the article's side of a cosine against idf-weighted centroids
         anorm = float(np.linalg.norm(w)) or 1.0
+        nstart = int(np.searchsorted(idx, 1 << (p.hash_bits - 1)))
+        n_idx, n_wq, n_norm = idx[nstart:], wq[nstart:], float(np.linalg.norm(w[nstart:]))
+
+        def names_ok(c: _Cluster, threshold: float) -> bool:
+            if threshold <= 0 or n_norm == 0:
+                return True
+            ci, cv, cn = self._name_part(c)
+            return cn == 0 or _sp_dot(n_idx, n_wq, ci, cv) / (n_norm * cn) >= threshold
+
         top = idx[np.argsort(-w, kind="stable")[: p.top_terms]] if len(idx) else idx
 
         # candidate events: share a top term, fit in time; ranked by shared top-term weight
@@ -250,7 +277,7 @@ class Clusterer:
         scored: list[tuple[float, str]] = []
         for eid, _ in ranked:
             c = self.events[eid]
-            if not self._time_ok(day, window, c):
+            if not self._time_ok(day, window, c) or not names_ok(c, p.event_name_threshold):
                 continue
             s = _sp_dot(idx, wq, c.idx, c.val) / (anorm * self._norm(c))
             scored.append((s, eid))
@@ -274,20 +301,33 @@ class Clusterer:
         for col in top.tolist():
             self.event_post.setdefault(col, []).append(eid)
 
-        # storyline of a new event: the most similar storyline over all time
+        # storyline of a new event: a vote of the most similar earlier events, at any time (each counts with
+        # its similarity; only events above ``story_threshold`` whose names agree vote)
+        known = {e: sc for sc, e in scored}
+
+        def all_time() -> list[tuple[float, str]]:
+            out: list[tuple[float, str]] = []
+            for other, _ in ranked[: p.max_candidates]:
+                other = self._resolve_event(other)
+                c = self.events[other]
+                sc = known.get(other)
+                if sc is None:
+                    sc = _sp_dot(idx, wq, c.idx, c.val) / (anorm * self._norm(c))
+                out.append((sc, other))
+            out.sort(key=lambda t: (-t[0], self.events[t[1]].seq))
+            return out
+
         if new_event:
-            story_cand: dict[str, float] = {}
-            for col in top.tolist():
-                for sid in self.story_post.get(col, ()):
-                    sid = self._resolve_story(sid)
-                    story_cand[sid] = story_cand.get(sid, 0.0) + wmap[col]
-            sranked = sorted(story_cand.items(), key=lambda kv: (-kv[1], self.stories[kv[0]].seq))
+            sims = all_time()
+            votes: dict[str, float] = {}
+            for sc, other in sims[: p.story_votes]:
+                if sc >= p.story_threshold and names_ok(self.events[other], p.story_name_threshold):
+                    sid = self._resolve_story(self.events[other].story or "")
+                    votes[sid] = votes.get(sid, 0.0) + sc
             best: tuple[float, str] | None = None
-            for sid, _ in sranked[: p.max_candidates]:
-                st = self.stories[sid]
-                s = _sp_dot(idx, wq, st.idx, st.val) / (anorm * self._norm(st))
-                if best is None or s > best[0] or (s == best[0] and st.seq < self.stories[best[1]].seq):
-                    best = (s, sid)
+            if votes:
+                sid = min(votes, key=lambda k: (-votes[k], self.stories[k].seq))
+                best = (votes[sid], sid)
             if best is not None and best[0] >= p.story_threshold:
                 sid = best[1]
             else:
@@ -317,7 +357,7 @@ class Clusterer:
         eid = self._resolve_event(eid)
         ev = self.events[eid]
         if not new_event and (ev.n & (ev.n - 1)) == 0:  # the event doubled: re-check its storyline
-            self._check_story(ev.story or "", scored, merges)
+            self._check_story(ev.story or "", all_time(), merges)
         return eid
 
     def _spans_ok(self, c1: _Cluster, c2: _Cluster, window: int) -> bool:
@@ -403,8 +443,10 @@ class Clusterer:
             seen.add(other)
             checked += 1
             cur = self._resolve_story(sid)
-            if other != cur and self._cos(self.stories[cur], self.stories[other]) >= p.story_merge_threshold:
-                self._merge_stories(self.stories[cur], self.stories[other], merges)
+            s1, s2 = self.stories[cur], self.stories[other]
+            if other != cur and self._cos(s1, s2) >= p.story_merge_threshold and self._names_cos(s1, s2) >= (
+                    p.story_name_threshold):
+                self._merge_stories(s1, s2, merges)
             if checked >= p.story_check_candidates:
                 break
 

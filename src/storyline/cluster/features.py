@@ -91,7 +91,8 @@ def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead
                  max_chars: int = 0) -> Counter[str]:
     """Weighted term counts: body terms (the first ``max_chars`` characters when > 0), plus extra weight for
     the title and the lead, capitalised multi-word phrases, capitalised words inside sentences (names) and
-    numbers. Phrase keys start with ``\\x01`` so they never collide with words."""
+    numbers. Phrase keys start with ``\\x01`` and name keys (a capitalised word inside a sentence) with
+    ``\\x02``: the hasher puts both in the upper half of the space, so names can be compared on their own."""
     text = article.text or ""
     if max_chars and len(text) > max_chars:
         cut = text.rfind(" ", 0, max_chars)
@@ -99,11 +100,11 @@ def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead
     text = clean_text(text)
     title = clean_text(article.title or "")
     counts = _term_counts(text)
-    if name_weight:
-        for m in _NAME.findall(text):
-            t = m.lower().strip(".'’")
-            if t in counts:
-                counts[t] += name_weight
+    for m in _NAME.findall(text):
+        t = m.lower().strip(".'’")
+        if t in counts:
+            counts[t] += name_weight
+            counts["\x02" + t] += 1
     if number_weight:
         for m in _NUMBER.findall(text):
             t = m.replace(",", "")
@@ -132,7 +133,9 @@ class Hasher:
     def __call__(self, term: str) -> int:
         h = self._cache.get(term)
         if h is None:
-            h = zlib.crc32(term.encode("utf-8")) & self.mask
+            h = zlib.crc32(term.encode("utf-8")) & (self.mask >> 1)
+            if term[:1] in ("\x01", "\x02"):  # names and phrases live in the upper half
+                h |= 1 << (self.bits - 1)
             if len(self._cache) < 2_000_000:
                 self._cache[term] = h
         return h
