@@ -515,11 +515,11 @@ class Clusterer:
     def from_bytes(cls, data: bytes) -> Clusterer:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             meta = json.loads(z.read("meta.json"))
-            arrays = np.load(io.BytesIO(z.read("arrays.npz")))
             if meta.get("format") != STATE_FORMAT:
                 raise ValueError("not a storyline clusterer state")
             if meta.get("version") != STATE_VERSION:
                 raise ValueError(f"unsupported clusterer state version {meta.get('version')}")
+            arrays = np.load(io.BytesIO(z.read("arrays.npz")), allow_pickle=False)
             known = {f.name for f in fields(ClusterParams)}
             self = cls(ClusterParams(**{k: v for k, v in meta["params"].items() if k in known}))
             self.df = arrays["df"].astype(np.int32)

@@ -1,0 +1,188 @@
+"""Incremental clustering: batching, ids, merges, wire copies, undated input, state bytes, determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cluster.cluster_fixtures import corpus, truth
+
+from storyline.cluster import ClusterParams, Clusterer, ClusterUpdate
+from storyline.model import Article
+
+
+def partition(assignments: dict[str, tuple[str, str]], level: int = 0) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for aid, ids in assignments.items():
+        groups.setdefault(ids[level], set()).add(aid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def run_batches(articles: list[Article], sizes: list[int], params: ClusterParams | None = None) -> Clusterer:
+    c = Clusterer(params)
+    start = 0
+    for n in sizes:
+        c.partial_fit(articles[start:start + n])
+        start += n
+    assert start == len(articles)
+    return c
+
+
+def final_assignments(c: Clusterer, ids: list[str]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for aid in ids:
+        e = c.event_of(aid)
+        assert e is not None
+        out[aid] = (e, next(ev.story_id for ev in c.live_events() if ev.id == e))
+    return out
+
+
+def test_events_and_storylines_of_the_fixture() -> None:
+    arts = corpus()
+    up = Clusterer().partial_fit(arts)
+    assert set(up.assignments) == {a.id for a in arts}
+    ev = {a: e for a, (e, _) in up.assignments.items()}
+    st = {a: s for a, (_, s) in up.assignments.items()}
+    # the collapse and the inquiry three weeks later are two events of one storyline
+    assert ev["v1"] == ev["v2"] == ev["v3"]
+    assert ev["v4"] == ev["v5"] != ev["v1"]
+    assert st["v1"] == st["v4"]
+    # the election is another storyline
+    assert st["o1"] == st["o2"] == st["o3"] == st["o4"] != st["v1"]
+    assert ev["o1"] == ev["o2"]
+    # ids are derived from the first article: "ev-"/"st-" + hash
+    assert ev["v1"].startswith("ev-") and st["v1"].startswith("st-")
+    events = {e.id: e for e in up.events}
+    bridge = events[ev["v1"]]
+    assert bridge.article_ids == ["v1", "v2", "v3"]
+    assert (bridge.start, bridge.end) == ("2031-03-04", "2031-03-05")
+    assert bridge.title and "bridge" in bridge.title.lower()
+    assert bridge.sources and all(s.startswith("outlet-") for s in bridge.sources)
+    stories = {s.id: s for s in up.stories}
+    assert set(stories[st["v1"]].event_ids) == {ev["v1"], ev["v4"]}
+
+
+def test_three_batches_equal_one_batch_and_ids_are_stable() -> None:
+    arts = corpus()
+    one = Clusterer().partial_fit(arts).assignments
+    three = run_batches(arts, [3, 4, 2])
+    assert final_assignments(three, [a.id for a in arts]) == one
+    # re-feeding known articles changes nothing
+    again = three.partial_fit(arts[:4])
+    assert again.assignments == {} and again.events == [] and again.merges == []
+
+
+def test_state_round_trips_through_bytes() -> None:
+    arts = corpus()
+    c = Clusterer()
+    c.partial_fit(arts[:5])
+    data = c.to_bytes()
+    assert isinstance(data, bytes) and data[:2] == b"PK"  # a zip: json + npz, no pickle
+    restored = Clusterer.from_bytes(data)
+    assert restored.to_bytes() == data
+    restored.partial_fit(arts[5:])
+    c.partial_fit(arts[5:])
+    ids = [a.id for a in arts]
+    assert final_assignments(restored, ids) == final_assignments(c, ids)
+    assert final_assignments(restored, ids) == Clusterer().partial_fit(arts).assignments
+
+
+def test_state_rejects_foreign_or_newer_bytes() -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("meta.json", json.dumps({"format": "storyline.cluster", "version": 999}))
+        z.writestr("arrays.npz", b"")
+    with pytest.raises(ValueError, match="version"):
+        Clusterer.from_bytes(buf.getvalue())
+
+
+def test_deterministic_across_runs() -> None:
+    arts = corpus()
+    a, b = Clusterer(), Clusterer()
+    ua, ub = a.partial_fit(arts), b.partial_fit(arts)
+    assert ua.assignments == ub.assignments
+    assert [e.to_dict() for e in ua.events] == [e.to_dict() for e in ub.events]
+    assert a.to_bytes() == b.to_bytes()
+
+
+def test_wire_copy_joins_its_originals_event() -> None:
+    arts = corpus()
+    copy = Article(id="wire-1", date="2031-03-12", text="An unrelated rewrite that shares no words with it.",
+                   duplicate_of="v1", source="agency")
+    c = Clusterer()
+    c.partial_fit(arts)
+    up = c.partial_fit([copy])
+    assert up.assignments["wire-1"] == (c.event_of("v1"), up.assignments["wire-1"][1])
+    ev = next(e for e in up.events if e.id == c.event_of("v1"))
+    assert "wire-1" in ev.article_ids and "agency" in ev.sources
+
+
+def test_undated_articles_still_cluster() -> None:
+    arts = corpus(dated=False)
+    up = Clusterer().partial_fit(arts)
+    ev = {a: e for a, (e, _) in up.assignments.items()}
+    st = {a: s for a, (_, s) in up.assignments.items()}
+    assert ev["v1"] == ev["v2"] == ev["v3"]
+    assert st["o1"] == st["o3"] != st["v1"]
+    assert all(e.start is None for e in up.events)
+
+
+def test_header_dates_of_undated_articles_keep_far_apart_events_apart() -> None:
+    text = ("Fire at the Lindqvist paper mill in Harrow destroyed two warehouses, the Harrow fire brigade said. "
+            "Firefighters fought the blaze at the paper mill for six hours.")
+    a = Article(id="h1", text="March 3, 2030\n" + text)
+    b = Article(id="h2", text="November 9, 2034\n" + text)
+    same = Article(id="h3", text="March 4, 2030\n" + text)
+    up = Clusterer().partial_fit([a, b, same])
+    assert up.assignments["h1"][0] == up.assignments["h3"][0] != up.assignments["h2"][0]
+
+
+def test_merge_keeps_the_older_id_and_is_recorded() -> None:
+    # a high join threshold splits two reports; a third report close to both merges them (merge threshold low)
+    params = ClusterParams(event_threshold=0.62, event_merge_threshold=0.2, story_merge_threshold=0.2)
+    base = "Mayor Ilse Brandt said divers pulled eleven people from Velmora harbour after the bridge collapse."
+    a1 = Article(id="m1", date="2031-03-04", text=base + " Four cars fell into the water on Kessel Street.")
+    a2 = Article(id="m2", date="2031-03-04",
+                 text=base + " Rescue boats from Tarnow searched the harbour for survivors all night.")
+    a3 = Article(id="m3", date="2031-03-04", text=base + " Four cars fell into the water on Kessel Street. "
+                 "Rescue boats from Tarnow searched the harbour for survivors all night.")
+    c = Clusterer(params)
+    first = c.partial_fit([a1, a2])
+    e1, e2 = first.assignments["m1"][0], first.assignments["m2"][0]
+    assert e1 != e2
+    up = c.partial_fit([a3])
+    assert ("event", e2, e1) in up.merges
+    assert c.event_of("m1") == c.event_of("m2") == c.event_of("m3") == e1
+    gone = next(e for e in up.events if e.id == e2)
+    assert gone.merged_into == e1
+    live = next(e for e in up.events if e.id == e1)
+    assert sorted(live.article_ids) == ["m1", "m2", "m3"]
+
+
+def test_update_lists_changed_objects_only() -> None:
+    arts = corpus()
+    c = Clusterer()
+    c.partial_fit(arts)
+    extra = Article(id="o5", date="2031-03-12", title="Ostrova sworn in as Orlin prime minister",
+                    text="Mira Ostrova of the Green Harvest party was sworn in as prime minister of Orlin on "
+                         "Tuesday, two days after winning the snap parliamentary election against Dario Vessel.")
+    up = c.partial_fit([extra])
+    assert isinstance(up, ClusterUpdate)
+    assert list(up.assignments) == ["o5"]
+    assert len(up.stories) == 1 and up.stories[0].id == up.assignments["o5"][1]
+    assert all(e.story_id == up.stories[0].id for e in up.events)
+
+
+def test_ptb_tokenised_text_gives_the_same_partition() -> None:
+    arts = corpus()
+    ptb = [Article(id=a.id, date=a.date, title=a.title, source=a.source,
+                   text=a.text.replace(",", " ,").replace(".", " .").replace("'s", " 's") + " -LRB- AP -RRB-")
+           for a in arts]
+    assert partition(Clusterer().partial_fit(ptb).assignments) == partition(Clusterer().partial_fit(arts).assignments)
+
+
+def test_truth_labels_cover_the_fixture() -> None:
+    assert set(truth("event")) == {a.id for a in corpus()}
