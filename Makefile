@@ -31,7 +31,7 @@ install-bench: $(VENV)/.installed-bench
 
 demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(STORYLINE) ingest examples/corpus --db $(DEMO_DB)
+	$(STORYLINE) ingest examples/corpus --source-from-dir --db $(DEMO_DB)
 	$(STORYLINE) stats --db $(DEMO_DB)
 	@echo
 	@echo "Browse it: $(STORYLINE) serve --db $(DEMO_DB)   (then open http://127.0.0.1:8000)"

@@ -210,3 +210,25 @@ def test_photo_credit_lines():
     glued = "AP Photo/Files The council has begun work on a relief plan for the harbour, officials said."
     b = clean_article(art(BODY + "\n\n" + glued))
     assert glued in b.text  # a long line is a real sentence with a credit glued on: kept
+
+
+EVAC_BODY = ("Around 6,000 residents of the harbour district left their homes overnight, the city said. "
+        "Buses took them to two sports halls on the hill, where volunteers handed out blankets. ") * 2
+
+
+def test_sentence_case_headline_before_a_dateline_prefix():
+    a = clean_article(art("Ferry talks collapse in Port Idris\n\nPORT IDRIS, March 2 (Northgate Wire) - " + EVAC_BODY))
+    assert a.title == "Ferry talks collapse in Port Idris"
+    assert a.dateline == "PORT IDRIS, March 2 (Northgate Wire)"
+    assert a.text.startswith("Around 6,000 residents")
+
+
+def test_sentence_case_headline_as_its_own_paragraph():
+    a = clean_article(art("Thousands evacuated as fumes spread over the harbour\n\n" + EVAC_BODY))
+    assert a.title == "Thousands evacuated as fumes spread over the harbour"
+    assert a.text.startswith("Around 6,000 residents")
+
+
+def test_first_sentence_without_blank_line_is_not_a_headline():
+    a = clean_article(art("the council said little\n" + EVAC_BODY))
+    assert a.title is None and a.text.startswith("the council said little")

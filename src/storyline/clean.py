@@ -254,7 +254,8 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
             headline = line  # the body repeats the article's own title
             lines[i] = ""
         elif headline is None and i + 1 < len(lines) and (
-                _is_headline(line, rest_chars) or _before_dateline(line, lines, i, rest_chars)):
+                _is_headline(line, rest_chars) or _before_dateline(line, lines, i, rest_chars)
+                or _standalone_headline(line, lines, i, rest_chars)):
             if title is None:
                 headline = line
                 lines[i] = ""
@@ -279,11 +280,27 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
 
 
 def _before_dateline(line: str, lines: list[str], i: int, rest_chars: int) -> bool:
-    """A sentence-case headline: a short line without terminal punctuation directly followed by a dateline."""
-    if dateline_free := next((x for x in lines[i + 1:] if x), None):
-        return (rest_chars >= 80 and len(line) <= 200 and not _TERMINAL.search(line) and len(line.split()) <= 25
-                and len(dateline_free) <= 80 and bool(DATELINE_LINE.match(dateline_free)))
-    return False
+    """A sentence-case headline: a short line without terminal punctuation directly followed by a dateline,
+    either a line of its own ("Wednesday 21 October 2020 - 13:38") or a paragraph's prefix ("MOSCOW, Oct 21
+    (Agency) - ...")."""
+    nxt = next((x for x in lines[i + 1:] if x), None)
+    if nxt is None or rest_chars < 80 or len(line) > 200 or _TERMINAL.search(line) or len(line.split()) > 25:
+        return False
+    if len(nxt) <= 80 and DATELINE_LINE.match(nxt):
+        return True
+    m = _DATELINE_PREFIX.match(nxt)
+    return bool(m and _is_prefix_dateline(m.group("dl")))
+
+
+def _standalone_headline(line: str, lines: list[str], i: int, rest_chars: int) -> bool:
+    """A sentence-case headline set as its own paragraph: a short first line without terminal punctuation,
+    then a blank line, then body text that does end its sentences."""
+    if i + 2 >= len(lines) or lines[i + 1] != "" or rest_chars < 200:
+        return False
+    if len(line) > 160 or _TERMINAL.search(line) or not 3 <= len(line.split()) <= 20 or _BYLINE.match(line):
+        return False
+    nxt = next((x for x in lines[i + 2:] if x), "")
+    return bool(nxt) and nxt[-1] in ".!?\"'"
 
 
 def _is_prefix_dateline(dl: str) -> bool:

@@ -72,6 +72,9 @@ def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories, http(s) URLs, or - for stdin.")],
     db: DbOption = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Outlet name for inputs that carry none.")] = None,
+    source_from_dir: Annotated[
+        bool, typer.Option("--source-from-dir", help="Files naming no outlet get their folder's name as source.")
+    ] = False,
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="Allow fetching URLs on loopback/private/link-local addresses.")
     ] = False,
@@ -93,7 +96,8 @@ def ingest(
         with progress:
             task = progress.add_task("ingest", total=None)
             report = run_ingest(
-                inputs, store, source=source, allow_private=allow_private, stdin=sys.stdin.buffer,
+                inputs, store, source=source, source_from_dir=source_from_dir, allow_private=allow_private,
+                stdin=sys.stdin.buffer,
                 batch_size=batch_size, on_problem=on_problem,
                 on_progress=lambda n: progress.advance(task, n),
             )

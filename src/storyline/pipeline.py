@@ -202,6 +202,7 @@ def ingest(
     store: Store,
     *,
     source: str | None = None,
+    source_from_dir: bool = False,
     allow_private: bool = False,
     stdin: BinaryIO | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -209,7 +210,8 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Read every input, run the stages, store the result. Bad records are reported, never fatal."""
-    items = read_inputs(inputs, source=source, allow_private=allow_private, stdin=stdin)
+    items = read_inputs(inputs, source=source, source_from_dir=source_from_dir, allow_private=allow_private,
+                        stdin=stdin)
     return Ingestor(store, batch_size=batch_size).run(items, on_problem=on_problem, on_progress=on_progress)
 
 

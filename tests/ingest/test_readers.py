@@ -155,7 +155,7 @@ def test_rss_feed_content_encoded_and_summary():
     assert a.text == "The harbour council agreed to freeze ferry fares.\n\nOperators welcomed the decision."
     assert (a.id, a.title, a.date, a.url) == ("https://coastal-ledger.example/news/fare-freeze", "Fare freeze agreed",
                                               "2025-03-14", "https://coastal-ledger.example/news/fare-freeze")
-    assert a.source == "coastal-ledger.example"
+    assert a.source == "Coastal Ledger - Harbour"  # the feed's title names the outlet, not the URL host
     assert b.text == "Operators will meet again next week."  # HTML stripped from the summary
     assert b.date == "2025-03-15" and b.origin.endswith("feed.rss#2")
 
@@ -319,3 +319,16 @@ def test_real_seed_files_if_present():
     arts = articles(items)
     assert len(arts) == 2 and not problems(items)
     assert {a.date for a in arts} == {"2020-10-21"}
+
+
+def test_source_from_dir_names_outlet_after_the_folder(tmp_path):
+    outlet = tmp_path / "harbor-ledger"
+    outlet.mkdir()
+    (outlet / "story.txt").write_text(" date 2026-03-02 The ferry council met again on Monday to set fares.\n")
+    mixed = tmp_path / "Valeska Daily"
+    mixed.mkdir()
+    (mixed / "other.txt").write_text(" date 2026-03-03 Fares were frozen for a year, the council said.\n")
+    arts = articles(read_inputs([str(tmp_path)], source_from_dir=True))
+    assert sorted(a.source for a in arts) == ["Harbor Ledger", "Valeska Daily"]
+    # without the option the file name stands in for the missing outlet
+    assert sorted(a.source for a in articles(read_inputs([str(tmp_path)]))) == ["other", "story"]

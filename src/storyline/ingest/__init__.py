@@ -49,8 +49,14 @@ def read_inputs(
     allow_private: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: typing.BinaryIO | None = None,
+    source_from_dir: bool = False,
 ) -> Iterator[Item]:
-    """Yield raw Articles and IngestProblems from every input, in input order (see the module docstring)."""
+    """Yield raw Articles and IngestProblems from every input, in input order (see the module docstring).
+
+    ``source_from_dir``: files that name no outlet get their parent directory's name as the source
+    (``harbor-ledger/x.txt`` -> "Harbor Ledger") instead of their own file name — for archives kept one folder
+    per outlet.
+    """
     for inp in inputs:
         if inp == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -58,7 +64,7 @@ def read_inputs(
         elif _URL.match(inp):
             yield from _guard(inp, lambda u=inp: _read_url(u, source, allow_private, max_bytes))
         else:
-            yield from _read_path(inp, source, max_bytes)
+            yield from _read_path(inp, source, max_bytes, source_from_dir)
 
 
 def _guard(where: str, produce: typing.Callable[[], Iterable[Item]]) -> Iterator[Item]:
@@ -85,7 +91,15 @@ def _os_reason(e: OSError) -> str:
 
 # ---------------------------------------------------------------------------------------------- paths
 
-def _read_path(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
+def dir_source_name(path: str) -> str:
+    """An outlet name from a file's parent directory: ``.../harbor-ledger/x.txt`` -> "Harbor Ledger"
+    (names already mixed-case are kept as they are)."""
+    name = os.path.basename(os.path.dirname(os.path.abspath(path))) or stem_of(path)
+    words = re.sub(r"[-_]+", " ", name).split()
+    return " ".join(w.capitalize() for w in words) if name == name.lower() else " ".join(words)
+
+
+def _read_path(path: str, source: str | None, max_bytes: int, source_from_dir: bool = False) -> Iterator[Item]:
     try:
         os.stat(path)
     except OSError as e:
@@ -99,13 +113,13 @@ def _read_path(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
         for item in _walk(path, {os.path.realpath(path)}):
             if isinstance(item, str):
                 found = True
-                yield from _read_file(item, source, max_bytes)
+                yield from _read_file(item, source, max_bytes, source_from_dir)
             else:
                 yield item
         if not found:
             yield IngestProblem(path, "empty directory (no files to read)")
         return
-    yield from _read_file(path, source, max_bytes)
+    yield from _read_file(path, source, max_bytes, source_from_dir)
 
 
 def _walk(directory: str, visited: set[str]) -> Iterator[str | IngestProblem]:
@@ -134,7 +148,7 @@ def _walk(directory: str, visited: set[str]) -> Iterator[str | IngestProblem]:
             yield entry.path
 
 
-def _read_file(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
+def _read_file(path: str, source: str | None, max_bytes: int, source_from_dir: bool = False) -> Iterator[Item]:
     try:
         st = os.stat(path)
     except OSError as e:
@@ -146,16 +160,16 @@ def _read_file(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
     if st.st_size == 0:
         yield IngestProblem(path, "empty file")
         return
-    yield from _guard(path, lambda: _read_opened(path, source, max_bytes))
+    yield from _guard(path, lambda: _read_opened(path, source, max_bytes, source_from_dir))
 
 
-def _read_opened(path: str, source: str | None, max_bytes: int) -> Iterator[Item]:
+def _read_opened(path: str, source: str | None, max_bytes: int, source_from_dir: bool = False) -> Iterator[Item]:
     name = os.path.basename(path).lower()
     gz = name.endswith(".gz")
     if gz:
         name = name[:-3]
     ext = os.path.splitext(name)[1]
-    stem = stem_of(path)
+    stem = dir_source_name(path) if source_from_dir else stem_of(path)
     with open(path, "rb") as raw:
         head = raw.read(2)
         raw.seek(0)

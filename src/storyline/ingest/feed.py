@@ -1,6 +1,6 @@
 """RSS / Atom feeds via feedparser: one article per entry, text from content:encoded / content / summary with the
-HTML stripped. Source: the ``source`` argument, else the entry link's host, else the feed title, else the file
-stem. A feed that is malformed XML is an error when no entries could be recovered, else a warning."""
+HTML stripped. Source: the ``source`` argument, else the entry's own source title, else the feed title (an outlet's
+name, as a reader would show it), else the entry link's host, else the file stem. A feed that is malformed XML is an error when no entries could be recovered, else a warning."""
 
 from __future__ import annotations
 
@@ -68,6 +68,6 @@ def read_feed(data: bytes, where: str, *, source: str | None, stem: str) -> Iter
         title = html_to_text(entry["title"]) if entry.get("title") else None
         src_title = (entry.get("source") or {}).get("title") if isinstance(entry.get("source"), dict) else None
         yield Article(id=entry.get("id") or "", text=text, raw=text, title=title or None, date=date,
-                      source=source or host_of(link) or src_title or feed_title or stem, url=link or None,
+                      source=source or src_title or feed_title or host_of(link) or stem, url=link or None,
                       lang=entry.get("language") or (parsed.get("feed") or {}).get("language"), origin=loc,
                       meta={"format": "feed"})

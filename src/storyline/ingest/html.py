@@ -78,5 +78,5 @@ def read_html(page: str, where: str, *, source: str | None, stem: str,
         date = None
     date = normalise_date(date) if date else None
     yield Article(id="", text=text, raw=text, title=title or None, date=date,
-                  source=source or host_of(canonical) or sitename or stem, url=canonical, origin=where,
+                  source=source or sitename or host_of(canonical) or stem, url=canonical, origin=where,
                   meta={"format": "html"})
