@@ -16,7 +16,7 @@ from .cluster.stage import ClusterStage
 from .dedup import Deduper
 from .enrich.claims import extract_claims
 from .enrich.disagreements import find_disagreements
-from .enrich.entities import alias_lookup, extract_mentions, reconcile
+from .enrich.entities import Reconciler, alias_lookup, extract_mentions
 from .ingest import read_inputs
 from .ingest.identity import assign_identity
 from .model import Article, IngestProblem
@@ -85,7 +85,7 @@ class Ingestor:
         self.store = store
         self.batch_size = batch_size
         self._deduper: Deduper | None = None
-        self._entities: list | None = None  # canonical entities so far (loaded once per run, kept current)
+        self._reconciler: Reconciler | None = None  # canonical entities so far (loaded once per run)
         self._cluster: ClusterStage | None = None  # event/storyline clusterer (state loaded once per run)
 
     @property
@@ -183,11 +183,11 @@ class Ingestor:
         event the batch touched. Wire copies are skipped (their claims are the original's)."""
         fresh = [a for a in stored if not a.duplicate_of]
         mentions = {a.id: extract_mentions(a) for a in fresh}
-        if self._entities is None:
-            self._entities = self.store.load_entities()
-        self._entities = reconcile(mentions, self._entities)
-        self.store.save_entities(self._entities)
-        lookup = alias_lookup(e for e in self._entities if e.mentions)
+        if self._reconciler is None:
+            self._reconciler = Reconciler(self.store.load_entities())
+        touched = self._reconciler.add(mentions)
+        self.store.save_entities(touched)
+        lookup = alias_lookup(touched)
         claims = [c for a in fresh for c in extract_claims(a, mentions[a.id], lookup)]
         events = self.store.article_events([a.id for a in stored])
         self.store.save_claims(claims, events)

@@ -268,13 +268,17 @@ def _strip_possessive(tok: str) -> str:
     return tok
 
 
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|bin|ibn|ben|ad|ash|as)-[A-Z]")
+
+
 def _is_cap(tok: str) -> bool:
-    if not tok or not tok[0].isalpha():
-        return False
-    if tok[0].isupper():
+    c = tok[:1]
+    if c.isupper():
         return True
+    if "-" not in tok or not c.isalpha():
+        return False
     # "al-Assad", "el-Sisi", "bin-Laden"
-    return bool(re.match(r"(?:al|el|bin|ibn|ben|ad|ash|as)-[A-Z]", tok))
+    return _ARABIC_ARTICLE.match(tok) is not None
 
 
 def _plain(tok: str) -> str:
@@ -318,16 +322,21 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
     words = [t for t in toks if t[0][0].isalpha()]
     mentions: list[EntityMention] = []
+    date_spans: list[tuple[int, int]] = []
     for m in _DATE_RE.finditer(raw):
+        date_spans.append((m.start(), m.end()))
         mentions.append(EntityMention(article_id, m.group(0), offset + m.start(), offset + m.end(), si, "DATE",
                                       m.group(0)))
     for m in NUMBER_RE.finditer(raw):
-        if not any(d.start - offset <= m.start() < d.end - offset for d in mentions):
+        if not date_spans or not any(ds <= m.start() < de for ds, de in date_spans):
             mentions.append(EntityMention(article_id, m.group(0), offset + m.start(), offset + m.end(), si,
                                           "NUMBER", m.group(0)))
     if not words:
         return mentions
     caps = sum(1 for w in words if _is_cap(w[0]))
+    if caps == 0 or (caps == 1 and _is_cap(toks[0][0])  and (len(toks) < 2 or not _is_cap(toks[1][0]))
+                     and _plain(toks[0][0]) in _COMMON_STARTERS):
+        return mentions  # nothing capitalised but a common first word
     # Headline-style lines ("Fears Of A Wider Conflict") and shouting ("CARL AZUZ , CNN ANCHOR :") carry no
     # capitalisation signal.
     shouting = sum(1 for w in words if len(w[0]) > 1 and w[0].isupper())
@@ -715,38 +724,58 @@ def reconcile(
     them; ids never change. DATE and NUMBER mentions are ignored; a bare surname that fits two people and
     is not disambiguated by its article stays unresolved (in no entity).
     """
-    if isinstance(mentions_by_article, Mapping):
-        mentions = [m for ms in mentions_by_article.values() for m in ms]
-    else:
-        mentions = list(mentions_by_article)
-    index = _Index()
-    for e in existing_entities or ():
-        e.mentions = []
-        index.add(e)
-    mentions = [m for m in mentions if m.type in ENTITY_TYPES and m.name]
+    rec = Reconciler(existing_entities)
+    rec.add(mentions_by_article)
+    return rec.entities
 
-    def single(m: EntityMention) -> bool:
-        return " " not in m.name.strip()
 
-    persons_full = [m for m in mentions if m.type == "PERSON" and not single(m)]
-    named = [m for m in mentions if m.type in ("ORG", "PLACE")]
-    singles = [m for m in mentions if m.type in ("PERSON", "MISC") and single(m)]
-    misc_multi = [m for m in mentions if m.type == "MISC" and not single(m)]
-    # articles each full-name person appears in during this batch (for bare-surname disambiguation)
-    for m in named:
-        _resolve_named(index, m)
-    for m in persons_full:
-        _resolve_person(index, m)
-    for m in singles:
-        _resolve_single(index, m)
-    for m in misc_multi:
-        rec = index.by_key.get(("ORG", phonetic(m.name))) or index.by_key.get(("PLACE", phonetic(m.name)))
-        if rec is None:
-            key = phonetic(m.name)
-            rec = index.by_key.get(("MISC", key)) or index.new("MISC", m.name, key)
-            index._index_alias(rec, m.name)
-        _attach(rec, m)
-    return [r.entity for r in index.recs]
+class Reconciler:
+    """``reconcile`` that keeps its index between batches (the pipeline's per-run state): ``add`` folds one
+    batch in and returns the entities that batch mentions, each with this batch's ``mentions`` only."""
+
+    def __init__(self, existing_entities: Iterable[Entity] | None = None) -> None:
+        self.index = _Index()
+        for e in existing_entities or ():
+            e.mentions = []
+            self.index.add(e)
+        self._touched: list[Entity] = []
+
+    @property
+    def entities(self) -> list[Entity]:
+        return [r.entity for r in self.index.recs]
+
+    def add(self, mentions_by_article: Mapping[str, Iterable[EntityMention]] | Iterable[EntityMention]) -> list[Entity]:
+        for e in self._touched:
+            e.mentions = []
+        index = self.index
+        if isinstance(mentions_by_article, Mapping):
+            mentions = [m for ms in mentions_by_article.values() for m in ms]
+        else:
+            mentions = list(mentions_by_article)
+        mentions = [m for m in mentions if m.type in ENTITY_TYPES and m.name]
+
+        def single(m: EntityMention) -> bool:
+            return " " not in m.name.strip()
+
+        for m in mentions:
+            if m.type in ("ORG", "PLACE"):
+                _resolve_named(index, m)
+        for m in mentions:
+            if m.type == "PERSON" and not single(m):
+                _resolve_person(index, m)
+        for m in mentions:
+            if m.type in ("PERSON", "MISC") and single(m):
+                _resolve_single(index, m)
+        for m in mentions:
+            if m.type == "MISC" and not single(m):
+                key = phonetic(m.name)
+                rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key))
+                if rec is None:
+                    rec = index.by_key.get(("MISC", key)) or index.new("MISC", m.name, key)
+                    index._index_alias(rec, m.name)
+                _attach(rec, m)
+        self._touched = [r.entity for r in index.recs if r.entity.mentions]
+        return self._touched
 
 
 def _resolve_named(index: _Index, m: EntityMention) -> None:
