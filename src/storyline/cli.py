@@ -254,6 +254,111 @@ def timeline(
 
 
 @app.command()
+def cluster(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all events and storylines and cluster again.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Group stored articles into events and storylines (only the ones not clustered yet, unless --rebuild)."""
+    from .cluster.stage import cluster_store
+
+    with open_store(db) as store:
+        result = cluster_store(store, rebuild=rebuild)
+    if as_json:
+        print_json(result)
+        return
+    err.print(f"clustered {result['clustered']} articles, {result['merges']} merges: {result['events']} events "
+              f"in {result['stories']} storylines", markup=False, highlight=False)
+
+
+def _rows_out(headers: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A rich table on a terminal, tab-separated plain text otherwise."""
+    if out.is_terminal:
+        table = Table(*headers, title=title)
+        for r in rows:
+            table.add_row(*r)
+        out.print(table)
+    else:
+        sys.stdout.write("\t".join(headers) + "\n")
+        for r in rows:
+            sys.stdout.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+
+
+@app.command()
+def events(
+    story: Annotated[Optional[str], typer.Option("--story", help="Only this storyline's events.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Events still running on or after YYYY-MM-DD.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Events (one real-world happening each) in time order."""
+    from .export import event_export_row as event_row
+
+    with open_store(db, readonly=True) as store:
+        rows = store.list_events(story_id=story, since=since, limit=limit)
+    if as_json:
+        print_json([event_row(e) for e in rows])
+        return
+    if not rows:
+        err.print("no events", markup=False)
+        return
+    _rows_out(["start", "end", "articles", "sources", "title", "id", "story"],
+              [[e.start or "", e.end or "", str(len(e.article_ids)), str(len(e.sources)), e.title or "", e.id,
+                e.story_id or ""] for e in rows])
+
+
+@app.command()
+def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Storylines (long-running threads of events), most recent first."""
+    from .export import story_export_row as story_row
+
+    with open_store(db, readonly=True) as store:
+        rows = store.list_stories()
+    if as_json:
+        print_json([story_row(s) for s in rows])
+        return
+    if not rows:
+        err.print("no storylines", markup=False)
+        return
+    _rows_out(["start", "end", "events", "title", "id"],
+              [[s.start or "", s.end or "", str(len(s.event_ids)), s.title or "", s.id] for s in rows])
+
+
+@app.command()
+def show(
+    event_id: Annotated[str, typer.Argument(help="The event's id (a merged-away id shows the event it joined).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One event: its dates, storyline and articles."""
+    from .export import event_export_row as event_row
+
+    with open_store(db, readonly=True) as store:
+        event = store.get_event(event_id)
+        if event is None:
+            fail(f"no event {event_id!r}")
+        assert event is not None
+        articles = store.event_articles(event.id)
+        story = store.get_story(event.story_id) if event.story_id else None
+    if as_json:
+        print_json({**event_row(event), "articles": [{"id": a.id, "date": a.date, "source": a.source,
+                                                      "title": a.title, "duplicate_of": a.duplicate_of}
+                                                     for a in articles]})
+        return
+    lines = [f"event    {event.id}" + (f" (asked for {event_id})" if event.id != event_id else ""),
+             f"title    {event.title or ''}",
+             f"dates    {event.start or '?'} .. {event.end or '?'}",
+             f"story    {event.story_id or ''}" + (f"  {story.title}" if story and story.title else ""),
+             f"sources  {', '.join(event.sources)}"]
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+    _rows_out(["date", "source", "title", "id"],
+              [[a.date or "", a.source or "", (a.title or a.text[:80]) + (" (copy)" if a.duplicate_of else ""),
+                a.id] for a in articles])
+
+
+@app.command()
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from .model import Article
+from .model import Article, Event, Story
 from .store import Store
 
 ARTICLE_FIELDS = ["id", "title", "date", "source", "url", "lang", "dateline", "duplicate_of", "event_id", "story_id",
@@ -111,9 +111,36 @@ def claim_export_row(c: Any, event_id: str | None) -> dict[str, Any]:
     return {**claim_row(c), "event_id": event_id}
 
 
+def event_export_row(e: Event) -> dict[str, Any]:
+    """An event in the export contract's shape (``export --what events``)."""
+    return {"event_id": e.id, "story_id": e.story_id, "title": e.title, "start": e.start, "end": e.end,
+            "article_ids": list(e.article_ids), "sources": list(e.sources)}
+
+
+def story_export_row(s: Story) -> dict[str, Any]:
+    """A storyline in the export contract's shape (``export --what stories``)."""
+    return {"story_id": s.id, "title": s.title, "start": s.start, "end": s.end, "event_ids": list(s.event_ids)}
+
+
+def export_events(store: Store) -> Iterator[dict[str, Any]]:
+    cursor = None
+    while True:
+        page = store.list_events(limit=500, cursor=cursor)
+        yield from (event_export_row(e) for e in page)
+        if len(page) < 500:
+            return
+        cursor = page[-1].id
+
+
+def export_stories(store: Store) -> Iterator[dict[str, Any]]:
+    yield from (story_export_row(s) for s in store.list_stories())
+
+
 # what -> row generator. Later stages register theirs here (events, stories, entities, claims).
 EXPORTERS: dict[str, Callable[[Store], Iterable[dict[str, Any]]]] = {
     "articles": export_articles,
+    "events": export_events,
+    "stories": export_stories,
     "entities": export_entities,
     "claims": export_claims,
 }

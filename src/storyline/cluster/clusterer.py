@@ -46,7 +46,7 @@ class ClusterParams:
     max_candidates: int = 40  # events scored exactly per article
     event_threshold: float = 0.20  # cosine(article, event centroid) to join an event
     event_merge_threshold: float = 0.45  # cosine(event, event) to merge two events
-    window_days: int = 7  # an article joins an event only within this many days of its span
+    window_days: int = 7  # an event spans at most this many days (from its first to its last report)
     header_window_days: int = 60  # the same when the article's day comes from its header, not a pub date
     story_threshold: float = 0.10  # cosine(article, earlier event at any time) for that event to vote
     story_merge_threshold: float = 0.50  # cosine(storyline, storyline) to merge two storylines
@@ -226,9 +226,10 @@ class Clusterer:
         return i, v, float(np.linalg.norm(v * self._idf(i))) if len(i) else 0.0
 
     def _time_ok(self, day: int | None, window: int, c: _Cluster) -> bool:
+        """Events are local in time: with the article, the event may span at most ``window`` days."""
         if day is None or c.lo is None or c.hi is None:
             return True
-        return c.lo - window <= day <= c.hi + window
+        return max(c.hi, day) - min(c.lo, day) <= window
 
     def _add_article(self, a: Article, merges: list[tuple[str, str, str]]) -> str:
         p = self.params
@@ -363,7 +364,7 @@ class Clusterer:
     def _spans_ok(self, c1: _Cluster, c2: _Cluster, window: int) -> bool:
         if c1.lo is None or c2.lo is None or c1.hi is None or c2.hi is None:
             return True
-        return c1.lo - window <= c2.hi and c2.lo - window <= c1.hi
+        return max(c1.hi, c2.hi) - min(c1.lo, c2.lo) <= window
 
     def _cos(self, c1: _Cluster, c2: _Cluster) -> float:
         i1 = self._idf(c1.idx)
