@@ -148,3 +148,19 @@ def test_seeds_ingest_exactly_two_articles(tmp_path, cli_env):
     assert all(line.strip() != "0" for line in text.splitlines())
     again = json.loads(run(["ingest", str(seeds), "--json"], cli_env).stdout)
     assert again["ingested"] == 0 and again["already_stored"] == 2
+
+
+def test_worker_processes_give_the_same_store_as_one_process(tmp_path):
+    from helpers import EXAMPLES
+
+    from storyline.pipeline import ingest
+
+    results = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            report = ingest([str(EXAMPLES / "corpus")], store, source_from_dir=True, workers=workers,
+                            batch_size=128)
+            assert report.errors == []
+            results.append([(a.id, a.title, a.source, a.date, a.duplicate_of, a.event_id, a.story_id, a.text)
+                            for a in store.iter_articles()])
+    assert results[0] == results[1] and len(results[0]) > 60

@@ -79,6 +79,9 @@ def ingest(
         bool, typer.Option("--allow-private", help="Allow fetching URLs on loopback/private/link-local addresses.")
     ] = False,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 256,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", min=1, help="Processes for per-article stages [default: one per core].")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read articles, clean them, mark wire copies, group them into events, and store everything."""
@@ -98,7 +101,7 @@ def ingest(
             report = run_ingest(
                 inputs, store, source=source, source_from_dir=source_from_dir, allow_private=allow_private,
                 stdin=sys.stdin.buffer,
-                batch_size=batch_size, on_problem=on_problem,
+                batch_size=batch_size, workers=workers, on_problem=on_problem,
                 on_progress=lambda n: progress.advance(task, n),
             )
         if as_json:

@@ -6,10 +6,13 @@ batch's transaction so an interrupted run leaves whole batches or nothing.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from .clean import clean_article
 from .cluster.stage import ClusterStage
@@ -23,6 +26,19 @@ from .model import Article, IngestProblem
 from .store import Store
 
 DEFAULT_BATCH_SIZE = 256
+# Below this many articles in a batch the per-article stages run in-process: a pool costs more than it saves.
+PARALLEL_MIN_BATCH = 64
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    """Worker processes for the per-article stages: $STORYLINE_WORKERS, else one per core."""
+    env = os.environ.get("STORYLINE_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -77,13 +93,22 @@ def prepare(article: Article) -> Article:
     return assign_identity(clean_article(article))
 
 
+def _prepare_or_problem(article: Article) -> Article | IngestProblem:
+    try:
+        return prepare(article)
+    except Exception as exc:  # a bug or a pathological record must not stop the batch
+        return IngestProblem(article.origin or article.id or "<input>", f"could not be cleaned: {exc}")
+
+
 class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
 
-    def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1) -> None:
         self.store = store
         self.batch_size = batch_size
+        self.workers = max(1, workers)  # >1: per-article stages in forked worker processes (not from threads)
+        self._pool: Executor | None = None
         self._deduper: Deduper | None = None
         self._reconciler: Reconciler | None = None  # canonical entities so far (loaded once per run)
         self._cluster: ClusterStage | None = None  # event/storyline clusterer (state loaded once per run)
@@ -97,6 +122,22 @@ class Ingestor:
             self._deduper = deduper
         return self._deduper
 
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``fn`` over ``items`` in order: in worker processes for big batches when there are several cores
+        (the per-article stages are pure functions of one article), in-process otherwise."""
+        if self.workers <= 1 or len(items) < PARALLEL_MIN_BATCH:
+            return [fn(x) for x in items]
+        if self._pool is None:
+            ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        chunk = max(1, len(items) // (self.workers * 4))
+        return list(self._pool.map(fn, items, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
     def run(
         self,
         articles: Iterable[Article | IngestProblem],
@@ -106,30 +147,38 @@ class Ingestor:
     ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
-        batch: list[Article] = []
-        for item in articles:
-            if isinstance(item, IngestProblem):
-                report.problems.append(item)
-                if on_problem:
-                    on_problem(item)
-                continue
-            try:
-                batch.append(prepare(item))
-            except Exception as exc:  # a bug or a pathological record must not stop the batch
-                problem = IngestProblem(item.origin or item.id or "<input>", f"could not be cleaned: {exc}")
-                report.problems.append(problem)
-                if on_problem:
-                    on_problem(problem)
-                continue
-            if len(batch) >= self.batch_size:
+
+        def problem(p: IngestProblem) -> None:
+            report.problems.append(p)
+            if on_problem:
+                on_problem(p)
+
+        def flush(raw: list[Article]) -> None:
+            batch: list[Article] = []
+            for item in self._map(_prepare_or_problem, raw):
+                if isinstance(item, IngestProblem):
+                    problem(item)
+                else:
+                    batch.append(item)
+            if batch:
                 self._flush(batch, report)
-                if on_progress:
-                    on_progress(len(batch))
-                batch = []
-        if batch:
-            self._flush(batch, report)
             if on_progress:
-                on_progress(len(batch))
+                on_progress(len(raw))
+
+        raw: list[Article] = []
+        try:
+            for item in articles:
+                if isinstance(item, IngestProblem):
+                    problem(item)
+                    continue
+                raw.append(item)
+                if len(raw) >= self.batch_size:
+                    flush(raw)
+                    raw = []
+            if raw:
+                flush(raw)
+        finally:
+            self.close()
         if self._cluster is not None:
             with self.store.transaction():
                 self._cluster.save()  # checkpoint the clusterer's state once per run
@@ -182,7 +231,7 @@ class Ingestor:
         """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every
         event the batch touched. Wire copies are skipped (their claims are the original's)."""
         fresh = [a for a in stored if not a.duplicate_of]
-        mentions = {a.id: extract_mentions(a) for a in fresh}
+        mentions = dict(zip((a.id for a in fresh), self._map(extract_mentions, fresh)))
         if self._reconciler is None:
             self._reconciler = Reconciler(self.store.load_entities())
         touched = self._reconciler.add(mentions)
@@ -206,15 +255,21 @@ def ingest(
     allow_private: bool = False,
     stdin: BinaryIO | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int | None = None,
     on_problem: Callable[[IngestProblem], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Read every input, run the stages, store the result. Bad records are reported, never fatal."""
+    """Read every input, run the stages, store the result. Bad records are reported, never fatal.
+    ``workers``: processes for the per-article stages (default: one per core, see ``default_workers``)."""
     items = read_inputs(inputs, source=source, source_from_dir=source_from_dir, allow_private=allow_private,
                         stdin=stdin)
-    return Ingestor(store, batch_size=batch_size).run(items, on_problem=on_problem, on_progress=on_progress)
+    workers = default_workers() if workers is None else workers
+    return Ingestor(store, batch_size=batch_size, workers=workers).run(
+        items, on_problem=on_problem, on_progress=on_progress)
 
 
-def ingest_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH_SIZE) -> IngestReport:
-    """Ingest already-built Article objects (API uploads, benchmarks, tests)."""
-    return Ingestor(store, batch_size=batch_size).run(articles)
+def ingest_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH_SIZE,
+                    workers: int = 1) -> IngestReport:
+    """Ingest already-built Article objects (API uploads, benchmarks, tests). In-process by default: a
+    server thread should not fork."""
+    return Ingestor(store, batch_size=batch_size, workers=workers).run(articles)
