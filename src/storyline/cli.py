@@ -344,10 +344,11 @@ def show(
         assert event is not None
         articles = store.event_articles(event.id)
         story = store.get_story(event.story_id) if event.story_id else None
+        who = store.event_who_said_what(event.id)
     if as_json:
-        print_json({**event_row(event), "articles": [{"id": a.id, "date": a.date, "source": a.source,
-                                                      "title": a.title, "duplicate_of": a.duplicate_of}
-                                                     for a in articles]})
+        print_json({**event_row(event, who), "articles": [{"id": a.id, "date": a.date, "source": a.source,
+                                                           "title": a.title, "duplicate_of": a.duplicate_of}
+                                                          for a in articles]})
         return
     lines = [f"event    {event.id}" + (f" (asked for {event_id})" if event.id != event_id else ""),
              f"title    {event.title or ''}",
@@ -359,6 +360,30 @@ def show(
     _rows_out(["date", "source", "title", "id"],
               [[a.date or "", a.source or "", (a.title or a.text[:80]) + (" (copy)" if a.duplicate_of else ""),
                 a.id] for a in articles])
+    _show_who_said_what(who)
+
+
+def _show_who_said_what(who: dict[str, Any]) -> None:
+    """The Entities, Claims and Disagreements sections of ``show`` (claims numbered for the disagreements)."""
+    out.print(f"\nEntities ({len(who['entities'])})", markup=False, highlight=False)
+    if who["entities"]:
+        _rows_out(["type", "name", "aliases", "articles"],
+                  [[e["type"], e["name"], ", ".join(a for a in e["aliases"] if a != e["name"]),
+                    str(len(e["article_ids"]))] for e in who["entities"]])
+    out.print(f"\nClaims ({len(who['claims'])})", markup=False, highlight=False)
+    if who["claims"]:
+        def figures(c: dict[str, Any]) -> str:
+            return "; ".join(f"{'~' if f.get('approximate') else ''}"
+                             f"{'?' if f['value'] is None else format(f['value'], 'g')} "
+                             f"{f['unit'] or ''} {f['subject'] or ''}".strip() for f in c["figures"])
+        _rows_out(["#", "speaker", "verb", "claim", "figures", "article"],
+                  [[str(i), c["speaker"] or "", ("denies" if c["polarity"] == "deny" and c["verb"] != "deny"
+                                                 else c["verb"] or ""),
+                    c["text"], figures(c), c["article_id"]] for i, c in enumerate(who["claims"])])
+    out.print(f"\nDisagreements ({len(who['disagreements'])})", markup=False, highlight=False)
+    for d in who["disagreements"]:
+        claims = ", ".join(f"#{i}" for i in d["claims"])
+        out.print(f"{d['kind']:<8} {claims}  {d.get('note') or ''}", markup=False, highlight=False)
 
 
 @app.command()

@@ -111,10 +111,14 @@ def claim_export_row(c: Any, event_id: str | None) -> dict[str, Any]:
     return {**claim_row(c), "event_id": event_id}
 
 
-def event_export_row(e: Event) -> dict[str, Any]:
-    """An event in the export contract's shape (``export --what events``)."""
-    return {"event_id": e.id, "story_id": e.story_id, "title": e.title, "start": e.start, "end": e.end,
-            "article_ids": list(e.article_ids), "sources": list(e.sources)}
+def event_export_row(e: Event, who_said_what: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An event in the export contract's shape (``export --what events``); with ``who_said_what`` (as
+    ``Store.events_who_said_what`` gives it) also its ``entities``, ``claims`` and ``disagreements``."""
+    row = {"event_id": e.id, "story_id": e.story_id, "title": e.title, "start": e.start, "end": e.end,
+           "article_ids": list(e.article_ids), "sources": list(e.sources)}
+    if who_said_what is not None:
+        row.update({k: who_said_what.get(k, []) for k in ("entities", "claims", "disagreements")})
+    return row
 
 
 def story_export_row(s: Story) -> dict[str, Any]:
@@ -126,7 +130,8 @@ def export_events(store: Store) -> Iterator[dict[str, Any]]:
     cursor = None
     while True:
         page = store.list_events(limit=500, cursor=cursor)
-        yield from (event_export_row(e) for e in page)
+        who = store.events_who_said_what([e.id for e in page])  # one batch of queries per page
+        yield from (event_export_row(e, who[e.id]) for e in page)
         if len(page) < 500:
             return
         cursor = page[-1].id

@@ -243,6 +243,9 @@ class Ingestor:
         for event_id in sorted({e for e in events.values() if e}):
             event_claims = self.store.event_claims(event_id)
             self.store.set_disagreements(event_id, find_disagreements(event_claims), event_claims)
+        # an event merged into another in this batch keeps no disagreements of its own (the surviving event
+        # holds the batch's article, so it was recomputed above)
+        self.store.prune_disagreements()
         report.stats["claims"] = report.stats.get("claims", 0) + len(claims)
 
 

@@ -201,19 +201,54 @@ class EntityStoreMixin:
     def event_who_said_what(self, event_id: str) -> dict[str, Any]:
         """The event's ``entities``, ``claims`` and ``disagreements`` in the export contract's shape (the
         disagreements' ``claims`` index into ``claims``)."""
-        claims = self.event_claims(event_id)
-        return {
-            "entities": [{"name": e["name"], "type": e["type"], "aliases": e["aliases"],
-                          "article_ids": e["article_ids"]}
-                         for e in self.list_entities(event_id=event_id) if e["type"] != "MISC"],
-            "claims": [claim_row(c) for c in claims],
-            "disagreements": [{"kind": d.kind, "claims": d.claims, "note": d.note}
-                              for d in self.event_disagreements(event_id)],
-        }
+        return self.events_who_said_what([event_id])[event_id]
+
+    def events_who_said_what(self, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """``event_who_said_what`` for many events at once (three queries per 500 events): event id ->
+        {entities, claims, disagreements}. Entities are the event's people, organisations and places, most
+        mentioned first, each with the aliases and articles of that event only."""
+        out: dict[str, dict[str, Any]] = {
+            e: {"entities": [], "claims": [], "disagreements": []} for e in event_ids}
+        ids = list(out)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            claim_ids: dict[str, dict[str, int]] = {e: {} for e in chunk}
+            for r in self.conn.execute(
+                    f"SELECT c.*, a.event_id AS live_event FROM claims c JOIN articles a ON a.id = c.article_id "
+                    f"WHERE a.event_id IN ({marks}) ORDER BY a.seq, c.sentence, c.id", chunk):
+                rows = out[r["live_event"]]["claims"]
+                claim_ids[r["live_event"]][r["id"]] = len(rows)
+                rows.append(claim_row(_row_to_claim(r)))
+            for r in self.conn.execute(
+                    f"SELECT event_id, kind, claim_ids, note FROM disagreements WHERE event_id IN ({marks}) "
+                    f"ORDER BY rowid", chunk):
+                position = claim_ids[r["event_id"]]
+                cids = json.loads(r["claim_ids"])
+                if all(c in position for c in cids):
+                    out[r["event_id"]]["disagreements"].append(
+                        {"kind": r["kind"], "claims": [position[c] for c in cids], "note": r["note"]})
+            entities: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in chunk}
+            for r in self.conn.execute(
+                    f"SELECT a.event_id AS live_event, e.id, e.name, e.type, ea.alias, ea.article_id, ea.count "
+                    f"FROM articles a JOIN entity_aliases ea ON ea.article_id = a.id "
+                    f"JOIN entities e ON e.id = ea.entity_id "
+                    f"WHERE a.event_id IN ({marks}) AND e.type != 'MISC' ORDER BY ea.rowid", chunk):
+                d = entities[r["live_event"]].setdefault(r["id"], {
+                    "name": r["name"], "type": r["type"], "aliases": [], "article_ids": [], "mentions": 0})
+                if r["alias"] not in d["aliases"]:
+                    d["aliases"].append(r["alias"])
+                if r["article_id"] not in d["article_ids"]:
+                    d["article_ids"].append(r["article_id"])
+                d["mentions"] += int(r["count"])
+            for e, by_id in entities.items():
+                ranked = sorted(by_id.values(), key=lambda d: (-len(d["article_ids"]), -d["mentions"], d["name"]))
+                out[e]["entities"] = [{k: d[k] for k in ("name", "type", "aliases", "article_ids")} for d in ranked]
+        return out
 
     def prune_disagreements(self) -> int:
         """Drop disagreements of events that no longer have articles (merged away)."""
         with self.transaction() as conn:
-            cur = conn.execute("DELETE FROM disagreements WHERE event_id NOT IN "
-                               "(SELECT DISTINCT event_id FROM articles WHERE event_id IS NOT NULL)")
+            cur = conn.execute("DELETE FROM disagreements WHERE NOT EXISTS "
+                               "(SELECT 1 FROM articles a WHERE a.event_id = disagreements.event_id)")
             return cur.rowcount
