@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
-from .export import article_row, search_row
+from .export import article_row, claim_export_row, entity_row, search_row
 from .store import Store
 
 API = "/api/v1"
@@ -98,11 +98,15 @@ class StorePool:
             self._idle.put(store)
 
     def close(self) -> None:
+        """Close the idle connections (the pool stays usable: it opens new ones on demand)."""
         while True:
             try:
-                self._idle.get_nowait().close()
+                store = self._idle.get_nowait()
             except queue.Empty:
                 return
+            store.close()
+            with self._lock:
+                self._created -= 1
 
 
 # -- middleware (plain ASGI: cheap, and applies to every response including errors and static files) -----------
@@ -327,6 +331,121 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
             hits = store.search_page(q, source=source, since=lo, until=hi, limit=limit + 1, offset=offset)
         more = len(hits) > limit
         return page([search_row(h) for h in hits[:limit]], encode_cursor("search", offset + limit) if more else None)
+
+    # -- events, storylines, timelines ------------------------------------------------------------------------
+    @router.get("/events", tags=["events"], summary="List events, latest first (summary is null in lists)")
+    def list_events(
+        limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
+        story: StoryFilter = None,
+    ) -> dict[str, Any]:
+        from .export import event_row
+
+        after = pair_cursor("events", cursor)
+        lo, hi = date_range(since, until)
+        with pool.read() as store:
+            keys = store.event_page(since=lo, until=hi, source=source, story_id=story, after=after, limit=limit + 1)
+            rows = [event_row(e) for _, eid in keys[:limit] if (e := store.get_event(eid)) is not None]
+        nxt = encode_cursor("events", list(keys[limit - 1][0])) if len(keys) > limit else None
+        return page(rows, nxt)
+
+    @router.get("/events/{event_id}", tags=["events"], summary="One event with its cited summary (a merged-away id gives the event it joined)")
+    def get_event(event_id: str) -> dict[str, Any]:
+        from .export import event_row
+        from .web.pages import cached_summary, fresh_summary
+
+        with pool.read() as store:
+            event = store.get_event(event_id)
+            if event is None:
+                raise not_found("event", event_id)
+            summary = cached_summary(store, event.id)
+        if summary is None:  # first request: compute and cache it with a short-lived writable connection
+            summary = fresh_summary(pool.db_path, event.id)
+        return event_row(event, summary)
+
+    @router.get("/stories", tags=["stories"], summary="List storylines, most recently active first")
+    def list_stories(
+        limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None,
+    ) -> dict[str, Any]:
+        from .export import story_row
+
+        after = pair_cursor("stories", cursor)
+        lo, hi = date_range(since, until)
+        with pool.read() as store:
+            keys = store.story_page(since=lo, until=hi, after=after, limit=limit + 1)
+            rows = [story_row(t) for _, sid in keys[:limit] if (t := store.get_story(sid)) is not None]
+        nxt = encode_cursor("stories", list(keys[limit - 1][0])) if len(keys) > limit else None
+        return page(rows, nxt)
+
+    @router.get("/stories/{story_id}", tags=["stories"], summary="One storyline")
+    def get_story(story_id: str) -> dict[str, Any]:
+        from .export import story_row
+
+        with pool.read() as store:
+            story = store.get_story(story_id)
+        if story is None:
+            raise not_found("storyline", story_id)
+        return story_row(story)
+
+    @router.get("/timeline", tags=["stories"], summary="Dated timeline of a storyline or of the articles matching words")
+    def timeline(
+        story: StoryFilter = None,
+        q: Annotated[str | None, Query(min_length=1, max_length=500,
+                                       description="Timeline of the articles matching these words.")] = None,
+        since: Since = None, until: Until = None,
+        dates: Annotated[int, Query(ge=1, le=50, description="How many days.")] = 10,
+        sentences: Annotated[int, Query(ge=1, le=5, description="Sentences per day.")] = 2,
+    ) -> dict[str, Any]:
+        from .summarize.cached import TimelineScopeError, store_timeline
+
+        if (story is None) == (q is None):
+            raise ApiError(400, "invalid parameter", "give exactly one of story or q")
+        lo, hi = date_range(since, until)
+        with pool.read() as store:
+            found = store.get_story(story) if story is not None else None
+            if story is not None and found is None:
+                raise not_found("storyline", story)
+            try:
+                items = store_timeline(store, story_id=found.id if found else None, query=q, dates=dates,
+                                       sentences=sentences, since=lo, until=hi)
+            except TimelineScopeError as exc:
+                raise ApiError(400, "invalid parameter", str(exc)) from None
+        return {"story_id": found.id if found else None, "query": q, "items": items}
+
+    # -- entities and claims ----------------------------------------------------------------------------------
+    @router.get("/entities", tags=["entities"], summary="List entities by name")
+    def list_entities(
+        limit: Limit = 20, cursor: Cursor = None,
+        type: Annotated[str | None, Query(max_length=20, description="PERSON, ORG, PLACE, ...")] = None,  # noqa: A002
+        name: Annotated[str | None, Query(max_length=300, description="Prefix of the name.")] = None,
+    ) -> dict[str, Any]:
+        after = pair_cursor("entities", cursor)
+        with pool.read() as store:
+            keys = store.entity_page(type=type, name=name, after=after, limit=limit + 1)
+            rows = [store.entity_info(eid) for _, eid in keys[:limit]]
+        nxt = encode_cursor("entities", list(keys[limit - 1][0])) if len(keys) > limit else None
+        return page([entity_row(e) for e in rows if e is not None], nxt)
+
+    @router.get("/entities/{entity_id}", tags=["entities"], summary="One entity with its aliases and articles")
+    def get_entity(entity_id: str) -> dict[str, Any]:
+        with pool.read() as store:
+            entity = store.entity_info(entity_id)
+        if entity is None:
+            raise not_found("entity", entity_id)
+        return entity_row(entity)
+
+    @router.get("/claims", tags=["claims"], summary="List claims (who said what), in storage order")
+    def list_claims(
+        limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
+        story: StoryFilter = None, event: EventFilter = None,
+        speaker: Annotated[str | None, Query(max_length=300, description="Only claims by this entity id.")] = None,
+    ) -> dict[str, Any]:
+        after = int_cursor("claims", cursor)
+        lo, hi = date_range(since, until)
+        with pool.read() as store:
+            found = store.claim_page(event_id=event, story_id=story, source=source, since=lo, until=hi,
+                                     speaker_entity_id=speaker, after=after, limit=limit + 1)
+        nxt = encode_cursor("claims", found[limit - 1][0]) if len(found) > limit else None
+        return page([claim_export_row(c, ev) for _, c, ev in found[:limit]], nxt)
 
     return router
 

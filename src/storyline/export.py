@@ -83,6 +83,20 @@ def export_articles(store: Store) -> Iterator[dict[str, Any]]:
         yield article_row(a)
 
 
+def event_row(e: Event, summary: list[Any] | None = None) -> dict[str, Any]:
+    """An event: id, story_id, title, start, end, article_ids, sources, merged_into, and its cited summary
+    (``[{text, article_ids}]``) when given, else null."""
+    row = e.to_dict()
+    row["summary"] = None if summary is None else [
+        {"text": s.text, "article_ids": list(s.article_ids)} if hasattr(s, "text") else s for s in summary]
+    return row
+
+
+def story_row(s: Story) -> dict[str, Any]:
+    """A storyline: id, title, start, end, event_ids (live events in time order)."""
+    return s.to_dict()
+
+
 def entity_row(e: dict[str, Any]) -> dict[str, Any]:
     """An entity (as ``Store.list_entities``/``entity_info`` give it) in the export contract's shape."""
     return {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": e["aliases"],

@@ -230,3 +230,79 @@ def test_openapi_and_local_docs(client):
 def test_unknown_api_path_and_method_are_json(client):
     assert_error(client.get(f"{API}/nothing"), 404)
     assert_error(client.delete(f"{API}/articles/xss-1"), 405)
+
+
+# -- events, storylines, entities, claims, timeline -------------------------------------------------------------
+def test_events_walk_filters_and_single(client, db_path):
+    from storyline.export import event_row
+
+    items = walk(client, f"{API}/events", limit=1)
+    with Store(db_path, readonly=True) as store:
+        live = store.list_events()
+        assert sorted(e["id"] for e in items) == sorted(e.id for e in live) and len(items) == len(live) >= 3
+        assert items[0] == event_row(store.get_event(items[0]["id"]))
+    starts = [e["start"] or "" for e in items]
+    assert starts == sorted(starts, reverse=True)  # latest first
+    assert all(e["summary"] is None for e in items)
+    bridge = next(e for e in items if any("bridge" in (a or "") for a in [e["title"]]) or "quayside-daily-2026-03-02-2"
+                  in e["article_ids"])
+    one = client.get(f"{API}/events/{bridge['id']}").json()
+    assert {k: v for k, v in one.items() if k != "summary"} == {k: v for k, v in bridge.items() if k != "summary"}
+    assert one["summary"] and all(set(s) == {"text", "article_ids"} for s in one["summary"])
+    assert all(set(s["article_ids"]) <= set(one["article_ids"]) for s in one["summary"])
+    courier = walk(client, f"{API}/events", {"source": "Northern Courier"})
+    assert courier and all("Northern Courier" in e["sources"] for e in courier)
+    late = walk(client, f"{API}/events", {"since": "2026-03-09"})
+    assert late and all((e["end"] or e["start"]) >= "2026-03-09" for e in late)
+    assert_error(client.get(f"{API}/events/ev-nope"), 404)
+    assert_error(client.get(f"{API}/events", params={"cursor": walk_cursor(client)}), 400)
+
+
+def test_stories_and_timeline(client, db_path):
+    stories = walk(client, f"{API}/stories", limit=1)
+    with Store(db_path, readonly=True) as store:
+        assert sorted(s["id"] for s in stories) == sorted(s.id for s in store.list_stories())
+    story = max(stories, key=lambda s: len(s["event_ids"]))
+    assert client.get(f"{API}/stories/{story['id']}").json() == story
+    events = walk(client, f"{API}/events", {"story": story["id"]})
+    assert sorted(e["id"] for e in events) == sorted(story["event_ids"])
+    tl = client.get(f"{API}/timeline", params={"story": story["id"]}).json()
+    assert tl["story_id"] == story["id"] and tl["items"]
+    days = [t["date"] for t in tl["items"]]
+    assert days == sorted(days) and all(set(t) >= {"date", "sentences", "article_ids"} for t in tl["items"])
+    assert client.get(f"{API}/timeline", params={"q": "ferry strike", "dates": 3}).status_code == 200
+    assert_error(client.get(f"{API}/timeline"), 400)
+    assert_error(client.get(f"{API}/timeline", params={"story": story["id"], "q": "x"}), 400)
+    assert_error(client.get(f"{API}/timeline", params={"story": "st-nope"}), 404)
+    assert_error(client.get(f"{API}/timeline", params={"story": story["id"], "dates": 0}), 400)
+    assert_error(client.get(f"{API}/stories/st-nope"), 404)
+
+
+def test_entities_and_claims(client, db_path):
+    entities = walk(client, f"{API}/entities", limit=3)
+    with Store(db_path, readonly=True) as store:
+        everything = store.list_entities()
+    assert sorted(e["id"] for e in entities) == sorted(e["id"] for e in everything)
+    names = [(e["name"], e["id"]) for e in entities]
+    assert names == sorted(names)
+    brandt = next(e for e in entities if "Brandt" in e["name"])
+    assert client.get(f"{API}/entities/{brandt['id']}").json() == brandt
+    assert brandt == next(e for e in everything if e["id"] == brandt["id"])  # export shape
+    people = walk(client, f"{API}/entities", {"type": "person"})
+    assert people and all(e["type"] == "PERSON" for e in people)
+    assert [e["id"] for e in walk(client, f"{API}/entities", {"name": brandt["name"][:4]})].count(brandt["id"]) == 1
+    assert_error(client.get(f"{API}/entities/en-nope"), 404)
+
+    claims = walk(client, f"{API}/claims", limit=2)
+    with Store(db_path, readonly=True) as store:
+        assert [c["id"] for c in claims] == [c.id for c in store.iter_claims()]
+    assert claims and all(set(c) >= {"id", "speaker", "text", "article_id", "event_id", "figures"} for c in claims)
+    event = claims[0]["event_id"]
+    by_event = walk(client, f"{API}/claims", {"event": event})
+    assert by_event and all(c["event_id"] == event for c in by_event)
+    lantern = walk(client, f"{API}/claims", {"source": "Lantern Post"})
+    assert all(c["article_id"].startswith("lantern-post") for c in lantern)
+    spoken = [c for c in claims if c["speaker_entity_id"]]
+    if spoken:
+        sid = spoken[0]["speaker_entity_id"]
+        assert all(c["speaker_entity_id"] == sid for c in walk(client, f"{API}/claims", {"speaker": sid}))

@@ -51,7 +51,6 @@ def error_page(request: Request, status: int, error: str, detail: Any = None) ->
 
 
 MAX_STORY_EVENTS = 300
-MAX_TIMELINE_ARTICLES = 3000
 
 
 def _lede(text: str, limit: int = 320) -> str:
@@ -91,11 +90,22 @@ def fresh_summary(db_path: str, event_id: str) -> list[Any]:
 
 
 def story_timeline(store: Any, story_id: str) -> list[dict[str, Any]]:
-    """The storyline's dated timeline (``summarize.build_timeline``) over its first articles."""
-    from ..summarize import build_timeline
+    """The storyline's dated timeline (the same entry point as `storyline timeline STORY_ID`)."""
+    from ..summarize.cached import store_timeline
 
-    articles = list(store.iter_articles(story_id=story_id, limit=MAX_TIMELINE_ARTICLES))
-    return build_timeline([a for a in articles if not a.duplicate_of], dates=8, sentences=2)
+    return store_timeline(store, story_id=story_id, dates=8, sentences=2)
+
+
+def _form_date(name: str, value: str) -> date | None:
+    """A date field of a form: empty means no filter."""
+    from ..api import ApiError
+
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ApiError(400, "bad request", f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _qs(**params: Any) -> str:
@@ -112,14 +122,14 @@ def pages_router(pool: Any) -> APIRouter:
         request: Request,
         q: Annotated[str, Query(max_length=500)] = "",
         source: Annotated[str, Query(max_length=300)] = "",
-        since: Annotated[date | None, Query()] = None,
-        until: Annotated[date | None, Query()] = None,
+        since: Annotated[str, Query(max_length=10)] = "",
+        until: Annotated[str, Query(max_length=10)] = "",
         cursor: Annotated[str | None, Query(max_length=2000)] = None,
     ) -> Response:
         offset = int_cursor("search", cursor) or 0
         if offset > 10_000:
             raise ApiError(400, "bad cursor", "search pages stop after 10000 hits; narrow the query")
-        lo, hi = date_range(since, until)
+        lo, hi = date_range(_form_date("since", since), _form_date("until", until))
         limit = 20
         with pool.read() as store:
             sources = store.source_names()

@@ -8,7 +8,7 @@
     var svg = box.querySelector("svg.chart");
     var tip = box.querySelector(".chart-tip");
     if (!svg) return;
-    var base = parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width || 800;
+    var base = svg.getBoundingClientRect().width || parseFloat(svg.getAttribute("width")) || 800;
     var zoom = 1;
 
     function show(ev) {
