@@ -154,8 +154,8 @@ class Clusterer:
         self.events: dict[str, _Cluster] = {}
         self.stories: dict[str, _Cluster] = {}
         self.assign: dict[str, str] = {}  # article id -> event id when assigned (follow redirects)
-        self.event_post: dict[int, list[str]] = {}  # column -> events whose articles rank it among top terms
-        self.story_post: dict[int, list[str]] = {}
+        # column -> events (an ordered set) whose articles rank the term among their top terms
+        self.event_post: dict[int, dict[str, None]] = {}
 
     # -- public API ------------------------------------------------------------------------------------
     def partial_fit(self, articles: list[Article]) -> ClusterUpdate:
@@ -300,7 +300,7 @@ class Clusterer:
             new_event = True
         self.assign[a.id] = eid
         for col in top.tolist():
-            self.event_post.setdefault(col, []).append(eid)
+            self.event_post.setdefault(col, {})[eid] = None
 
         # storyline of a new event: a vote of the most similar earlier events, at any time (each counts with
         # its similarity; only events above ``story_threshold`` whose names agree vote)
@@ -340,8 +340,6 @@ class Clusterer:
         st = self.stories[ev.story or ""]
         self._add_member(st, a, day, score=-1.0, vec=(idx, tf), event=None)
         _prune(st, p.max_story_terms)
-        for col in top.tolist():
-            self.story_post.setdefault(col, []).append(st.id)
 
         # bounded refinement: the article's event against the events it nearly joined
         if not new_event:
@@ -500,8 +498,7 @@ class Clusterer:
         meta = {
             "format": STATE_FORMAT, "version": STATE_VERSION, "params": asdict(self.params),
             "n_docs": self.n_docs, "seq": self.seq, "assign": self.assign,
-            "event_post": {str(k): v for k, v in self.event_post.items()},
-            "story_post": {str(k): v for k, v in self.story_post.items()},
+            "event_post": {str(k): list(v) for k, v in self.event_post.items()},
             **meta_clusters,
         }
         buf = io.BytesIO()
@@ -526,8 +523,7 @@ class Clusterer:
             self.df = arrays["df"].astype(np.int32)
             self.n_docs, self.seq = int(meta["n_docs"]), int(meta["seq"])
             self.assign = dict(meta["assign"])
-            self.event_post = {int(k): list(v) for k, v in meta["event_post"].items()}
-            self.story_post = {int(k): list(v) for k, v in meta["story_post"].items()}
+            self.event_post = {int(k): dict.fromkeys(v) for k, v in meta["event_post"].items()}
             for kind, table in (("events", self.events), ("stories", self.stories)):
                 idx, val, off = arrays[f"{kind}_idx"], arrays[f"{kind}_val"], arrays[f"{kind}_off"]
                 for i, d in enumerate(meta[kind]):
