@@ -1,0 +1,205 @@
+"""Event and storyline clustering: quality beside a baseline measured in the same run, speed, growth, memory.
+
+    python bench/bench_cluster.py                 # everything (~5 min on 2 cores)
+    python bench/bench_cluster.py --skip-pipeline-t17 --skip-growth   # quality only, faster
+
+ECB+ dev (events, undated) and Timeline17 (storylines, dated) go through the real pipeline (clean, identity,
+dedup, SQLite, clustering and the other post-store stages) with default settings; each article's exported
+event_id / story_id is scored with B3 P/R/F1, pairwise F1, AMI and ARI. The baseline is TF-IDF (sublinear,
+English stop words) + average-link agglomerative clustering on cosine distance, at its best threshold on the
+same data (an oracle choice the system does not get).
+
+Speed: a bare pass (json parse + ``storyline.enrich.sentences.tokens``) over Timeline17 is the unit. Printed:
+the full pipeline's end-to-end time as a multiple of it, the clustering stage alone (``Clusterer.partial_fit``
+on cleaned articles) as a multiple of it, and the clustering stage on the corpus replicated 2x and 4x (ids made
+unique, dates shifted by 3 years per copy), each in a fresh process with its peak RSS.
+Skips with a message when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from metrics import all_metrics  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+ECB = DATA / "ecbplus-dev" / "docs.jsonl"
+T17 = DATA / "timeline17" / "storylines.jsonl"
+
+
+def fmt(m: dict[str, float]) -> str:
+    return (f"B3 P {m['b3_p']:.3f} R {m['b3_r']:.3f} F1 {m['b3_f1']:.3f} | pairF1 {m['pair_f1']:.3f} "
+            f"AMI {m['ami']:.3f} ARI {m['ari']:.3f} | {int(m['clusters'])} clusters")
+
+
+def baseline(texts: list[str], ids: list[str], gold: dict[str, str]) -> tuple[float, dict[str, float]]:
+    """TF-IDF + average-link (cosine) at the threshold with the best B3-F1."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    X = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(texts)
+    D = pdist(X.toarray().astype(np.float32), metric="cosine") if X.shape[0] <= 600 else _cosine_pdist(X)
+    Z = linkage(D, method="average")
+    best: tuple[float, dict[str, float]] | None = None
+    for t in np.arange(0.05, 1.0, 0.025):
+        labels = fcluster(Z, t=t, criterion="distance")
+        m = all_metrics(gold, dict(zip(ids, labels.tolist())))
+        if best is None or m["b3_f1"] > best[1]["b3_f1"]:
+            best = (float(t), m)
+    assert best is not None
+    return best
+
+
+def _cosine_pdist(X) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Condensed cosine distances for a sparse L2-normalised matrix, without densifying the features."""
+    S = (X @ X.T).toarray()
+    n = S.shape[0]
+    iu = np.triu_indices(n, k=1)
+    return np.clip(1.0 - S[iu], 0.0, 2.0)
+
+
+def run_pipeline(articles: list, batch_size: int = 256):  # type: ignore[no-untyped-def]
+    from storyline.pipeline import ingest_articles
+    from storyline.store import Store
+
+    with tempfile.TemporaryDirectory() as d:
+        with Store(os.path.join(d, "bench.db")) as store:
+            t = time.perf_counter()
+            ingest_articles(store, articles, batch_size=batch_size)
+            seconds = time.perf_counter() - t
+            out = {a.id: (a.event_id, a.story_id) for a in store.iter_articles()}
+    return out, seconds
+
+
+def bench_ecb() -> None:
+    from storyline.model import Article
+
+    docs = [json.loads(line) for line in ECB.open()]
+    gold = {d["id"]: d["event"] for d in docs}
+    arts = [Article(id=d["id"], text=d["text"], url=d.get("url")) for d in docs]
+    out, seconds = run_pipeline(arts)
+    m = all_metrics(gold, {k: v[0] for k, v in out.items()})
+    t, bm = baseline([d["text"] for d in docs], [d["id"] for d in docs], gold)
+    print(f"ECB+ dev events ({len(docs)} docs, {len(set(gold.values()))} events), default settings, "
+          f"pipeline {seconds:.1f}s")
+    print(f"  storyline  {fmt(m)}")
+    print(f"  baseline   {fmt(bm)}  (TF-IDF + average link, best threshold {t:.3f})")
+
+
+def load_t17() -> list[dict]:
+    docs = [json.loads(line) for line in T17.open()]
+    docs.sort(key=lambda d: d["date"])  # news arrive in date order (stable: file order within a day)
+    return docs
+
+
+def bare_pass() -> float:
+    from storyline.enrich.sentences import tokens
+
+    t = time.perf_counter()
+    n = 0
+    with T17.open() as f:
+        for line in f:
+            n += len(tokens(json.loads(line)["text"]))
+    return time.perf_counter() - t
+
+
+def bench_t17(skip_pipeline: bool) -> float:
+    from storyline.cluster import Clusterer
+    from storyline.model import Article
+    from storyline.pipeline import prepare
+
+    docs = load_t17()
+    gold = {d["id"]: d["story"] for d in docs}
+    bare = min(bare_pass() for _ in range(2))
+    print(f"Timeline17 storylines ({len(docs)} articles, {len(set(gold.values()))} stories, date order)")
+    print(f"  bare read+tokenize pass: {bare:.2f}s")
+    arts = [prepare(Article(id=d["id"], text=d["text"], date=d["date"])) for d in docs]
+    t = time.perf_counter()
+    up = Clusterer().partial_fit(arts)
+    stage = time.perf_counter() - t
+    m_stage = all_metrics(gold, {k: v[1] for k, v in up.assignments.items()})
+    print(f"  clustering stage alone: {stage:.2f}s = {stage / bare:.2f}x the bare pass "
+          f"({len(set(e for e, _ in up.assignments.values()))} events)")
+    if not skip_pipeline:
+        out, seconds = run_pipeline([Article(id=d["id"], text=d["text"], date=d["date"]) for d in docs])
+        m = all_metrics(gold, {k: v[1] for k, v in out.items()})
+        print(f"  full pipeline end to end (all stages, SQLite): {seconds:.1f}s = {seconds / bare:.1f}x the bare pass")
+        print(f"  storyline  {fmt(m)}")
+    else:
+        print(f"  storyline  {fmt(m_stage)}  (clustering stage on cleaned articles; pipeline run skipped)")
+    t0, bm = baseline([d["text"] for d in docs], [d["id"] for d in docs], gold)
+    print(f"  baseline   {fmt(bm)}  (TF-IDF + average link, best threshold {t0:.3f})")
+    return bare
+
+
+def _growth_child(factor: int) -> None:
+    """Run in a fresh process: cluster the corpus replicated ``factor`` times, print seconds and peak RSS."""
+    from storyline.cluster import Clusterer
+    from storyline.model import Article
+    from storyline.pipeline import prepare
+
+    docs = load_t17()
+    arts = []
+    for k in range(factor):
+        for d in docs:
+            day = date.fromisoformat(d["date"])
+            shifted = day.replace(year=day.year + 3 * k) if not (day.month == 2 and day.day == 29) else \
+                day.replace(year=day.year + 3 * k, day=28)
+            arts.append(prepare(Article(id=f"{d['id']}#{k}", text=d["text"], date=shifted.isoformat())))
+    t = time.perf_counter()
+    Clusterer().partial_fit(arts)
+    seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"factor": factor, "articles": len(arts), "seconds": seconds, "peak_mb": peak}))
+
+
+def bench_growth() -> None:
+    results = {}
+    for factor in (1, 2, 4):
+        proc = subprocess.run([sys.executable, __file__, "--growth-child", str(factor)], capture_output=True,
+                              text=True, check=True)
+        results[factor] = json.loads(proc.stdout.strip().splitlines()[-1])
+    base = results[1]["seconds"]
+    print("Growth (clustering stage, corpus replicated, dates +3 years per copy; fresh process each):")
+    for f, r in results.items():
+        print(f"  {f}x: {r['articles']} articles {r['seconds']:.1f}s  ratio {r['seconds'] / base:.2f}x  "
+              f"peak RSS {r['peak_mb']:.0f} MB (whole process, corpus in memory included)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--skip-pipeline-t17", action="store_true", help="score Timeline17 on the stage alone")
+    ap.add_argument("--skip-growth", action="store_true")
+    ap.add_argument("--only", choices=["ecb", "t17", "growth"])
+    ap.add_argument("--growth-child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.growth_child:
+        _growth_child(args.growth_child)
+        return
+    if not DATA.exists():
+        print(f"skipped: {DATA} not present (benchmark data is not part of the repository)")
+        return
+    if args.only in (None, "ecb"):
+        bench_ecb()
+    if args.only in (None, "t17"):
+        bench_t17(args.skip_pipeline_t17)
+    if args.only in (None, "growth") and not args.skip_growth:
+        bench_growth()
+
+
+if __name__ == "__main__":
+    main()
