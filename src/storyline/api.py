@@ -333,58 +333,61 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
         return page([search_row(h) for h in hits[:limit]], encode_cursor("search", offset + limit) if more else None)
 
     # -- events, storylines, timelines ------------------------------------------------------------------------
-    @router.get("/events", tags=["events"], summary="List events, latest first (summary is null in lists)")
+    @router.get("/events", tags=["events"], summary="List events, latest first")
     def list_events(
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
         story: StoryFilter = None,
     ) -> dict[str, Any]:
-        from .export import event_row
+        from .export import event_export_row
 
         after = pair_cursor("events", cursor)
         lo, hi = date_range(since, until)
         with pool.read() as store:
             keys = store.event_page(since=lo, until=hi, source=source, story_id=story, after=after, limit=limit + 1)
-            rows = [event_row(e) for _, eid in keys[:limit] if (e := store.get_event(eid)) is not None]
+            events = [e for _, eid in keys[:limit] if (e := store.get_event(eid)) is not None]
+            who = store.events_who_said_what([e.id for e in events])
+        rows = [event_export_row(e, who.get(e.id)) for e in events]
         nxt = encode_cursor("events", list(keys[limit - 1][0])) if len(keys) > limit else None
         return page(rows, nxt)
 
     @router.get("/events/{event_id}", tags=["events"], summary="One event with its cited summary (a merged-away id gives the event it joined)")
     def get_event(event_id: str) -> dict[str, Any]:
-        from .export import event_row
+        from .export import event_detail_row
         from .web.pages import cached_summary, fresh_summary
 
         with pool.read() as store:
             event = store.get_event(event_id)
             if event is None:
                 raise not_found("event", event_id)
+            who = store.events_who_said_what([event.id]).get(event.id)
             summary = cached_summary(store, event.id)
         if summary is None:  # first request: compute and cache it with a short-lived writable connection
             summary = fresh_summary(pool.db_path, event.id)
-        return event_row(event, summary)
+        return event_detail_row(event, who, summary)
 
     @router.get("/stories", tags=["stories"], summary="List storylines, most recently active first")
     def list_stories(
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None,
     ) -> dict[str, Any]:
-        from .export import story_row
+        from .export import story_export_row
 
         after = pair_cursor("stories", cursor)
         lo, hi = date_range(since, until)
         with pool.read() as store:
             keys = store.story_page(since=lo, until=hi, after=after, limit=limit + 1)
-            rows = [story_row(t) for _, sid in keys[:limit] if (t := store.get_story(sid)) is not None]
+            rows = [story_export_row(t) for _, sid in keys[:limit] if (t := store.get_story(sid)) is not None]
         nxt = encode_cursor("stories", list(keys[limit - 1][0])) if len(keys) > limit else None
         return page(rows, nxt)
 
     @router.get("/stories/{story_id}", tags=["stories"], summary="One storyline")
     def get_story(story_id: str) -> dict[str, Any]:
-        from .export import story_row
+        from .export import story_export_row
 
         with pool.read() as store:
             story = store.get_story(story_id)
         if story is None:
             raise not_found("storyline", story_id)
-        return story_row(story)
+        return story_export_row(story)
 
     @router.get("/timeline", tags=["stories"], summary="Dated timeline of a storyline or of the articles matching words")
     def timeline(

@@ -83,20 +83,6 @@ def export_articles(store: Store) -> Iterator[dict[str, Any]]:
         yield article_row(a)
 
 
-def event_row(e: Event, summary: list[Any] | None = None) -> dict[str, Any]:
-    """An event: id, story_id, title, start, end, article_ids, sources, merged_into, and its cited summary
-    (``[{text, article_ids}]``) when given, else null."""
-    row = e.to_dict()
-    row["summary"] = None if summary is None else [
-        {"text": s.text, "article_ids": list(s.article_ids)} if hasattr(s, "text") else s for s in summary]
-    return row
-
-
-def story_row(s: Story) -> dict[str, Any]:
-    """A storyline: id, title, start, end, event_ids (live events in time order)."""
-    return s.to_dict()
-
-
 def entity_row(e: dict[str, Any]) -> dict[str, Any]:
     """An entity (as ``Store.list_entities``/``entity_info`` give it) in the export contract's shape."""
     return {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": e["aliases"],
@@ -133,6 +119,12 @@ def event_export_row(e: Event, who_said_what: dict[str, Any] | None = None) -> d
     if who_said_what is not None:
         row.update({k: who_said_what.get(k, []) for k in ("entities", "claims", "disagreements")})
     return row
+
+
+def event_detail_row(e: Event, who_said_what: dict[str, Any] | None, summary: list[Any] | None) -> dict[str, Any]:
+    """``event_export_row`` plus the cited summary (``[{text, article_ids}]``): the API's single event."""
+    return {**event_export_row(e, who_said_what),
+            "summary": [{"text": s.text, "article_ids": list(s.article_ids)} for s in summary or []]}
 
 
 def story_export_row(s: Story) -> dict[str, Any]:

@@ -234,20 +234,19 @@ def test_unknown_api_path_and_method_are_json(client):
 
 # -- events, storylines, entities, claims, timeline -------------------------------------------------------------
 def test_events_walk_filters_and_single(client, db_path):
-    from storyline.export import event_row
+    from storyline.export import event_export_row
 
     items = walk(client, f"{API}/events", limit=1)
     with Store(db_path, readonly=True) as store:
         live = store.list_events()
-        assert sorted(e["id"] for e in items) == sorted(e.id for e in live) and len(items) == len(live) >= 3
-        assert items[0] == event_row(store.get_event(items[0]["id"]))
+        assert sorted(e["event_id"] for e in items) == sorted(e.id for e in live) and len(items) == len(live) >= 3
+        first = store.get_event(items[0]["event_id"])
+        assert items[0] == event_export_row(first, store.events_who_said_what([first.id])[first.id])  # export shape
     starts = [e["start"] or "" for e in items]
     assert starts == sorted(starts, reverse=True)  # latest first
-    assert all(e["summary"] is None for e in items)
-    bridge = next(e for e in items if any("bridge" in (a or "") for a in [e["title"]]) or "quayside-daily-2026-03-02-2"
-                  in e["article_ids"])
-    one = client.get(f"{API}/events/{bridge['id']}").json()
-    assert {k: v for k, v in one.items() if k != "summary"} == {k: v for k, v in bridge.items() if k != "summary"}
+    bridge = next(e for e in items if "quayside-daily-2026-03-02-2" in e["article_ids"])
+    one = client.get(f"{API}/events/{bridge['event_id']}").json()
+    assert {k: v for k, v in one.items() if k != "summary"} == bridge
     assert one["summary"] and all(set(s) == {"text", "article_ids"} for s in one["summary"])
     assert all(set(s["article_ids"]) <= set(one["article_ids"]) for s in one["summary"])
     courier = walk(client, f"{API}/events", {"source": "Northern Courier"})
@@ -261,20 +260,21 @@ def test_events_walk_filters_and_single(client, db_path):
 def test_stories_and_timeline(client, db_path):
     stories = walk(client, f"{API}/stories", limit=1)
     with Store(db_path, readonly=True) as store:
-        assert sorted(s["id"] for s in stories) == sorted(s.id for s in store.list_stories())
+        assert sorted(s["story_id"] for s in stories) == sorted(s.id for s in store.list_stories())
     story = max(stories, key=lambda s: len(s["event_ids"]))
-    assert client.get(f"{API}/stories/{story['id']}").json() == story
-    events = walk(client, f"{API}/events", {"story": story["id"]})
-    assert sorted(e["id"] for e in events) == sorted(story["event_ids"])
-    tl = client.get(f"{API}/timeline", params={"story": story["id"]}).json()
-    assert tl["story_id"] == story["id"] and tl["items"]
+    sid = story["story_id"]
+    assert client.get(f"{API}/stories/{sid}").json() == story
+    events = walk(client, f"{API}/events", {"story": sid})
+    assert sorted(e["event_id"] for e in events) == sorted(story["event_ids"])
+    tl = client.get(f"{API}/timeline", params={"story": sid}).json()
+    assert tl["story_id"] == sid and tl["items"]
     days = [t["date"] for t in tl["items"]]
     assert days == sorted(days) and all(set(t) >= {"date", "sentences", "article_ids"} for t in tl["items"])
     assert client.get(f"{API}/timeline", params={"q": "ferry strike", "dates": 3}).status_code == 200
     assert_error(client.get(f"{API}/timeline"), 400)
-    assert_error(client.get(f"{API}/timeline", params={"story": story["id"], "q": "x"}), 400)
+    assert_error(client.get(f"{API}/timeline", params={"story": sid, "q": "x"}), 400)
     assert_error(client.get(f"{API}/timeline", params={"story": "st-nope"}), 404)
-    assert_error(client.get(f"{API}/timeline", params={"story": story["id"], "dates": 0}), 400)
+    assert_error(client.get(f"{API}/timeline", params={"story": sid, "dates": 0}), 400)
     assert_error(client.get(f"{API}/stories/st-nope"), 404)
 
 

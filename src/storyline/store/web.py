@@ -88,8 +88,9 @@ class WebMixin:
         after: tuple[str, str] | None = None,
         limit: int = 20,
     ) -> list[tuple[tuple[str, str], str]]:
-        """Live (unmerged) event ids, latest first: ``[((start, id) key, id)]``. ``after`` is the key of the
-        last row of the previous page. Dates filter on overlap of the event's span with [since, until]."""
+        """Live (unmerged) event ids, latest first (undated ones last): ``[((start or '', id) key, id)]``.
+        ``after`` is the key of the last row of the previous page. Dates filter on overlap of the event's span
+        with [since, until]."""
         where = ["e.merged_into IS NULL"]
         params: list[Any] = []
         if since:
@@ -102,19 +103,25 @@ class WebMixin:
             where.append("e.story_id = ?")
             params.append(story_id)
         if source:
-            where.append("EXISTS (SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id "
-                         "WHERE a.event_id = e.id AND s.name = ?)")
+            # from the outlet's articles (indexed) rather than a probe per event
+            where.append("e.id IN (SELECT a.event_id FROM articles a WHERE a.event_id IS NOT NULL AND "
+                         "a.source_id = (SELECT id FROM sources WHERE name = ?))")
             params.append(source)
         if after is not None:
-            where.append("(coalesce(e.start, ''), e.id) < (?, ?)")
-            params += [after[0], after[1]]
+            start, last_id = after
+            if start:
+                where.append("(e.start < ? OR (e.start = ? AND e.id < ?) OR e.start IS NULL)")
+                params += [start, start, last_id]
+            else:
+                where.append("(e.start IS NULL AND e.id < ?)")
+                params.append(last_id)
         params.append(limit)
+        # DESC puts NULL starts last; the events_start index serves the order
         rows = self.conn.execute(
-            f"SELECT coalesce(e.start, '') AS k, e.id FROM events e WHERE {' AND '.join(where)} "
-            "ORDER BY k DESC, e.id DESC LIMIT ?",
+            f"SELECT e.start, e.id FROM events e WHERE {' AND '.join(where)} ORDER BY e.start DESC, e.id DESC LIMIT ?",
             params,
         ).fetchall()
-        return [((r[0], r[1]), r[1]) for r in rows]
+        return [((r[0] or "", r[1]), r[1]) for r in rows]
 
     def story_page(
         self,
