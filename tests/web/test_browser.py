@@ -99,9 +99,12 @@ def test_walk_front_event_story_entity(page):
     assert pg.title().startswith("Latest events")
     cards = pg.locator("ul.cards li.card h2 a")
     assert cards.count() >= 2
-    # the storm/bridge event: the one with the most outlets
-    pg.get_by_role("link", name="Storm closes Velmora harbour bridge").or_(
-        cards.filter(has_text="bridge").first).first.click()
+    # follow the event reported by the most outlets (the card says "N outlets")
+    import re
+
+    metas = pg.locator("ul.cards li.card .meta").all_inner_texts()
+    outlets = [int(m.group(1)) if (m := re.search(r"(\d+) outlets?", t)) else 0 for t in metas]
+    cards.nth(outlets.index(max(outlets))).click()
     pg.wait_for_url("**/events/**")
     assert pg.locator("h1").inner_text()
     assert pg.locator("section.outlet").count() >= 2  # outlets side by side
