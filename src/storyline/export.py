@@ -133,11 +133,14 @@ def story_export_row(s: Story) -> dict[str, Any]:
 
 
 def export_events(store: Store) -> Iterator[dict[str, Any]]:
+    from .summarize.cached import summary_field
+
     cursor = None
     while True:
         page = store.list_events(limit=500, cursor=cursor)
         who = store.events_who_said_what([e.id for e in page])  # one batch of queries per page
-        yield from (event_export_row(e, who[e.id]) for e in page)
+        # plus the cited summary: cached in events.summary, computed when missing or stale (summarize.cached)
+        yield from ({**event_export_row(e, who[e.id]), "summary": summary_field(store, e.id)} for e in page)
         if len(page) < 500:
             return
         cursor = page[-1].id
