@@ -40,8 +40,15 @@ test: install-test
 	$(PY) -m pytest -q
 
 # Benchmarks print figures; they read ../shared/data when present and skip what is absent.
+# tilse's ROUGE-1.5.5 needs Debian's Perl XML parser: installed here when running as root.
 bench: install-bench
+	@perl -MXML::Parser -e1 2>/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq libxml-parser-perl; } || echo "warning: libxml-parser-perl missing; bench_timeline will fail to score"
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_ingest_dedup.py
+	$(PY) bench/bench_cluster.py
+	$(PY) bench/bench_enrich.py
+	$(PY) bench/bench_timeline.py
+	$(PY) bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
