@@ -49,8 +49,11 @@ def test_timeline_respects_limits_and_deduplicates() -> None:
 def test_timeline_since_until_and_query() -> None:
     tl = build_timeline(ARTICLES, since="2031-05-01", until="2031-05-31")
     assert tl and all("2031-05-01" <= e["date"] <= "2031-05-31" for e in tl)
-    fishing = build_timeline(ARTICLES, query="fishing fleets estuary", dates=5)
-    assert {aid for e in fishing for aid in e["article_ids"]} == {"north-wire-3"}
+    # the query steers which sentences tell a day (the articles themselves are the caller's choice)
+    plain = _by_date(build_timeline(ARTICLES, dates=10, sentences=1))["2031-05-14"]["sentences"]
+    fishing = _by_date(build_timeline(ARTICLES, query="fishing fleets estuary", dates=10, sentences=1))
+    assert "Fishing fleets" not in plain[0]
+    assert "Fishing fleets" in fishing["2031-05-14"]["sentences"][0]
     # a query matching nothing is ignored rather than emptying the timeline
     assert build_timeline(ARTICLES, query="zzzz-nothing") == build_timeline(ARTICLES)
 
@@ -115,6 +118,17 @@ def test_cli_timeline_and_summary_on_fixture(tmp_path, cli_env) -> None:
     story_tl = json.loads(_cli(["timeline", story_id, "--json"], cli_env).stdout)
     assert story_tl and all(e["article_ids"] for e in story_tl)
     assert _cli(["summary", "no-such-event"], cli_env).returncode != 0
+    events = [json.loads(ln) for ln in _cli(["export", "--what", "events"], cli_env).stdout.splitlines()]
+    assert events
+    for ev in events:
+        assert ev["summary"] and all(set(s) == {"text", "article_ids"} and s["article_ids"] for s in ev["summary"])
+        assert {a for s in ev["summary"] for a in s["article_ids"]} <= set(ev["article_ids"])
+    row = next(ev for ev in events if ev["event_id"] == event_id)
+    assert [s["text"] for s in row["summary"]] == [s["text"] for s in summarize_cli(cli_env, event_id)]
+
+
+def summarize_cli(env: dict, event_id: str) -> list[dict]:
+    return json.loads(_cli(["summary", event_id, "--json"], env).stdout)
 
 
 def test_seed_acceptance(cli_env) -> None:

@@ -9,8 +9,7 @@ Unsupervised and fast (one TF-IDF fit, linear scans):
    on it. Score = distinct later articles naming the day + ``FUTURE_WEIGHT`` x earlier articles announcing it
    + ``PUB_WEIGHT`` x articles published on it. Page debris (comment and byline time stamps such as
    "March 9, 2011 at 11:01 am") is not a reference. Days considered: ``since``..``until`` when given, else
-   from ``LOOKBACK_DAYS`` before the first publication to a week after the last. With a query, only
-   articles matching it count.
+   from ``LOOKBACK_DAYS`` before the first publication to a week after the last.
 3. Sentence selection per day, among sentences that mention the day or, having no date of their own, were
    published on it or the day after: ranked by cosine to the day's content centroid (blended with the query
    centroid when a query is given), sentences that name the day explicitly first-class. A sentence too
@@ -42,6 +41,8 @@ LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach 
 REDUNDANCY = 0.5  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
 MENTION_BONUS = 0.1  # ranking bonus for a sentence that names its day explicitly
+NAMED_CENTROID_MIN = 10**9  # with at least this many sentences naming a day, only they define its centroid
+TOPIC_WEIGHT = 0.0  # blend of the whole collection's centroid into each day's centroid
 MIN_TOKENS, MAX_TOKENS = 5, 60
 _EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not always exact in floating point
 
@@ -97,13 +98,11 @@ def _matches(text: str, terms: set[str]) -> bool:
 
 
 def score_dates(sents: Sequence[_Sent], pubs: dict[str, date | None], *, lo: date | None = None,
-                hi: date | None = None, relevant: set[str] | None = None) -> Counter[date]:
+                hi: date | None = None) -> Counter[date]:
     """Importance of each day (see the module docstring)."""
     score: Counter[date] = Counter()
     mentioned: set[tuple[str, date]] = set()
     for s in sents:
-        if relevant is not None and s.article_id not in relevant:
-            continue
         for d in s.refs:
             key = (s.article_id, d)
             if key in mentioned:
@@ -114,7 +113,7 @@ def score_dates(sents: Sequence[_Sent], pubs: dict[str, date | None], *, lo: dat
             elif d > s.pub:
                 score[d] += FUTURE_WEIGHT
     for aid, pub in pubs.items():
-        if pub is None or (relevant is not None and aid not in relevant):
+        if pub is None:
             continue
         score[pub] += PUB_WEIGHT
     return Counter({d: v for d, v in score.items() if (lo is None or d >= lo) and (hi is None or d <= hi)})
@@ -144,16 +143,8 @@ def build_timeline(
             lo, hi = min(known) - timedelta(days=LOOKBACK_DAYS), max(known) + timedelta(days=7)
 
     terms = _query_terms(query)
-    relevant: set[str] | None = None
-    if terms:
-        by_article: dict[str, list[_Sent]] = defaultdict(list)
-        for s in sents:
-            by_article[s.article_id].append(s)
-        relevant = {aid for aid, ss in by_article.items() if any(_matches(s.text, terms) for s in ss)}
-        if not relevant:
-            relevant = None  # the query matches nothing: ignore it rather than return nothing
-
-    usable = [s for s in sents if _reportable(s.text) and (relevant is None or s.article_id in relevant)]
+    # every article given counts (the caller chose them: a story, search hits); the query steers sentences
+    usable = [s for s in sents if _reportable(s.text)]
     if not usable:
         return []
     matrix = vectorize([s.text for s in usable])
@@ -171,13 +162,14 @@ def build_timeline(
             by_day[s.pub].append((s, False))
             by_day[s.pub - timedelta(days=1)].append((s, False))
 
-    day_scores = score_dates(sents, pubs, lo=lo, hi=hi, relevant=relevant)
+    day_scores = score_dates(sents, pubs, lo=lo, hi=hi)
     query_vec = None
     if terms:
         rows = [s.row for s in usable if _matches(s.text, terms)]
         if rows:
             query_vec = centroid(matrix[rows])
 
+    topic_vec = centroid(matrix) if TOPIC_WEIGHT else None
     ranked_days = sorted((d for d in day_scores if by_day.get(d)), key=lambda d: (-day_scores[d], d))
     timeline: list[dict[str, Any]] = []
     picked_rows: list[int] = []
@@ -190,7 +182,12 @@ def build_timeline(
                 uniq[s.row] = (s, named)
         cands = list(uniq.values())
         sub = matrix[[s.row for s, _ in cands]]
-        c = centroid(sub)
+        named_idx = [i for i, (_, named) in enumerate(cands) if named]
+        # the day's content: what the sentences naming it say, when there are enough of them
+        c = centroid(sub[named_idx]) if len(named_idx) >= NAMED_CENTROID_MIN else centroid(sub)
+        if TOPIC_WEIGHT:
+            c = c + TOPIC_WEIGHT * topic_vec
+            c = c / (np.linalg.norm(c) or 1.0)
         if query_vec is not None:
             c = c + 0.5 * query_vec
             c = c / (np.linalg.norm(c) or 1.0)
