@@ -292,10 +292,32 @@ def _resolve(kind: str, m: re.Match[str], text: str, pub: date | None, years: _Y
     return None
 
 
+# Case-insensitive patterns led by a long alternation are slow over a whole corpus; these are run only in a
+# small window around a cheap anchor: (anchor, chars before, chars after, group that must start at the anchor).
+_ANCHORED = {
+    "month": (re.compile(r"\b(?:" + _MONTH_FULL[3:-1] + "|" + _MONTH_FULL[3:-1].upper() + r")\b"), 24, 16, "mon"),
+    "ago": (re.compile(r"\b(?:ago|AGO|Ago)\b"), 40, 3, None),
+}
+
+
+def _finditer(kind: str, pat: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    anchored = _ANCHORED.get(kind)
+    if anchored is None:
+        return list(pat.finditer(text))
+    anchor, back, fwd, group = anchored
+    found: dict[int, re.Match[str]] = {}
+    for a in anchor.finditer(text):
+        lo = max(0, a.start() - back)
+        for m in pat.finditer(text, lo, min(len(text), a.end() + fwd)):
+            if a.start() <= m.end() and m.start() <= a.start() and (group is None or m.start(group) == a.start()):
+                found[m.start()] = m
+    return [found[k] for k in sorted(found)]
+
+
 def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
     out = []
     for prio, (kind, pat) in enumerate(_PATTERNS):
-        for m in pat.finditer(text):
+        for m in _finditer(kind, pat, text):
             out.append((m.start(), m.end(), prio, kind, m))
     # longest first at the same start; then priority
     out.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2]))
