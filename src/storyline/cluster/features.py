@@ -144,8 +144,10 @@ class Hasher:
         """Sublinear term frequencies, L2-normalised, as sorted (columns, values)."""
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        cache = self._cache
-        cols = np.fromiter((cache[t] if t in cache else self(t) for t in counts), dtype=np.int64, count=len(counts))
+        hashed = list(map(self._cache.get, counts))  # C-level lookups; hash only the terms not seen yet
+        if None in hashed:
+            hashed = [h if h is not None else self(t) for h, t in zip(hashed, counts)]
+        cols = np.fromiter(hashed, dtype=np.int64, count=len(hashed))
         raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         idx, inv = np.unique(cols, return_inverse=True)
         val = np.bincount(inv, weights=raw, minlength=len(idx)) if len(idx) < len(cols) else raw[np.argsort(cols)]
