@@ -49,6 +49,9 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+ERROR_KINDS: dict[str, int] = {}
+
+
 async def drive(base: str, urls: list[str], concurrency: int, deadline: float) -> tuple[list[float], int, float]:
     """Fetch every url once with ``concurrency`` workers; (latencies in ms, errors, wall seconds)."""
     latencies: list[float] = []
@@ -72,8 +75,11 @@ async def drive(base: str, urls: list[str], concurrency: int, deadline: float) -
                     await r.aread()
                     if r.status_code != 200:
                         errors += 1
-                except httpx.HTTPError:
+                        ERROR_KINDS[f"HTTP {r.status_code} {url}"] = ERROR_KINDS.get(f"HTTP {r.status_code} {url}", 0) + 1
+                except httpx.HTTPError as exc:
                     errors += 1
+                    kind = type(exc).__name__
+                    ERROR_KINDS[kind] = ERROR_KINDS.get(kind, 0) + 1
                 latencies.append((time.perf_counter() - t0) * 1000)
 
         started = time.perf_counter()
@@ -111,9 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     env = dict(os.environ)
     env.pop("STORYLINE_TOKEN", None)
+    server_log = tempfile.NamedTemporaryFile(prefix="storyline-bench-serve-", suffix=".log", delete=False)
     server = subprocess.Popen(
         [sys.executable, "-m", "storyline.cli", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        env=env, stdout=subprocess.DEVNULL, stderr=server_log, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             except httpx.HTTPError:
                 pass
             if server.poll() is not None:
-                print(server.stderr.read().decode() if server.stderr else "", file=sys.stderr)
+                print(Path(server_log.name).read_text(errors="replace")[-3000:], file=sys.stderr)
                 return 1
             time.sleep(0.1)
         else:
@@ -160,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
             worst = max(worst, pct(lat, 95))
             print(f"{name:<16}{len(lat):>6}{errors:>8}{pct(lat, 50):>9.1f}{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}"
                   f"{len(lat) / wall:>8.0f}", flush=True)
+        if ERROR_KINDS:
+            print("errors by kind: " + "; ".join(f"{k}: {v}" for k, v in sorted(ERROR_KINDS.items())))
+            print("server log tail:\n" + Path(server_log.name).read_text(errors="replace")[-2000:])
         print(f"\nworst p95 {worst:.1f} ms (goal < 50 ms), errors {total_errors} (goal 0); "
               f"single-request latency = p50 at concurrency 1 is much lower: the figures above include queueing "
               f"behind {args.concurrency - 1} other requests")
@@ -179,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        server_log.close()
+        os.unlink(server_log.name)
         if tmp is not None:
             tmp.cleanup()
     return 0

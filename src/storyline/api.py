@@ -551,4 +551,5 @@ def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str
     import uvicorn
 
     app = create_app(db_path, token=token or os.environ.get("STORYLINE_TOKEN") or None)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    # keep-alive longer than uvicorn's 5 s so busy clients do not race the server closing idle connections
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, timeout_keep_alive=30)
