@@ -181,6 +181,153 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+# -- response cache ------------------------------------------------------------------------------------------
+class StoreGeneration:
+    """The store's write generation: SQLite's ``PRAGMA data_version`` on a connection of our own that never
+    writes, so it changes whenever any other connection (this process's upload or summary writes, another
+    worker, a CLI ingest) commits. Called from the event loop thread only."""
+
+    def __init__(self, db_path: str) -> None:
+        import sqlite3
+
+        self.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None,
+                                    check_same_thread=False)
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+
+    def __call__(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _etag(body: bytes) -> bytes:
+    import hashlib
+
+    return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+
+
+def _etag_matches(if_none_match: bytes, etag: bytes) -> bool:
+    """RFC 9110 weak comparison of an If-None-Match list against our (strong) ETag."""
+    for candidate in if_none_match.split(b","):
+        candidate = candidate.strip()
+        if candidate == b"*":
+            return True
+        if candidate.startswith(b"W/"):
+            candidate = candidate[2:]
+        if candidate == etag:
+            return True
+    return False
+
+
+class ResponseCache:
+    """In-memory cache of successful GET answers of the pages and the JSON API, plus ETag / If-None-Match.
+
+    The key is (path, query string, the htmx headers a page varies on); an entry is valid only while the store's
+    write generation (``StoreGeneration``) is the one read before the answer was computed, so any commit by
+    anyone invalidates every entry at once and a stale answer is never served. Every 200 GET answer gets a
+    strong ETag (a hash of its body) and ``Cache-Control: no-cache`` (browsers revalidate each time); a request
+    whose If-None-Match names the current ETag gets an empty 304. Static files keep their own ETags.
+    Bounded: ``max_entries`` answers of at most ``max_entry_bytes`` each, least recently used evicted first.
+    ``max_entries=0`` turns the cache off (ETags and 304s still work)."""
+
+    VARY = (b"hx-request", b"hx-target")
+
+    def __init__(self, db_path: str, max_entries: int = 2048, max_entry_bytes: int = 1024 * 1024) -> None:
+        from collections import OrderedDict
+
+        self.db_path = db_path
+        self.max_entries = max_entries
+        self.max_entry_bytes = max_entry_bytes
+        self.entries: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes, bytes]] = \
+            OrderedDict()
+        self.hits = 0
+        self.misses = 0
+        self._generation: StoreGeneration | None = None
+
+    def generation(self) -> int:
+        if self._generation is None:
+            self._generation = StoreGeneration(self.db_path)
+        return self._generation()
+
+    def clear(self) -> None:
+        self.entries.clear()
+        if self._generation is not None:
+            self._generation.close()
+            self._generation = None
+
+    async def serve(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
+            await app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        if_none_match = headers.get(b"if-none-match")
+        key = (scope["path"], scope.get("query_string", b""), *(headers.get(h) for h in self.VARY))
+        generation = self.generation() if self.max_entries > 0 else None
+        entry = self.entries.get(key) if generation is not None else None
+        if entry is not None and entry[0] == generation:
+            self.entries.move_to_end(key)
+            self.hits += 1
+            await self._answer(send, entry[1], entry[2], entry[3], if_none_match)
+            return
+        if entry is not None:
+            del self.entries[key]
+        self.misses += 1
+
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                assert start is not None
+                body = b"".join(chunks)
+                if start["status"] != 200:
+                    await send(start)
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                etag = _etag(body)
+                kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"etag", b"cache-control")]
+                kept += [(b"etag", etag), (b"cache-control", b"no-cache")]
+                if generation is not None and len(body) <= self.max_entry_bytes:
+                    self.entries[key] = (generation, kept, body, etag)
+                    while len(self.entries) > self.max_entries:
+                        self.entries.popitem(last=False)
+                await self._answer(send, kept, body, etag, if_none_match)
+                return
+            await send(message)
+
+        await app(scope, receive, capture)
+
+    @staticmethod
+    async def _answer(send: Send, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes,
+                      if_none_match: bytes | None) -> None:
+        if if_none_match is not None and _etag_matches(if_none_match, etag):
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(b"etag", etag), (b"cache-control", b"no-cache")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class CachedApp:
+    """ASGI middleware: serve ``app`` through ``cache`` (a ``ResponseCache``)."""
+
+    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.cache.serve(self.app, scope, receive, send)
+
+
 # -- cursors -------------------------------------------------------------------------------------------------
 def encode_cursor(kind: str, value: Any) -> str:
     raw = json.dumps({"k": kind, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
@@ -479,17 +626,20 @@ def _ingest_records(db_path: str, records: list[Any], lock: threading.Lock) -> d
 
 # -- the application -----------------------------------------------------------------------------------------
 def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = MAX_BODY_BYTES,
-               pool_size: int = 8) -> FastAPI:
-    """The whole server: JSON API, web pages, static files, local API docs. ``token`` enables uploads."""
+               pool_size: int = 8, cache_entries: int = 2048) -> FastAPI:
+    """The whole server: JSON API, web pages, static files, local API docs. ``token`` enables uploads;
+    ``cache_entries`` bounds the in-memory answer cache (0 turns it off; see ``ResponseCache``)."""
     db_path = str(db_path)
     with Store(db_path):  # create or migrate once, so every later read can be read-only
         pass
     pool = StorePool(db_path, size=pool_size)
+    cache = ResponseCache(db_path, max_entries=cache_entries)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         pool.close()
+        cache.clear()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -503,6 +653,7 @@ def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = 
     )
     app.state.pool = pool
     app.state.db_path = db_path
+    app.state.response_cache = cache
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -539,17 +690,40 @@ def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = 
 
     app.include_router(pages_router(pool))
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.add_middleware(CachedApp, cache=cache)  # innermost: cached answers still get the headers below
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeaders)
 
     return app
 
 
+SERVE_ENV = "STORYLINE_SERVE_CONFIG"
+
+
+def app_from_env() -> FastAPI:
+    """The app of one ``serve --workers N`` worker process, configured by the parent through the environment."""
+    config = json.loads(os.environ[SERVE_ENV])
+    return create_app(config["db_path"], token=os.environ.get("STORYLINE_TOKEN") or None,
+                      cache_entries=config["cache_entries"])
+
+
 def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          log_level: str = "info") -> None:
-    """Run the server until interrupted (the CLI's `storyline serve`)."""
+          log_level: str = "info", workers: int = 1, cache_entries: int = 2048) -> None:
+    """Run the server until interrupted (the CLI's `storyline serve`). ``workers`` > 1 runs that many server
+    processes on the one port (uvicorn's supervisor); each has its own connection pool and answer cache, and
+    every cache follows the store's write generation, so a write through any of them invalidates all."""
     import uvicorn
 
-    app = create_app(db_path, token=token or os.environ.get("STORYLINE_TOKEN") or None)
+    token = token or os.environ.get("STORYLINE_TOKEN") or None
     # keep-alive longer than uvicorn's 5 s so busy clients do not race the server closing idle connections
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, timeout_keep_alive=30)
+    options: dict[str, Any] = dict(host=host, port=port, log_level=log_level, access_log=False,
+                                   timeout_keep_alive=30)
+    if workers <= 1:
+        uvicorn.run(create_app(db_path, token=token, cache_entries=cache_entries), **options)
+        return
+    os.environ[SERVE_ENV] = json.dumps({"db_path": str(db_path), "cache_entries": cache_entries})
+    if token:
+        os.environ["STORYLINE_TOKEN"] = token
+    with Store(db_path):  # migrate once here, not racing in every worker
+        pass
+    uvicorn.run("storyline.api:app_from_env", factory=True, workers=workers, **options)

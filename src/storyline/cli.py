@@ -396,6 +396,10 @@ def serve(
         typer.Option("--token", envvar="STORYLINE_TOKEN", show_envvar=True,
                      help="Bearer token that allows POST /api/v1/articles; without it the API is read-only."),
     ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64,
+                                         help="Server processes (e.g. one per core).")] = 1,
+    cache_size: Annotated[int, typer.Option("--cache-size", min=0,
+                                            help="Answers kept in memory per process (0: no cache).")] = 2048,
 ) -> None:
     """Serve the web UI and the JSON API (/api/v1, docs at /docs) until interrupted."""
     from .api import serve as run_server
@@ -403,9 +407,9 @@ def serve(
     path = db or default_db_path()
     with open_store(path):  # create or migrate it, and fail cleanly when the path is unusable
         pass
-    err.print(f"serving {path} on http://{host}:{port}  (uploads {'enabled' if token else 'disabled: no --token'})",
-              markup=False, highlight=False)
-    run_server(path, host=host, port=port, token=token or None)
+    err.print(f"serving {path} on http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''}  "
+              f"(uploads {'enabled' if token else 'disabled: no --token'})", markup=False, highlight=False)
+    run_server(path, host=host, port=port, token=token or None, workers=workers, cache_entries=cache_size)
 
 
 def main() -> None:

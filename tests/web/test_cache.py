@@ -1,0 +1,166 @@
+"""The in-memory answer cache: hits, ETag / If-None-Match -> 304, invalidation by any write; serve --workers."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+from web.webcorpus import TOKEN, corpus
+
+from storyline.api import create_app
+
+API = "/api/v1"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture()
+def small_db(tmp_path) -> str:
+    from storyline.pipeline import ingest_articles
+    from storyline.store import Store
+
+    path = str(tmp_path / "cache.db")
+    with Store(path) as store:
+        ingest_articles(store, corpus()[:8], batch_size=8)
+    return path
+
+
+def test_repeated_get_is_a_cache_hit_with_the_same_body_and_etag(small_db):
+    app = create_app(small_db, token=TOKEN)
+    cache = app.state.response_cache
+    with TestClient(app) as client:
+        first = client.get(f"{API}/events", params={"limit": 5})
+        assert first.status_code == 200
+        assert cache.misses == 1 and cache.hits == 0
+        second = client.get(f"{API}/events", params={"limit": 5})
+        assert cache.hits == 1
+        assert second.content == first.content
+        assert second.headers["etag"] == first.headers["etag"]
+        assert second.headers["cache-control"] == "no-cache"
+        assert second.headers["content-type"] == first.headers["content-type"]
+        assert second.headers["x-content-type-options"] == "nosniff"  # the security headers still apply
+        other = client.get(f"{API}/events", params={"limit": 2})  # another query string is another entry
+        assert cache.misses == 2
+        assert other.json()["items"] == first.json()["items"][:2]
+
+
+def test_if_none_match_gives_304_without_body(small_db):
+    app = create_app(small_db, token=TOKEN)
+    with TestClient(app) as client:
+        event_id = client.get(f"{API}/events", params={"limit": 1}).json()["items"][0]["event_id"]
+        for url in (f"/events/{event_id}", f"{API}/events/{event_id}", "/search?q=bridge"):
+            page = client.get(url)
+            assert page.status_code == 200
+            etag = page.headers["etag"]
+            assert etag.startswith('"') and etag.endswith('"')
+            again = client.get(url, headers={"If-None-Match": etag})
+            assert again.status_code == 304
+            assert again.content == b""
+            assert again.headers["etag"] == etag
+            assert client.get(url, headers={"If-None-Match": f'"other", W/{etag}'}).status_code == 304
+            assert client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_htmx_fragment_and_full_page_are_different_entries(small_db):
+    app = create_app(small_db)
+    with TestClient(app) as client:
+        full = client.get("/search?q=bridge")
+        fragment = client.get("/search?q=bridge", headers={"HX-Request": "true", "HX-Target": "results"})
+        assert full.status_code == fragment.status_code == 200
+        assert "<html" in full.text.lower() and "<html" not in fragment.text.lower()
+        assert full.headers["etag"] != fragment.headers["etag"]
+
+
+def test_errors_are_not_cached(small_db):
+    app = create_app(small_db)
+    cache = app.state.response_cache
+    with TestClient(app) as client:
+        assert client.get(f"{API}/events/no-such-event").status_code == 404
+        assert client.get(f"{API}/events/no-such-event").status_code == 404
+        assert cache.hits == 0 and not cache.entries
+
+
+def test_post_ingest_invalidates_cached_answers(small_db):
+    app = create_app(small_db, token=TOKEN)
+    cache = app.state.response_cache
+    with TestClient(app) as client:
+        url = f"{API}/articles"
+        before = client.get(url, params={"limit": 200})
+        assert client.get(url, params={"limit": 200}).content == before.content and cache.hits == 1
+        search_before = client.get(f"{API}/search", params={"q": "herring"}).json()["items"]
+        new = {"id": "cache-test-1", "title": "Herring boats return to Velmora", "source": "Market Sheet",
+               "date": "2026-03-20", "text": "Herring boats returned to the Velmora market on Friday, traders said."}
+        r = client.post(url, json=[new], headers=AUTH)
+        assert r.status_code == 200, r.text
+        after = client.get(url, params={"limit": 200}, headers={"If-None-Match": before.headers["etag"]})
+        assert after.status_code == 200  # the old ETag no longer matches
+        ids = [a["id"] for a in after.json()["items"]]
+        assert "cache-test-1" in ids and len(ids) == len(before.json()["items"]) + 1
+        search_after = client.get(f"{API}/search", params={"q": "herring"}).json()["items"]
+        assert "cache-test-1" in [h["id"] for h in search_after]
+        assert "cache-test-1" not in [h["id"] for h in search_before]
+
+
+def test_a_write_by_another_connection_invalidates_too(small_db):
+    app = create_app(small_db)
+    with TestClient(app) as client:
+        event_id = client.get(f"{API}/events", params={"limit": 1}).json()["items"][0]["event_id"]
+        first = client.get(f"{API}/events/{event_id}").json()
+        assert client.get(f"{API}/events/{event_id}").json() == first  # cached now
+        con = sqlite3.connect(small_db)  # e.g. a CLI ingest or another worker
+        with con:
+            con.execute("UPDATE events SET title = 'Retitled by another process' WHERE id = ?", (event_id,))
+        con.close()
+        assert client.get(f"{API}/events/{event_id}").json()["title"] == "Retitled by another process"
+
+
+def test_cache_size_zero_disables_the_cache_but_keeps_etags(small_db):
+    app = create_app(small_db, cache_entries=0)
+    cache = app.state.response_cache
+    with TestClient(app) as client:
+        first = client.get(f"{API}/events")
+        second = client.get(f"{API}/events", headers={"If-None-Match": first.headers["etag"]})
+        assert second.status_code == 304
+        assert cache.hits == 0 and not cache.entries
+
+
+def test_cache_is_bounded(small_db):
+    app = create_app(small_db, cache_entries=3)
+    cache = app.state.response_cache
+    with TestClient(app) as client:
+        for limit in range(1, 8):
+            assert client.get(f"{API}/articles", params={"limit": limit}).status_code == 200
+        assert len(cache.entries) == 3
+
+
+def test_serve_workers_and_cache_size_parse(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import storyline.api
+    from storyline.cli import app as cli_app
+
+    calls = []
+    monkeypatch.setattr(storyline.api, "serve", lambda path, **kw: calls.append((path, kw)))
+    db = str(tmp_path / "serve.db")
+    runner = CliRunner()
+    r = runner.invoke(cli_app, ["serve", "--db", db, "--workers", "2", "--cache-size", "0", "--port", "8123"])
+    assert r.exit_code == 0, r.output
+    assert calls[-1][1]["workers"] == 2 and calls[-1][1]["cache_entries"] == 0 and calls[-1][1]["port"] == 8123
+    r = runner.invoke(cli_app, ["serve", "--db", db])
+    assert r.exit_code == 0, r.output
+    assert calls[-1][1]["workers"] == 1 and calls[-1][1]["cache_entries"] == 2048
+    assert runner.invoke(cli_app, ["serve", "--db", db, "--workers", "0"]).exit_code != 0
+
+
+def test_app_from_env_builds_the_worker_app(monkeypatch, small_db):
+    import json
+
+    from storyline.api import SERVE_ENV, app_from_env
+
+    monkeypatch.setenv(SERVE_ENV, json.dumps({"db_path": small_db, "cache_entries": 5}))
+    monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
+    worker_app = app_from_env()
+    assert worker_app.state.db_path == small_db and worker_app.state.response_cache.max_entries == 5
+    with TestClient(worker_app) as client:
+        assert client.get(f"{API}/events").status_code == 200
+        assert client.post(f"{API}/articles", json=[{"text": "x"}]).status_code == 403
