@@ -35,15 +35,15 @@ from ..enrich.temporal import parse_date, sentence_expressions
 from ..model import Article
 from .textsim import centroid, overlap_vectors, vectorize
 
-PUB_WEIGHT = 0.3  # weight of a publication against a back-reference when scoring days
+PUB_WEIGHT = 0.2  # weight of a publication against a back-reference when scoring days
 FUTURE_WEIGHT = 0.25  # weight of an announcement ("talks will be held on October 23")
 LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach without ``since``
-REDUNDANCY = 0.5  # max cosine between two sentences of one timeline
+REDUNDANCY = 0.4  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
 MENTION_BONUS = 0.1  # ranking bonus for a sentence that names its day explicitly
 NAMED_CENTROID_MIN = 10**9  # with at least this many sentences naming a day, only they define its centroid
 TOPIC_WEIGHT = 0.0  # blend of the whole collection's centroid into each day's centroid
-MIN_TOKENS, MAX_TOKENS = 5, 60
+MIN_TOKENS, MAX_TOKENS = 5, 40
 _EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not always exact in floating point
 
 
