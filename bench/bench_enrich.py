@@ -6,7 +6,7 @@
 2. Cost on Timeline17 (../shared/data/timeline17/*/articles.jsonl, skipped when absent): articles/s of the
    whole ingest with enrichment and, in the same run, with the enrichment stage switched off.
 
-    .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput]
+    .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput] [--verbose]
 """
 
 from __future__ import annotations
@@ -101,10 +101,29 @@ def claim_scores(store: Store, truth: list[dict]) -> tuple[float, float, float, 
     checkable = [c for c in pred if c.figures or c.polarity == "deny"]
     precision_checkable = len(matched_pred & {c.id for c in checkable}) / len(checkable) if checkable else 1.0
     recall = found / len(truth) if truth else 1.0
-    return precision, recall, precision_checkable, missed, len(pred)
+    wrong = [c for c in checkable if c.id not in matched_pred]
+    return precision, recall, precision_checkable, missed, len(pred), wrong
 
 
-def quality() -> None:
+def entity_misses(store: Store, truth: list[dict]) -> list[str]:
+    """Truth groups the store splits or misses: one line per group, the aliases by the entity holding them."""
+    holder: dict[str, tuple[str, str, str]] = {}
+    for e in sorted(store.list_entities(), key=lambda e: e["mentions"]):
+        for a in e["aliases"]:
+            holder[a] = (e["id"], e["name"], e["type"])
+    out = []
+    for group in truth:
+        where: dict[str, list[str]] = {}
+        for a in group["aliases"]:
+            h = holder.get(a)
+            where.setdefault(f"{h[1]} [{h[2]}]" if h else "(not found)", []).append(a)
+        if len(where) > 1 or "(not found)" in where:
+            out.append(f"{group.get('name', group['aliases'][0])} ({group.get('type', '?')}): "
+                       + "; ".join(f"{k} <- {', '.join(v)}" for k, v in where.items()))
+    return out
+
+
+def quality(verbose: bool = False) -> None:
     truth_path = EXAMPLES / "truth.json"
     if not truth_path.exists():
         print("examples/truth.json absent: quality skipped")
@@ -117,12 +136,19 @@ def quality() -> None:
         p, r, tp = entity_scores(store, truth.get("entities", []))
         print(f"entity merge (pairwise over {len(truth.get('entities', []))} truth groups): "
               f"precision {p:.3f} recall {r:.3f}")
-        cp, cr, cpc, missed, npred = claim_scores(store, truth.get("claims", []))
+        cp, cr, cpc, missed, npred, wrong = claim_scores(store, truth.get("claims", []))
         print(f"claims ({len(truth.get('claims', []))} truth, {npred} extracted in those articles): "
               f"recall {cr:.3f}; precision over claims with figures or denials {cpc:.3f}; "
               f"over all extracted claims {cp:.3f} (the truth does not list plain statements)")
-        for t in missed[:10]:
+        for t in missed if verbose else missed[:10]:
             print(f"   missed: [{t['article']}] {t['speaker']} {t['verb']}: {t['text_contains']}")
+        if verbose:
+            for c in wrong:
+                figures = "; ".join(f"{f.value} {f.unit} {f.subject}" for f in c.figures)
+                print(f"   not in truth: [{c.article_id}] {c.speaker} {c.verb} ({c.polarity}): {c.text[:110]}"
+                      f"  [{figures}]")
+            for line in entity_misses(store, truth.get("entities", [])):
+                print(f"   entity split: {line}")
         store.close()
 
 
@@ -161,8 +187,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="Timeline17 articles to use (default: all)")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--verbose", action="store_true",
+                    help="list every missed truth claim, extracted checkable claim not in the truth, split entity")
     args = ap.parse_args()
-    quality()
+    quality(args.verbose)
     if not args.skip_throughput:
         throughput(args.limit)
 

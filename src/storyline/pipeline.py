@@ -19,7 +19,7 @@ from .cluster.stage import ClusterStage
 from .dedup import Deduper
 from .enrich.claims import extract_claims
 from .enrich.disagreements import find_disagreements
-from .enrich.entities import Reconciler, alias_lookup, extract_mentions
+from .enrich.entities import Reconciler, alias_lookup, extract_names
 from .ingest import read_inputs
 from .ingest.identity import assign_identity
 from .model import Article, IngestProblem
@@ -231,7 +231,7 @@ class Ingestor:
         """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every
         event the batch touched. Wire copies are skipped (their claims are the original's)."""
         fresh = [a for a in stored if not a.duplicate_of]
-        mentions = dict(zip((a.id for a in fresh), self._map(extract_mentions, fresh)))
+        mentions = dict(zip((a.id for a in fresh), self._map(extract_names, fresh)))  # no DATE/NUMBER spans
         if self._reconciler is None:
             self._reconciler = Reconciler(self.store.load_entities())
         touched = self._reconciler.add(mentions)

@@ -32,8 +32,8 @@ from .entities import (
     capitals,
     extract_mentions,
     fold,
+    sentence_spans,
 )
-from .sentences import split_sentences
 
 VERBS: dict[str, str] = {}
 for _lemma, _forms in {
@@ -100,18 +100,23 @@ def _claim_id(article_id: str, sentence: int, verb: str, pos: int) -> str:
     return "cl-" + hashlib.sha1(f"{article_id}|{sentence}|{verb}|{pos}".encode()).hexdigest()[:12]
 
 
+_CLAIM_LEAD = re.compile(
+    r"^(?:(?:earlier|later|also|again)\s+)?(?:(?:on|late on|early on|in)\s+[A-Z][a-z]+(?:\s+\d{1,2})?"
+    r"\s+)?(?:in a statement\s+)?(?:that\s+)?")
+_CLAIM_THAT = re.compile(r"^(?:that)\s+")
+_CLAIM_END = re.compile(r"[.!]+[\"”’']*$")
+
+
 def _clean_claim(text: str) -> str:
     t = text.strip()
-    t = re.sub(r"^(?:(?:earlier|later|also|again)\s+)?(?:(?:on|late on|early on|in)\s+[A-Z][a-z]+(?:\s+\d{1,2})?"
-               r"\s+)?(?:in a statement\s+)?(?:that\s+)?", "", t)
-    t = re.sub(r"^(?:that)\s+", "", t)
+    t = _CLAIM_LEAD.sub("", t)
+    t = _CLAIM_THAT.sub("", t)
     t = t.strip(" ,;:")
-    t = re.sub(r"[.!]+[\"”’']*$", "", t)
+    t = _CLAIM_END.sub("", t)
     t = t.strip("\"“”‘’' ,")
     if (t.count('"') + t.count("“") + t.count("”")) % 2:
         t = t.replace('"', "").replace("“", "").replace("”", "")
-    t = re.sub(r"\s+", " ", t)
-    return t
+    return " ".join(t.split())
 
 
 class _Sentence:
@@ -141,7 +146,7 @@ def extract_claims(
     claims: list[Claim] = []
     prev_speaker: tuple[str | None, str | None] = (None, None)
     prev_sentence: _Sentence | None = None
-    for si, (s, e, _t) in enumerate(split_sentences(text)):
+    for si, (s, e, _t) in enumerate(sentence_spans(text)):
         raw = text[s:e]
         sent = _Sentence(si, s, raw, by_sentence.get(si, []))
         claim = _claim_in(article, sent, prev_speaker, prev_sentence, alias_ids)
@@ -167,18 +172,14 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     raw = " ".join(sent.text.split())
     if len(raw) < 12:
         return None
-    low = raw.lower()
-    if not any(v in low for v in (" said", " says", " report", " deni", " deny", " claim", " accus", " announc",
-                                  " confirm", " stated", " told", " added", " insist", " warn", " alleg",
-                                  " reject", " dismiss", " refute", " acknowledg", " estimat", " declar",
-                                  " admit", " blame", " wrote", " tweet", "according to")):
+    if not _ATTRIBUTION_HINT.search(raw):
         return None
     candidates: list[tuple[str, str, str, int]] = []  # speaker phrase, verb, claim text, position
     m = _TRAIL_INV.match(raw)
     if m and _valid_speaker(m.group("speaker")):
         candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
     m = _TRAIL.match(raw)
-    if m and (raw[:1] in "\"“'‘" or re.search(r"[,\"”’']\s+" + re.escape(m.group("speaker")), raw)) \
+    if m and (raw[:1] in "\"“'‘" or _after_punct(raw, m.group("speaker"))) \
             and _valid_speaker(m.group("speaker")):
         candidates.append((m.group("speaker"), m.group("verb").split()[0], m.group("claim"), m.start("verb")))
     m = _ACCORDING_LEAD.match(raw)
@@ -192,7 +193,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     if m and not quoted and _valid_speaker(m.group("speaker")) and not m.group("speaker").endswith(("'s", "’s")):
         rest = m.group("rest")
         if m.group("verb") in ("told",):
-            rest = re.sub(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*", "", rest, count=1)
+            rest = _TOLD_WHOM.sub("", rest, count=1)
         if len(rest.strip()) > 3:
             candidates.insert(0, (m.group("speaker"), m.group("verb"), rest, m.start("verb")))
     if not candidates:
@@ -219,9 +220,33 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     )
 
 
+_TOLD_WHOM = re.compile(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*")
+_OPENER = re.compile(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)")
+_CAP_WORD = re.compile(r"\b[A-Z][\w\-]+")
+_GENERIC_OF = re.compile(r"^\S+(?:\s+\S+)?\s+(?:in|of|from|at)\s+")
+
+
+def _after_punct(raw: str, phrase: str) -> bool:
+    """Whether ``phrase`` follows a comma or closing quote and whitespace somewhere in ``raw``."""
+    i = raw.find(phrase)
+    while i > 0:
+        j = i
+        while j > 0 and raw[j - 1].isspace():
+            j -= 1
+        if j < i and j > 0 and raw[j - 1] in ",\"”’'":
+            return True
+        i = raw.find(phrase, i + 1)
+    return False
+
+
+_ATTRIBUTION_HINT = re.compile(
+    r"(?:^|\s)(?i:sa(?:id|ys)|report|den[iy]|claim|accus|announc|confirm|stated|told|added|insist|warn|alleg|reject|"
+    r"dismiss|refute|acknowledg|estimat|declar|admit|blame|wrote|tweet|according to)")
+
+
 def _strip_opener(raw: str) -> str:
     """"Meanwhile, both sides reported ..." -> "both sides reported ..."."""
-    m = re.match(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)", raw)
+    m = _OPENER.match(raw)
     return raw[m.end():] if m else raw
 
 
@@ -235,7 +260,7 @@ def _valid_speaker(phrase: str) -> bool:
         return False
     if p[0].isupper() or _GENERIC_SPEAKERS.match(p):
         return True
-    return bool(re.search(r"\b[A-Z][\w\-]+", p))
+    return bool(_CAP_WORD.search(p))
 
 
 def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_ids) -> tuple[str | None, str | None]:
@@ -250,7 +275,7 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
     person = [m for m in inside if m.type == "PERSON"]
     if person:
         chosen = person[-1]
-    elif generic and re.match(r"^\S+(?:\s+\S+)?\s+(?:in|of|from|at)\s+", p[generic.start():]) \
+    elif generic and _GENERIC_OF.match(p[generic.start():]) \
             and not p.lower().startswith(("spokes", "the spokes")):
         return p, None  # "Officials in Nagorno-Karabakh"
     elif inside:

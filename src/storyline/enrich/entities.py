@@ -139,6 +139,7 @@ MONTHS = ("january february march april may june july august september october n
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case ASCII folding ("Türkiye" -> "turkiye")."""
     return anyascii(text).lower()
@@ -235,7 +236,7 @@ _REPORTING_AFTER = frozenset({"said", "says", "say", "told", "added", "denied", 
                               "tweeted", "explained", "noted", "argued", "acknowledged", "has", "had", "was",
                               "is", "will", "would", "did"})
 _DATE_RE = re.compile(
-    r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    r"\b(?=[MTWFSJAOND0-9])(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d{2})?"
     r"|(?:19|20)\d{2}s?)\b"
@@ -249,15 +250,45 @@ NUMBER_WORDS: dict[str, int] = {
 MULTIPLIERS: dict[str, int] = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9,
                                "trillion": 10**12, "mln": 10**6, "bn": 10**9, "m": 10**6, "k": 1000}
 _NW = "|".join(sorted((w for w in NUMBER_WORDS if " " not in w), key=len, reverse=True))
+_NW_FIRST = "".join(sorted({w[0] for w in NUMBER_WORDS} | {w[0].upper() for w in NUMBER_WORDS}))
+# (the lookaheads only let the engine give up early at most positions)
 NUMBER_RE = re.compile(
-    r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:hundred|thousand|million|billion|trillion|mln|bn)\b)?"
-    rf"|\b(?:{_NW})(?:[- ](?:{_NW}))?(?:\s+(?:hundred|thousand|million|billion))*\b",
+    r"(?=\d)(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?:\s*(?:hundred|thousand|million|billion|trillion|mln|bn)\b)?"
+    rf"|\b(?=[{_NW_FIRST}])(?:{_NW})(?:[- ](?:{_NW}))?(?:\s+(?:hundred|thousand|million|billion))*\b",
     re.IGNORECASE,
 )
 
 
-def _lower_words(text: str) -> set[str]:
-    return {m.group(0).lower() for m in re.finditer(r"\b[a-z][a-z'\-]+\b", text)}
+class _LowerSeen:
+    """"Is this word written in lower case somewhere in the text?" (a capitalised sentence-initial word that is
+    also written in lower case is a common word). Answered lazily with ``str.find`` and remembered."""
+
+    __slots__ = ("text", "memo")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        hit = self.memo.get(word)
+        if hit is None:
+            hit = self.memo[word] = self._find(word)
+        return hit
+
+    def _find(self, word: str) -> bool:
+        if not word or not word.islower() or not word[:1].isalpha():
+            return False
+        text, n = self.text, len(word)
+        i = text.find(word)
+        while i >= 0:
+            before = text[i - 1:i]
+            after = text[i + n:i + n + 1]
+            if not (before.isalnum() or before in ("_", "'", "-")) and not (
+                    after.isalnum() or after in ("_", "'", "-")):
+                return True
+            i = text.find(word, i + 1)
+        return False
 
 
 def _strip_possessive(tok: str) -> str:
@@ -300,57 +331,159 @@ def _is_acronym(tok: str) -> bool:
     return 2 <= len(core) <= 6 and core.isupper() and core.isalpha()
 
 
-def extract_mentions(article: Article) -> list[EntityMention]:
-    """Every PERSON/ORG/PLACE/MISC mention in the article's text (and DATE/NUMBER spans), in text order.
+def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention]:
+    """Every PERSON/ORG/PLACE/MISC mention in the article's text (and, with ``spans``, DATE/NUMBER spans), in
+    text order. ``extract_names`` is the same without DATE/NUMBER spans (what reconciliation and claims use).
 
     Offsets are into ``article.text``; ``sentence`` is the sentence index (as ``sentences.split_sentences``).
     """
     text = article.text or ""
-    lower_seen = _lower_words(text)
+    lower_seen = _LowerSeen(text)
     out: list[EntityMention] = []
-    for si, (s_start, s_end, _s_text) in enumerate(split_sentences(text)):
+    for si, (s_start, s_end, _s_text) in enumerate(sentence_spans(text)):
+        if "\n" not in text[s_start:s_end]:
+            out.extend(_sentence_mentions(article.id, text[s_start:s_end], s_start, si, lower_seen, spans))
+            continue
         pos = s_start
         for line in text[s_start:s_end].split("\n"):  # a line is a unit: headlines and bylines sit alone
             if line.strip():
-                out.extend(_sentence_mentions(article.id, line, pos, si, lower_seen))
+                out.extend(_sentence_mentions(article.id, line, pos, si, lower_seen, spans))
             pos += len(line) + 1
     _resolve_single_tokens(out)
     return out
 
 
-def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_seen: set[str]) -> list[EntityMention]:
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
-    words = [t for t in toks if t[0][0].isalpha()]
+def extract_names(article: Article) -> list[EntityMention]:
+    """``extract_mentions`` without DATE/NUMBER spans (picklable, for worker processes)."""
+    return extract_mentions(article, spans=False)
+
+
+@lru_cache(maxsize=320)
+def sentence_spans(text: str) -> list[tuple[int, int, str]]:
+    """``split_sentences``, remembered for the last batch's texts (mentions and claims read the same article)."""
+    return split_sentences(text)
+
+
+def _upper_class() -> str:
+    """A regex character class of the upper-case letters of the Latin, Greek and Cyrillic blocks."""
+    ranges: list[list[int]] = []
+    for c in range(0x2000):
+        if chr(c).isupper():
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                         for a, b in ranges) + "]"
+
+
+_UPPER = _upper_class()
+# where a token of ``_TOKEN`` can start: not inside a word ("pro-Velmora", "O'Brien")
+_TOKEN_START = r"(?<![^\W_])(?<![^\W_][’'\-])"
+_CAP_TOKEN = (
+    rf"(?={_UPPER[:-1]}abei]){_TOKEN_START}(?={_UPPER}|(?:al|el|bin|ibn|ben|ad|ash|as)-[A-Z])"
+    r"(?:(?:[A-Za-z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Gov|Sen|Rep|Rev|St|Jr|Sr|Mt|Ft)\."
+    r"|[^\W_](?:[\w’'\-]*[^\W_])?)"
+)
+_CAP_RE = re.compile(_CAP_TOKEN)
+_CONNECTOR_RE = "|".join(sorted((re.escape(w) for w in _CONNECTORS_ALWAYS | _CONNECTORS_ORG), key=len,
+                                reverse=True))
+# A stretch of capitalised tokens, one or two spaces apart, possibly joined by connector words: every phrase
+# the token loop can build lies inside one (the loop then decides where phrases start and end).
+_CAP_REGION = re.compile(rf"{_CAP_TOKEN}(?:[^\S\n]{{1,2}}(?:(?i:{_CONNECTOR_RE})[^\S\n]{{1,2}})?{_CAP_TOKEN})*")
+_WORD_START = re.compile(rf"{_TOKEN_START}(?<![A-Za-z]\.)[^\W\d_]")
+_SHOUT = re.compile(rf"\b(?=[A-Z][A-Z.’'\-]*[A-Z.](?![\w’'\-])){_TOKEN_START}")
+_INITIAL_AFTER = frozenset({'"', "“", "‘", "'", ":", "(", "—", "-", "–"})
+
+
+def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_seen,
+                       spans: bool = True) -> list[EntityMention]:
     mentions: list[EntityMention] = []
-    date_spans: list[tuple[int, int]] = []
-    for m in _DATE_RE.finditer(raw):
-        date_spans.append((m.start(), m.end()))
-        mentions.append(EntityMention(article_id, m.group(0), offset + m.start(), offset + m.end(), si, "DATE",
-                                      m.group(0)))
-    for m in NUMBER_RE.finditer(raw):
-        if not date_spans or not any(ds <= m.start() < de for ds, de in date_spans):
+    if spans:
+        date_spans: list[tuple[int, int]] = []
+        for m in _DATE_RE.finditer(raw):
+            date_spans.append((m.start(), m.end()))
             mentions.append(EntityMention(article_id, m.group(0), offset + m.start(), offset + m.end(), si,
-                                          "NUMBER", m.group(0)))
-    if not words:
-        return mentions
-    caps = sum(1 for w in words if _is_cap(w[0]))
-    if caps == 0 or (caps == 1 and _is_cap(toks[0][0])  and (len(toks) < 2 or not _is_cap(toks[1][0]))
-                     and _plain(toks[0][0]) in _COMMON_STARTERS):
+                                          "DATE", m.group(0)))
+        for m in NUMBER_RE.finditer(raw):
+            if not date_spans or not any(ds <= m.start() < de for ds, de in date_spans):
+                mentions.append(EntityMention(article_id, m.group(0), offset + m.start(), offset + m.end(), si,
+                                              "NUMBER", m.group(0)))
+    regions = [(m.start(), m.end()) for m in _CAP_REGION.finditer(raw)]
+    if not regions:
+        return mentions  # nothing capitalised
+    first = regions[0]
+    if len(regions) == 1 and " " not in raw[first[0]:first[1]] and not raw[:first[0]].strip() \
+            and _plain(raw[first[0]:first[1]]) in _COMMON_STARTERS:
         return mentions  # nothing capitalised but a common first word
     # Headline-style lines ("Fears Of A Wider Conflict") and shouting ("CARL AZUZ , CNN ANCHOR :") carry no
     # capitalisation signal.
-    shouting = sum(1 for w in words if len(w[0]) > 1 and w[0].isupper())
     unterminated = not raw.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
-    if len(words) >= 3 and ((unterminated and caps / len(words) >= 0.6) or shouting / len(words) >= 0.5):
-        return mentions
+    if unterminated or _TWO_UPPER.search(raw):
+        words = len(_WORD_START.findall(raw))
+        if words >= 3 and ((unterminated and len(_CAP_RE.findall(raw)) / words >= 0.6)
+                           or len(_SHOUT.findall(raw)) / words >= 0.5):
+            return mentions
+    for rs, re_ in regions:
+        # a capital says nothing at the start of the line or after an opening quote, a colon or a dash
+        j = rs - 1
+        while j >= 0 and raw[j] in " \t":
+            j -= 1
+        is_initial = j < 0 or raw[j] in _INITIAL_AFTER
+        region = raw[rs:re_]
+        if " " not in region and "\t" not in region:  # one token: the common case, decided cheaply
+            p0 = _plain(region)
+            if p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or _is_month_or_day(region) \
+                    or (is_initial and (p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed"))
+                                        or p0 in lower_seen)):
+                continue
+            pre = _context_before(raw, rs)
+            toks = pre + [(region, rs, re_)]
+        else:  # tokens of a region are separated by whitespace only
+            pre = _context_before(raw, rs)
+            toks = list(pre)
+            pos = rs
+            for piece in region.split():
+                pos = raw.find(piece, pos)
+                toks.append((piece, pos, pos + len(piece)))
+                pos += len(piece)
+        last = len(toks)
+        nm = _TOKEN.search(raw, re_, min(len(raw), re_ + 60))
+        if nm:
+            toks.append((nm.group(0), nm.start(), nm.end()))
+        initial = {len(pre)} if is_initial else set()
+        mentions.extend(_region_mentions(article_id, raw, toks, len(pre), last, initial, offset, si, lower_seen))
+    # acronyms introduced in brackets: "Organization for Security and Cooperation in Europe (OSCE)"
+    for k in range(len(mentions)):
+        m = mentions[k]
+        if m.type != "ORG":
+            continue
+        tail = raw[m.end - offset:m.end - offset + 12]
+        am = _BRACKETED_ACRONYM.match(tail)
+        if am:
+            for other in mentions:
+                if other.start == m.end + am.start(1) and other.type in ("ORG", "MISC"):
+                    other.type = "ORG"
+                    other.expansion = m.name
+    mentions.sort(key=lambda x: (x.start, -x.end))
+    return mentions
+
+
+def _context_before(raw: str, pos: int) -> list[tuple[str, int, int]]:
+    """The (up to) two tokens before ``pos`` (text only: the classifier reads them as cues)."""
+    return [(t, -1, -1) for t in _TOKEN.findall(raw, max(0, pos - 80), pos)[-2:]] if pos else []
+
+
+_TWO_UPPER = re.compile(r"[A-Z][A-Z.]")
+_BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z.]{1,7})\)")
+
+
+def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]], i: int, last: int,
+                     initial: set[int], offset: int, si: int, lower_seen) -> list[EntityMention]:
+    """Phrases of capitalised tokens ``toks[i:last]`` (the tokens around them are context), classified."""
+    mentions: list[EntityMention] = []
     n = len(toks)
-    # positions where a capital letter says nothing: sentence start, after an opening quote or a colon
-    initial = {0}
-    for k, (t, _s, _e) in enumerate(toks):
-        if t in {'"', "“", "‘", "'", ":", "(", "—", "-", "–"} and k + 1 < n:
-            initial.add(k + 1)
-    i = 0
-    while i < n:
+    while i < last:
         tok = toks[i][0]
         if not _is_cap(tok) or _is_month_or_day(tok):
             i += 1
@@ -405,19 +538,6 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         if start <= end:
             mentions.extend(_classify(article_id, raw, toks, start, end, offset, si))
         i = end + 1
-    # acronyms introduced in brackets: "Organization for Security and Cooperation in Europe (OSCE)"
-    for k in range(len(mentions)):
-        m = mentions[k]
-        if m.type != "ORG":
-            continue
-        tail = raw[m.end - offset:m.end - offset + 12]
-        am = re.match(r"\s*\(([A-Z][A-Za-z.]{1,7})\)", tail)
-        if am:
-            for other in mentions:
-                if other.start == m.end + am.start(1) and other.type in ("ORG", "MISC"):
-                    other.type = "ORG"
-                    other.expansion = m.name
-    mentions.sort(key=lambda x: (x.start, -x.end))
     return mentions
 
 
@@ -482,56 +602,74 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
 
 def _classify_plain(article_id: str, raw: str, toks: list, a: int, b: int, offset: int, si: int,
                     prefix: bool = False) -> list[EntityMention]:
-    words = [t[0] for t in toks[a:b + 1]]
+    decision = _plain_decision(tuple(t[0] for t in toks[a:b + 1]), toks[a - 1][0].lower() if a > 0 else "",
+                               toks[a - 2][0].lower() if a > 1 else "",
+                               toks[b + 1][0].lower() if b + 1 < len(toks) else "", prefix)
+    if decision is None:
+        return []
+    skip, typ = decision
+    return [_span(article_id, toks, a + skip, b, offset, si, typ, raw)]
+
+
+_HYPHEN_LOWER = re.compile(r"-[a-z]")
+
+
+@lru_cache(maxsize=200_000)
+def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
+                    prefix: bool) -> tuple[int, str] | None:
+    """The type of a capitalised phrase without a role word, from its words and the tokens around it:
+    ``(leading words to drop, type)``, or None when it is no entity."""
+    words = list(words_t)
     plains = [_plain(_strip_possessive(w)) for w in words]
+    skip = 0
     # descriptors in front: "NATO-member Turkey", "Kremlin-backed X", "mainly Muslim Azerbaijan"
-    while len(plains) > 1 and (re.search(r"-[a-z]", words[0]) or plains[0] in _RELIGIOUS):
-        a += 1
+    while len(plains) > 1 and (_HYPHEN_LOWER.search(words[0]) or plains[0] in _RELIGIOUS):
+        skip += 1
         words, plains = words[1:], plains[1:]
     if plains and (plains[0] in _RELIGIOUS or plains[0].endswith("-based")):
-        return []
+        return None
     # nationality adjectives are not entities ("Armenian", "Russian"); strip them in front of a name, but
     # keep them in organisations ("Armenian Defense Ministry")
     is_org = any(p in ORG_WORDS for p in plains)
     while plains and plains[0] in DEMONYMS and not is_org:
         if len(plains) == 1:
-            return []
-        a += 1
+            return None
+        skip += 1
         words, plains = words[1:], plains[1:]
     if not plains:
-        return []
+        return None
     name = " ".join(words[:-1] + [_strip_possessive(words[-1])])
     folded = fold(name)
-    prev = toks[a - 1][0].lower() if a > 0 else ""
-    prev2 = toks[a - 2][0].lower() if a > 1 else ""
-    nxt = toks[b + 1][0].lower() if b + 1 < len(toks) else ""
+    # the tokens before the phrase (some may be descriptors dropped above)
+    before = [prev1, prev0] + [w.lower() for w in words_t[:skip]]
+    prev, prev2 = before[-1], before[-2]
     if any(p in ORG_WORDS for p in plains) and not (len(plains) == 1 and folded in places()):
-        return [_span(article_id, toks, a, b, offset, si, "ORG", raw)]
+        return skip, "ORG"
     if len(plains) == 1 and _is_acronym(words[0]):
         if folded in places() or folded in PLACE_ALIASES:
-            return [_span(article_id, toks, a, b, offset, si, "PLACE", raw)]
-        return [_span(article_id, toks, a, b, offset, si, "ORG", raw)]
+            return skip, "PLACE"
+        return skip, "ORG"
     if prefix:
         if folded in places():
-            return [_span(article_id, toks, a, b, offset, si, "PLACE", raw)]
-        return []
+            return skip, "PLACE"
+        return None
     person_cue = (prev in ROLE_WORDS or prev.rstrip(".") in HONORIFICS or prev in HONORIFICS)
     has_connector = any(p in _CONNECTORS_ALWAYS or p in _CONNECTORS_ORG for p in plains)
     if person_cue and not has_connector and not any(p in DEMONYMS for p in plains):
-        return [_span(article_id, toks, a, b, offset, si, "PERSON", raw)]
+        return skip, "PERSON"
     if folded in places():
-        return [_span(article_id, toks, a, b, offset, si, "PLACE", raw)]
+        return skip, "PLACE"
     if prev in PLACE_CUES or (prev == "of" and prev2 in PLACE_NOUNS) or nxt in PLACE_NOUNS:
-        return [_span(article_id, toks, a, b, offset, si, "PLACE", raw)]
+        return skip, "PLACE"
     if has_connector or any(p in DEMONYMS for p in plains):
-        return [_span(article_id, toks, a, b, offset, si, "MISC", raw)]
+        return skip, "MISC"
     if 2 <= len(plains) <= 4 and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
             and not any(p in _COMMON_STARTERS for p in plains):
-        return [_span(article_id, toks, a, b, offset, si, "PERSON", raw)]
+        return skip, "PERSON"
     if len(plains) == 1 and nxt in _REPORTING_AFTER and nxt not in ("has", "had", "was", "is", "will", "would",
                                                                        "did"):
-        return [_span(article_id, toks, a, b, offset, si, "PERSON", raw)]
-    return [_span(article_id, toks, a, b, offset, si, "MISC", raw)]
+        return skip, "PERSON"
+    return skip, "MISC"
 
 
 def _resolve_single_tokens(mentions: list[EntityMention]) -> None:
@@ -578,10 +716,15 @@ def phonetic_token(token: str) -> str:
     return t
 
 
+_NAME_SPLIT = re.compile(r"[\s\-]+")
+
+
+@lru_cache(maxsize=200_000)
 def phonetic(name: str) -> str:
-    return " ".join(p for p in (phonetic_token(w) for w in re.split(r"[\s\-]+", name)) if p)
+    return " ".join(p for p in (phonetic_token(w) for w in _NAME_SPLIT.split(name)) if p)
 
 
+@lru_cache(maxsize=200_000)
 def person_key(name: str) -> tuple[tuple[str, ...], str]:
     """(given-name keys, surname key) of a person's name; honorifics and suffixes dropped."""
     parts = [w for w in name.replace(",", " ").split() if w.lower() not in _SUFFIXES]
@@ -693,7 +836,7 @@ class _Index:
     # -- lookups ---------------------------------------------------------------------------------------
     def surname_candidates(self, surname: str) -> list[_Rec]:
         found = list(self.by_surname.get(surname, []))
-        if found:
+        if found or len(surname) < 5:  # (fuzzy matches need five letters)
             return found
         for other in self.surname_blocks.get(surname[:2], ()):
             if other != surname and _surname_match(surname, other):
