@@ -13,7 +13,8 @@ Unsupervised and fast (one TF-IDF fit, linear scans):
 3. Sentence selection per day, among sentences that mention the day or, having no date of their own, were
    published on it or the day after: ranked by cosine to the day's content centroid (blended with the query
    centroid when a query is given), sentences that name the day explicitly first-class. A sentence too
-   similar (cosine >= ``REDUNDANCY``) to one already chosen anywhere in the timeline is skipped.
+   similar to one already chosen anywhere in the timeline is skipped (similarity = the larger of the TF-IDF
+   cosine and the word-set overlap cosine, >= ``REDUNDANCY``).
 
 Returns ``[{"date", "sentences", "article_ids"}]`` in date order; ``article_ids`` are the articles stating the
 chosen sentences (their own article plus near-paraphrases among that day's candidates).
@@ -41,8 +42,6 @@ LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach 
 REDUNDANCY = 0.4  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
 MENTION_BONUS = 0.1  # ranking bonus for a sentence that names its day explicitly
-NAMED_CENTROID_MIN = 10**9  # with at least this many sentences naming a day, only they define its centroid
-TOPIC_WEIGHT = 0.0  # blend of the whole collection's centroid into each day's centroid
 MIN_TOKENS, MAX_TOKENS = 5, 40
 _EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not always exact in floating point
 
@@ -169,7 +168,6 @@ def build_timeline(
         if rows:
             query_vec = centroid(matrix[rows])
 
-    topic_vec = centroid(matrix) if TOPIC_WEIGHT else None
     ranked_days = sorted((d for d in day_scores if by_day.get(d)), key=lambda d: (-day_scores[d], d))
     timeline: list[dict[str, Any]] = []
     picked_rows: list[int] = []
@@ -182,12 +180,7 @@ def build_timeline(
                 uniq[s.row] = (s, named)
         cands = list(uniq.values())
         sub = matrix[[s.row for s, _ in cands]]
-        named_idx = [i for i, (_, named) in enumerate(cands) if named]
-        # the day's content: what the sentences naming it say, when there are enough of them
-        c = centroid(sub[named_idx]) if len(named_idx) >= NAMED_CENTROID_MIN else centroid(sub)
-        if TOPIC_WEIGHT:
-            c = c + TOPIC_WEIGHT * topic_vec
-            c = c / (np.linalg.norm(c) or 1.0)
+        c = centroid(sub)
         if query_vec is not None:
             c = c + 0.5 * query_vec
             c = c / (np.linalg.norm(c) or 1.0)
