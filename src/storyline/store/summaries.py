@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
 
 from ..model import SummarySentence
 
@@ -55,13 +54,3 @@ class SummariesMixin:
                 return False
             raise
         return True
-
-    def cached_summaries(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """``(event_id, [{"text", "article_ids"}])`` for every event with a cached summary."""
-        for event_id, raw in self.conn.execute("SELECT id, summary FROM events WHERE summary IS NOT NULL"):
-            try:
-                data = json.loads(raw)
-                yield event_id, [{"text": s["text"], "article_ids": list(s["article_ids"])}
-                                 for s in data["sentences"]]
-            except (ValueError, KeyError, TypeError):
-                continue
