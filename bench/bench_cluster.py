@@ -160,11 +160,15 @@ def _growth_child(factor: int) -> None:
             shifted = day.replace(year=day.year + 3 * k) if not (day.month == 2 and day.day == 29) else \
                 day.replace(year=day.year + 3 * k, day=28)
             arts.append(prepare(Article(id=f"{d['id']}#{k}", text=d["text"], date=shifted.isoformat())))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
-    Clusterer().partial_fit(arts)
+    clusterer = Clusterer()
+    clusterer.partial_fit(arts)
     seconds = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"factor": factor, "articles": len(arts), "seconds": seconds, "peak_mb": peak}))
+    state = len(clusterer.to_bytes())
+    print(json.dumps({"factor": factor, "articles": len(arts), "seconds": seconds, "peak_mb": peak,
+                      "before_mb": before, "state_mb": state / 2**20}))
 
 
 def bench_growth() -> None:
@@ -177,7 +181,8 @@ def bench_growth() -> None:
     print("Growth (clustering stage, corpus replicated, dates +3 years per copy; fresh process each):")
     for f, r in results.items():
         print(f"  {f}x: {r['articles']} articles {r['seconds']:.1f}s  ratio {r['seconds'] / base:.2f}x  "
-              f"peak RSS {r['peak_mb']:.0f} MB (whole process, corpus in memory included)")
+              f"peak RSS {r['peak_mb']:.0f} MB (before clustering, corpus loaded: {r['before_mb']:.0f} MB; "
+              f"saved state {r['state_mb']:.1f} MB)")
 
 
 def main() -> None:
