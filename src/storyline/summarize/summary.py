@@ -171,7 +171,8 @@ def rewrite_abstractive(sentences: Sequence[SummarySentence], config: LLMConfig 
     sentences = list(sentences)
     if config is None or not sentences:
         return sentences
-    import httpx
+    import urllib.error
+    import urllib.request
 
     numbered = "\n".join(f"{i + 1}. {s.text}" for i, s in enumerate(sentences))
     headers = {"Content-Type": "application/json"}
@@ -179,12 +180,13 @@ def rewrite_abstractive(sentences: Sequence[SummarySentence], config: LLMConfig 
         headers["Authorization"] = f"Bearer {config.key}"
     payload = {"model": config.model, "temperature": 0,
                "messages": [{"role": "system", "content": _PROMPT}, {"role": "user", "content": numbered}]}
+    request = urllib.request.Request(config.endpoint, data=json.dumps(payload).encode("utf-8"), headers=headers,
+                                     method="POST")
     try:
-        resp = httpx.post(config.endpoint, json=payload, headers=headers, timeout=config.timeout)
-        resp.raise_for_status()
-        content = resp.json()["choices"][0]["message"]["content"]
+        with urllib.request.urlopen(request, timeout=config.timeout) as resp:  # noqa: S310 (user-configured)
+            content = json.loads(resp.read().decode("utf-8"))["choices"][0]["message"]["content"]
         texts = _parse_list(content)
-    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError):
+    except (OSError, urllib.error.URLError, KeyError, IndexError, TypeError, ValueError):
         return sentences
     if texts is None or len(texts) != len(sentences):
         return sentences
