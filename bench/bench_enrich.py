@@ -66,7 +66,7 @@ def truth_ids(store: Store) -> dict[str, str]:
     return out
 
 
-def claim_scores(store: Store, truth: list[dict]) -> tuple[float, float, float, list[dict], int]:
+def claim_scores(store: Store, truth: list[dict]) -> tuple[float, float, float, list[dict], int, list]:
     ids = truth_ids(store)
     truth = [{**t, "article": ids.get(t["article"], t["article"])} for t in truth]
     claims = list(store.iter_claims())
@@ -79,6 +79,13 @@ def claim_scores(store: Store, truth: list[dict]) -> tuple[float, float, float, 
     by_article: dict[str, list] = {}
     for c in claims:
         by_article.setdefault(c.article_id, []).append(c)
+    # a wire copy has no claims of its own (the pipeline reads only the original): its truth claims are looked
+    # for in the article it copies, or in its fellow copies' original
+    copy_of = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
+    for t in truth:
+        original = copy_of.get(t["article"])
+        if original:
+            t["article"] = original
     matched_pred: set[str] = set()
     found = 0
     missed: list[dict] = []

@@ -60,10 +60,20 @@ for _lemma, _forms in {
     "blame": "blame blames blamed",
     "write": "write writes wrote",
     "tweet": "tweet tweets tweeted",
+    "maintain": "maintain maintains maintained",
+    "find": "find finds found",
 }.items():
     for _f in _forms.split():
         VERBS[_f] = _lemma
 DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute"})
+# verbs that attribute only with a "that" clause ("Velmora maintains that ...", "the poll found that ...")
+THAT_VERBS = frozenset({"maintain", "find"})
+# verbs that are also nouns: "The report has been passed to prosecutors" is no attribution by "The"
+_NOUN_VERBS = frozenset({"report", "reports", "claim", "claims", "estimate", "estimates", "states", "finds"})
+# A negated action at the head of the claim is a denial: "its forces did not shell the town", "We have not cut".
+_NEGATED_ACTION = re.compile(
+    r"^(?:\S+\s+){0,5}?(?:did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not)"
+    r"\s+(?!been\b|yet\b|seen\b|heard\b|received\b|known\b)[a-z]+", re.IGNORECASE)
 _DENIAL_TEXT = re.compile(
     r"\b(?:untrue|not true|false|baseless|groundless|unfounded|fabricat\w*|fake|lies?|disinformation|"
     r"misinformation|denied|denies|rejected the (?:accusation|claim|report)s?|never happened|did not happen|"
@@ -72,24 +82,57 @@ _DENIAL_TEXT = re.compile(
 )
 _VERB_ALT = "|".join(sorted((v for v in VERBS if not v.endswith("ing")), key=len, reverse=True))
 _FILLER = (r"(?:(?:has|have|had|also|again|earlier|later|previously|now|repeatedly|publicly|officially|flatly|"
+           r"continues\s+to|continue\s+to|continued\s+to|still|"
            r"strongly|quickly|then|further|already|late|early|on|in|a|statement|on\s+[A-Z][a-z]+(?:\s+\d{1,2})?|"
            r"[A-Z][a-z]+day)\s+)*")
 _LEAD = re.compile(rf"^(?P<speaker>.{{1,140}}?)\s+{_FILLER}(?P<verb>{_VERB_ALT})\b(?P<rest>.*)$", re.DOTALL)
 _TRAIL = re.compile(
     rf"^(?P<claim>.+?)[,;:]?[\"”’']?,?\s+(?P<speaker>[^,\"“”]{{1,90}}?)\s+{_FILLER}(?P<verb>said|says|added|"
     rf"told\s+\w+|stated|wrote|tweeted|announced|reported|insisted|warned|claimed|confirmed|noted|explained)"
-    rf"(?P<tail>\b[^\"“”]*)$", re.DOTALL)
+    rf"(?P<tail>\b[^\"“”,]*(?:,\s+(?:adding|saying|citing|according)\b.*)?)$", re.DOTALL)
 _TRAIL_INV = re.compile(r"^(?P<claim>.+?)[,\"”’']+\s+(?P<verb>said|says|added)\s+(?P<speaker>[^,\"“”]{2,90}?)"
                         r"(?P<tail>,[^\"“”]*)?[.!]?$", re.DOTALL)
 _ACCORDING_LEAD = re.compile(r"^(?P<pre>.*?)\b[Aa]ccording to (?P<speaker>[^,]{2,90}),\s*(?P<claim>.+)$", re.DOTALL)
-_ACCORDING_TRAIL = re.compile(r"^(?P<claim>.+?),?\s+according to (?P<speaker>[^,.]{2,90})[.!]?$", re.DOTALL)
+_ACCORDING_TRAIL = re.compile(
+    r"^(?P<claim>.+?),?\s+according to (?P<speaker>[^,.;\"“”]{2,90}?)(?:\s*[,;].*|[.!]?)$", re.DOTALL)
+# Figures given by a verb of their own: "X raised its death toll to nine", "X put losses at 14 soldiers killed",
+# "X published figures showing a cut of 9 per cent".
+_FIGURE_LEAD = re.compile(
+    rf"^(?P<speaker>.{{1,120}}?)\s+{_FILLER}(?P<verb>raised|raises|revised|revises|put|puts|lowered|lowers|updated|"
+    r"updates|gave|gives|published|publishes|released|releases)\s+(?P<rest>(?:(?:its|the|their|his|her|an?|new|"
+    r"official|own|latest|updated|revised|death|casualty|injury|[A-Z][\w\-]*)\s+){0,4}(?:toll|tolls|losses|"
+    r"figures?|count|estimate|number|tally|data|results?)\b.*)$", re.DOTALL)
+_FIGURE_VERBS = {"raised": "report", "raises": "report", "revised": "report", "revises": "report", "put": "report",
+                 "puts": "report", "lowered": "report", "lowers": "report", "updated": "report",
+                 "updates": "report", "gave": "report", "gives": "report", "published": "report",
+                 "publishes": "report", "released": "report", "releases": "report"}
+# "..., which the fire service says injured four workers": the speaker inside a relative clause
+_WHICH_SPEAKER = re.compile(
+    r"(?P<ante>[^,;]{2,120}?),\s+which\s+(?P<speaker>[^,;\"“”]{2,60}?)\s+(?P<verb>says|said|claims|claimed|"
+    r"estimates|estimated|reports|reported|believes|insists|insisted)\s+(?P<rest>[^,;]{3,})")
+# "Halvik, which denies that any valves were disabled, said ...": the antecedent speaks
+_WHICH_VERB = re.compile(
+    r"(?P<speaker>[A-Z][^,;]{1,80}?),\s+(?:which|who)\s+(?:has\s+|had\s+|also\s+|continues\s+to\s+)?"
+    r"(?P<verb>denies|denied|deny|says|said|claims|claimed|insists|insisted|maintains|maintained|rejects|rejected|"
+    r"disputes|disputed)\s+(?P<rest>[^,;]{3,})")
+# "The Civic Alliance questioned the count, saying it had evidence that ...": a participle attributes
+_SAYING = re.compile(
+    r"^(?P<speaker>(?:The\s+)?(?:(?:[A-Z][\w'’\-]*|chief|minister|spokes\w+|leader|head|secretary|director|"
+    r"official|inspector|commander)\s+){0,5}[A-Z][\w'’\-]*)\s+(?:also\s+|has\s+|had\s+)?"
+    r"[a-z]+\b[^\"“”]*?,\s+(?P<verb>saying|adding|insisting|claiming|warning|arguing)\s+(?:that\s+)?"
+    r"(?P<rest>.{3,})$", re.DOTALL)
+# ", which runs field clinics on both sides," between a subject and its reporting verb
+_APPOSITIVE = re.compile(rf",\s+(?:which|who)\s+[^,\"“”]{{3,120}},(?=\s+{_FILLER}(?:{_VERB_ALT})\b)")
 _GENERIC_SPEAKERS = re.compile(
     r"^(?:the |a |an |his |her |its |their |both |two |local |senior |government |military |other )*"
     r"(?:officials?|authorities|ministry|government|police|army|military|spokesm[ae]n|spokeswom[ae]n|"
     r"spokesperson|sources?|witnesses|residents|statement|report|reports|office|sides?|side|analysts?|"
     r"experts?|diplomats?|observers?|agency|media|president|minister|prime minister|leader|council|"
     r"commission|court|committee|administration|campaign|company|group|officers?|rebels|activists|"
-    r"doctors|hospital|medics|monitors|monitoring group|general|commander|chief|envoy|ambassador)\b", re.IGNORECASE)
+    r"doctors|hospital|medics|monitors|monitoring group|general|commander|chief|envoy|ambassador|"
+    r"(?:fire |rescue |emergency |health |civil defen[cs]e )?service|union|inspectors?|firm|poll|survey|"
+    r"researchers?|investigators?|prosecutors?|regulators?|organi[sz]ers?|(?:election |electoral )?commission)\b",
+    re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i"}
 _BAD_IN_SPEAKER = re.compile(
     r"\b(?:was|were|is|are|be|been|being|who|which|that|would|could|should|will|may|might|if|when|because|"
@@ -146,18 +189,42 @@ def extract_claims(
     claims: list[Claim] = []
     prev_speaker: tuple[str | None, str | None] = (None, None)
     prev_sentence: _Sentence | None = None
+    open_quote: list[_Sentence] = []  # sentences of a quotation still open (attributed where it closes)
     for si, (s, e, _t) in enumerate(sentence_spans(text)):
         raw = text[s:e]
         sent = _Sentence(si, s, raw, by_sentence.get(si, []))
         claim = _claim_in(article, sent, prev_speaker, prev_sentence, alias_ids)
+        quotes = _QUOTE_CHARS.findall(raw)
         if claim is not None:
+            if open_quote and len(quotes) % 2 == 1:  # '... the rest," she said.' closes the quotation
+                claims.extend(_quoted_claim(q, claim) for q in open_quote)
+            open_quote = []
             claims.append(claim)
             prev_speaker = (claim.speaker, claim.speaker_entity_id)
         else:
+            if raw[:1] in "\"“" and len(quotes) % 2 == 1:
+                open_quote = [sent]  # a quotation opens and runs on into the next sentence
+            elif open_quote and not quotes and len(open_quote) < 4:
+                open_quote.append(sent)
+            else:
+                open_quote = []
             subject = _subject(sent)
             prev_speaker = subject if subject[0] else (None, None)
         prev_sentence = sent
     return claims
+
+
+_QUOTE_CHARS = re.compile(r"[\"“”]")
+
+
+def _quoted_claim(sent: _Sentence, closing: Claim) -> Claim:
+    """A sentence inside a quotation attributed in a later sentence, with that sentence's speaker."""
+    text = _clean_claim(sent.text)
+    polarity = "deny" if (closing.verb in DENY_VERBS or _DENIAL_TEXT.search(text)
+                          or _NEGATED_ACTION.match(text)) else "assert"
+    return Claim(article_id=closing.article_id, speaker=closing.speaker, verb=closing.verb, text=text,
+                 figures=claim_figures(text), speaker_entity_id=closing.speaker_entity_id, sentence=sent.index,
+                 polarity=polarity, id=_claim_id(closing.article_id, sent.index, closing.verb or "", 0))
 
 
 def _subject(sent: _Sentence) -> tuple[str | None, str | None]:
@@ -188,36 +255,79 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     m = _ACCORDING_TRAIL.match(raw)
     if m:
         candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
-    m = _LEAD.match(_strip_opener(raw))
     quoted = raw[:1] in "\"“'‘" and candidates
-    if m and not quoted and _valid_speaker(m.group("speaker")) and not m.group("speaker").endswith(("'s", "’s")):
-        rest = m.group("rest")
-        if m.group("verb") in ("told",):
-            rest = _TOLD_WHOM.sub("", rest, count=1)
-        if len(rest.strip()) > 3:
-            candidates.insert(0, (m.group("speaker"), m.group("verb"), rest, m.start("verb")))
+    lead = _lead(_APPOSITIVE.sub("", _strip_opener(raw)))
+    if lead is not None and not quoted:
+        candidates.insert(0, lead)
+    m = _FIGURE_LEAD.match(_strip_opener(raw))
+    if m and _valid_speaker(m.group("speaker")) and not m.group("speaker").lstrip().startswith(("\"", "“")):
+        candidates.insert(0, (m.group("speaker"), m.group("verb"), m.group("rest"), m.start("verb")))
+    if not candidates:
+        m = _WHICH_VERB.search(raw)
+        if m and _valid_speaker(m.group("speaker")):
+            candidates.append((m.group("speaker"), m.group("verb"), m.group("rest"), m.start("verb")))
+        m = _WHICH_SPEAKER.search(raw)
+        if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in _PRONOUNS:
+            ante = m.group("ante").split(",")[-1].strip()
+            candidates.append((m.group("speaker"), m.group("verb"), f"{ante} {m.group('rest')}", m.start("verb")))
+        m = _SAYING.match(_strip_opener(raw))
+        if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in ("the", "but", "and"):
+            candidates.append((m.group("speaker"), "said", m.group("rest"), m.start("verb")))
     if not candidates:
         return None
     speaker_phrase, verb_form, claim_text, pos = candidates[0]
-    lemma = VERBS.get(verb_form.lower(), "say" if verb_form == "according to" else verb_form.lower())
+    if verb_form == "according to":
+        lemma = "say"
+    else:
+        lemma = VERBS.get(verb_form.lower()) or _FIGURE_VERBS.get(verb_form.lower()) or verb_form.lower()
     speaker, entity_id = _speaker(speaker_phrase, sent, prev_speaker, article.id, alias_ids)
     if speaker is None:
         return None
     text = _clean_claim(claim_text)
     if len(text) < 3:
         return None
-    polarity = "deny" if lemma in DENY_VERBS or _DENIAL_TEXT.search(text) else "assert"
+    polarity = "deny" if (lemma in DENY_VERBS or _DENIAL_TEXT.search(text)
+                          or _NEGATED_ACTION.match(text)) else "assert"
     return Claim(
         article_id=article.id,
         speaker=speaker,
         verb=lemma,
         text=text,
-        figures=extract_figures(text),
+        figures=claim_figures(text),
         speaker_entity_id=entity_id,
         sentence=sent.index,
         polarity=polarity,
         id=_claim_id(article.id, sent.index, lemma, pos),
     )
+
+
+def _lead(raw: str) -> tuple[str, str, str, int] | None:
+    """Speaker first: "X (has, on Monday, ...) said ...". A speaker that is no speaker ("The report has been
+    passed", "The preliminary report by ...") sends the search on to the next reporting verb."""
+    masked = raw
+    for _ in range(3):
+        m = _LEAD.match(masked)
+        if not m:
+            return None
+        speaker, verb = m.group("speaker"), m.group("verb")
+        bare = speaker.strip(" ,").lower().split()
+        noun_use = verb.lower() in _NOUN_VERBS and (
+            not bare or bare[0] in ("the", "a", "an", "this", "that", "its", "his", "her", "their", "our")
+            and len(bare) <= 2 and not speaker.strip().split()[-1][:1].isupper())
+        that_only = VERBS.get(verb.lower()) in THAT_VERBS and not m.group("rest").lstrip().startswith("that ")
+        if noun_use or that_only:
+            masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]
+            continue
+        if not _valid_speaker(speaker) or speaker.endswith(("'s", "’s")) \
+                or speaker.lstrip().startswith(("\"", "“")):  # '"...," said X' is no speaker-first sentence
+            return None
+        rest = raw[m.start("rest"):]
+        if verb == "told":
+            rest = _TOLD_WHOM.sub("", rest, count=1)
+        if len(rest.strip()) <= 3:
+            return None
+        return speaker, verb, rest, m.start("verb")
+    return None
 
 
 _TOLD_WHOM = re.compile(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*")
@@ -240,8 +350,9 @@ def _after_punct(raw: str, phrase: str) -> bool:
 
 
 _ATTRIBUTION_HINT = re.compile(
-    r"(?:^|\s)(?i:sa(?:id|ys)|report|den[iy]|claim|accus|announc|confirm|stated|told|added|insist|warn|alleg|reject|"
-    r"dismiss|refute|acknowledg|estimat|declar|admit|blame|wrote|tweet|according to)")
+    r"(?:^|\s)(?i:sa(?:id|ys|ying)|report|den[iy]|claim|accus|announc|confirm|stated|told|added|insist|warn|alleg|"
+    r"reject|dismiss|refute|acknowledg|estimat|declar|admit|blame|wrote|tweet|according to|maintain|found that|"
+    r"raise[sd]|revise[sd]|puts? |lowere?d?s? |update[sd]|gave|gives|publishe[sd]|release[sd])")
 
 
 def _strip_opener(raw: str) -> str:
@@ -263,6 +374,12 @@ def _valid_speaker(phrase: str) -> bool:
     return bool(_CAP_WORD.search(p))
 
 
+_NAMED_BODY = re.compile(
+    r"^(?:the\s+)?(?:[A-Z][\w\-]*(?:'s|’s)?\s+)+(?:[a-z][\w\-]*\s+){0,2}(?:ministry|army|police|military|"
+    r"government|office|authorities|officials|forces|command|service|agency|council|commission)$", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
 def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_ids) -> tuple[str | None, str | None]:
     p = " ".join(phrase.strip(" ,\"“”'").split())
     if p.lower() in _PRONOUNS:
@@ -278,6 +395,9 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
     elif generic and _GENERIC_OF.match(p[generic.start():]) \
             and not p.lower().startswith(("spokes", "the spokes")):
         return p, None  # "Officials in Nagorno-Karabakh"
+    elif inside and _NAMED_BODY.match(p) and not any(m.type == "ORG" for m in inside):
+        # "the Drasski defence ministry", "Velmora's interior ministry": the body, not its country
+        return _LEADING_ARTICLE.sub("", p), None
     elif inside:
         named = [m for m in inside if m.type in ("ORG", "PLACE")] or inside
         chosen = named[-1]
@@ -337,7 +457,13 @@ _UNIT_NORMAL = {"person": "people", "persons": "people", "people": "people", "pe
                 "policemen": "police", "policeman": "police", "$": "USD", "dollars": "USD", "dollar": "USD",
                 "euros": "EUR", "euro": "EUR", "pounds": "GBP", "€": "EUR", "£": "GBP"}
 _NOT_UNIT = frozenset({"and", "or", "to", "in", "on", "at", "by", "from", "for", "with", "of", "a", "an",
-                       "the", "that", "which", "who", "was", "were", "is", "are", "have", "has", "had", "but"})
+                       "the", "that", "which", "who", "was", "were", "is", "are", "have", "has", "had", "but",
+                       "them", "us", "those", "these", "whom", "it", "they", "we", "you"})
+# Spans of time and other measures that frame a statement rather than state its figure ("within 48 hours",
+# "for three weeks", "three times higher", "the two sides"): not a claim's figures (``claim_figures``).
+_NOT_FIGURE_UNITS = frozenset({"seconds", "minutes", "hours", "days", "nights", "weeks", "months", "years",
+                               "decades", "centuries", "times", "sides", "pages", "points", "a.m", "p.m",
+                               "o'clocks", "rounds", "stages", "phases"})
 _MONTHS_RE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
                         r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
 _MONTH_AFTER = re.compile(r"^\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -377,6 +503,12 @@ def _singular_to_plural(word: str) -> str:
     if word.endswith(("ch", "sh", "x")):
         return word + "es"
     return word + "s"
+
+
+def claim_figures(text: str) -> list[Figure]:
+    """The figures a claim states: ``extract_figures`` without the time spans and measures that only frame it
+    ("destroyed two weeks ago", "talks lasted 11 hours")."""
+    return [f for f in extract_figures(text) if f.unit not in _NOT_FIGURE_UNITS]
 
 
 def extract_figures(text: str) -> list[Figure]:
