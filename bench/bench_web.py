@@ -1,21 +1,28 @@
 """Web benchmark: latency of the event page, search and /api/v1/events under 50 concurrent clients.
 
 Builds (or reuses, with --db) a generated 100k-article store (bench/gen_store.py: fictional text; events and
-storylines written directly through Store methods, not by the clustering stage), starts `storyline serve` on
-127.0.0.1 on a free port in a subprocess, and drives 50 concurrent httpx clients for a bounded number of
-requests per target. Prints p50/p95/p99 latency and the error count per target (goal: p95 < 50 ms, 0 errors).
-Loopback only; bounded in count and time.
+storylines written directly through Store methods, not by the clustering stage; every event summary precomputed,
+so GETs only read), starts `storyline serve --workers N` on 127.0.0.1 on a free port in a subprocess, and drives
+50 concurrent keep-alive connections at each target for a bounded time, rotating over many event ids, search
+words and outlet filters. Prints p50/p95/p99 latency and the error count per target (goal: p95 < 50 ms, 0 errors).
 
-    python bench/bench_web.py                      # 100k articles, 2000 requests per target
-    python bench/bench_web.py --articles 20000 --requests 500
+Load generator: `wrk` (C, epoll; bench/wrk_paths.lua rotates the paths and reports percentiles and errors) when it
+is installed, else a Python httpx-async client, which competes with the server for the same cores and so inflates
+the figures; the output names the generator used. Two phases by default: the server as shipped (answer cache on)
+and with `--cache-size 0` (every request runs its queries and templates).
+
+    python bench/bench_web.py --db /tmp/web100k.db                 # wrk, 50 connections, 15 s per target
+    python bench/bench_web.py --articles 20000 --seconds 5 --generator python
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -29,10 +36,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_store import generate  # noqa: E402
+from gen_store import NOUNS, generate, missing_summaries, precompute_summaries  # noqa: E402
 
-WORDS = ["bridge", "treaty", "budget harbour", "strike", "election reform", "pipeline", "ferry tariff",
-         "festival", "inquiry", "flood airport", "railway council", "market border"]
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_paths.lua"
 
 
 def free_port() -> int:
@@ -49,51 +55,113 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-ERROR_KINDS: dict[str, int] = {}
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().strip()
+    except OSError:
+        return "unknown"
 
 
-async def drive(base: str, urls: list[str], concurrency: int, deadline: float) -> tuple[list[float], int, float]:
-    """Fetch every url once with ``concurrency`` workers; (latencies in ms, errors, wall seconds)."""
+def run_wrk(base: str, paths: list[str], connections: int, seconds: float, threads: int) -> dict[str, float]:
+    """One wrk run over ``paths``: {requests, seconds, p50_ms, p95_ms, p99_ms, max_ms, errors, kinds}."""
+    with tempfile.NamedTemporaryFile("w", prefix="storyline-wrk-", suffix=".txt", delete=False) as f:
+        f.write("\n".join(paths) + "\n")
+    try:
+        out = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+             "-s", str(WRK_SCRIPT), base, "--", f.name],
+            capture_output=True, text=True, timeout=seconds + 60, check=False)
+    finally:
+        os.unlink(f.name)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("STORYLINE-WRK ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result (exit {out.returncode}): {out.stdout[-1000:]} {out.stderr[-1000:]}")
+    r = json.loads(line.split(" ", 1)[1])
+    kinds = {k: int(r[k]) for k in ("non200", "connect", "read", "write", "timeout") if r[k]}
+    # wrk's "status" (>= 400) is a subset of non200
+    return {**r, "errors": sum(kinds.values()), "kinds": kinds}
+
+
+async def drive(base: str, paths: list[str], concurrency: int, seconds: float) -> dict[str, object]:
+    """Python fallback: ``concurrency`` closed-loop httpx clients rotating over ``paths`` for ``seconds``."""
     latencies: list[float] = []
-    errors = 0
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for u in urls:
-        queue.put_nowait(u)
+    kinds: dict[str, int] = {}
+    deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
-        async def worker() -> None:
-            nonlocal errors
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10.0) as client:
+        async def worker(offset: int) -> None:
+            i = offset
             while time.monotonic() < deadline:
-                try:
-                    url = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
+                url = paths[i % len(paths)]
+                i += 1
                 t0 = time.perf_counter()
                 try:
                     r = await client.get(url)
                     await r.aread()
                     if r.status_code != 200:
-                        errors += 1
-                        ERROR_KINDS[f"HTTP {r.status_code} {url}"] = ERROR_KINDS.get(f"HTTP {r.status_code} {url}", 0) + 1
+                        kinds["non200"] = kinds.get("non200", 0) + 1
                 except httpx.HTTPError as exc:
-                    errors += 1
-                    kind = type(exc).__name__
-                    ERROR_KINDS[kind] = ERROR_KINDS.get(kind, 0) + 1
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
                 latencies.append((time.perf_counter() - t0) * 1000)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return latencies, errors, time.perf_counter() - started
+        await asyncio.gather(*(worker(k * 7919) for k in range(concurrency)))
+        wall = time.perf_counter() - started
+    return {"requests": len(latencies), "seconds": wall, "p50_ms": pct(latencies, 50),
+            "p95_ms": pct(latencies, 95), "p99_ms": pct(latencies, 99), "max_ms": max(latencies, default=0.0),
+            "errors": sum(kinds.values()), "kinds": kinds}
+
+
+def start_server(db: str, workers: int, cache_size: int, log_path: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("STORYLINE_TOKEN", None)
+    log = open(log_path, "ab")  # noqa: SIM115 - closed by the caller's process teardown
+    server = subprocess.Popen(
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--cache-size", str(cache_size)],
+        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    log.close()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            # every worker must be up: ask a few times over fresh connections
+            if all(httpx.get(f"{base}/api/v1/articles?limit=1", timeout=2).status_code == 200
+                   for _ in range(2 * workers)):
+                return server, base
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.1)
+    stop_server(server)
+    raise RuntimeError("server did not start:\n" + Path(log_path).read_text(errors="replace")[-3000:])
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="reuse this generated store (built there when missing)")
     ap.add_argument("--articles", type=int, default=100_000)
-    ap.add_argument("--requests", type=int, default=2000, help="requests per target")
-    ap.add_argument("--concurrency", type=int, default=50)
-    ap.add_argument("--max-seconds", type=float, default=90.0, help="time cap per target")
+    ap.add_argument("--concurrency", type=int, default=50, help="concurrent connections")
+    ap.add_argument("--seconds", type=float, default=15.0, help="duration per target")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: cores)")
+    ap.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    ap.add_argument("--wrk-threads", type=int, default=1)
+    ap.add_argument("--events", type=int, default=2000, help="distinct event pages to rotate over")
+    ap.add_argument("--phases", default="cache,nocache", help="comma list of: cache, nocache")
     args = ap.parse_args(argv)
 
     tmp = None
@@ -104,92 +172,86 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(db).exists():
         print(f"generating {args.articles} articles into {db} ...", flush=True)
         print("  ", generate(db, args.articles, log=lambda m: print(m, flush=True)), flush=True)
+    missing = missing_summaries(db)
+    if missing:
+        print(f"precomputing {len(missing)} missing event summaries ...", flush=True)
+        precompute_summaries(db, log=lambda m: print(m, flush=True))
 
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-    event_ids = [r[0] for r in con.execute("SELECT id FROM events WHERE merged_into IS NULL")]
-    sources = [r[0] for r in con.execute("SELECT name FROM sources")]
+    event_ids = [r[0] for r in con.execute("SELECT id FROM events WHERE merged_into IS NULL ORDER BY id")]
+    sources = [r[0] for r in con.execute("SELECT name FROM sources ORDER BY name")]
     con.close()
     rng = random.Random(1)
-    sample_events = rng.sample(event_ids, min(300, len(event_ids)))
-    print(f"store: {n_articles} articles, {len(event_ids)} events, {len(sources)} outlets", flush=True)
+    sample_events = rng.sample(event_ids, min(args.events, len(event_ids)))
+    words = list(NOUNS) + [f"{a} {b}" for a, b in (rng.sample(NOUNS, 2) for _ in range(40))]
+    print(f"store: {n_articles} articles, {len(event_ids)} events, {len(sources)} outlets; every event summary "
+          f"precomputed (GETs only read)", flush=True)
 
-    port = free_port()
-    env = dict(os.environ)
-    env.pop("STORYLINE_TOKEN", None)
+    generator = args.generator
+    if generator == "auto":
+        generator = "wrk" if shutil.which("wrk") else "python"
+    if generator == "wrk" and not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    gen_note = (f"wrk ({args.wrk_threads} thread, bench/wrk_paths.lua)" if generator == "wrk" else
+                "Python httpx-async clients (wrk not found: these figures include the client's own CPU use "
+                "on the server's cores)")
+
+    n = 4000
+    targets = {
+        "event page": [f"/events/{sample_events[i % len(sample_events)]}" for i in range(len(sample_events))],
+        "search page": [f"/search?q={rng.choice(words).replace(' ', '+')}" for _ in range(n)],
+        "search API": [f"/api/v1/search?q={rng.choice(words).replace(' ', '+')}&limit=20" for _ in range(n)],
+        "/api/v1/events": ["/api/v1/events?limit=20" + (f"&source={rng.choice(sources).replace(' ', '+')}"
+                                                        if i % 4 == 3 else "") for i in range(n)],
+    }
+    print(f"distinct URLs per target: " + ", ".join(f"{k} {len(set(v))}" for k, v in targets.items()))
+    print(f"generator: {gen_note}; {args.concurrency} concurrent keep-alive connections, {args.seconds:g} s per "
+          f"target, loopback; server: {args.workers} worker process(es); {os.cpu_count()} cores shared by server "
+          f"and generator; load before: {loadavg()}", flush=True)
+
     server_log = tempfile.NamedTemporaryFile(prefix="storyline-bench-serve-", suffix=".log", delete=False)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=server_log, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    server_log.close()
+    worst = 0.0
+    total_errors = 0
     try:
-        for _ in range(200):
+        for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
+            cache_size = {"cache": 2048, "nocache": 0}[phase]
+            server, base = start_server(db, args.workers, cache_size, server_log.name)
             try:
-                if httpx.get(f"{base}/api/v1/articles?limit=1", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None:
-                print(Path(server_log.name).read_text(errors="replace")[-3000:], file=sys.stderr)
-                return 1
-            time.sleep(0.1)
-        else:
-            print("server did not start", file=sys.stderr)
-            return 1
-
-        # First views compute and cache each sampled event's summary; measured separately.
-        t0 = time.perf_counter()
-        with httpx.Client(base_url=base, timeout=60) as c:
-            warm = [c.get(f"/events/{e}").status_code for e in sample_events]
-        warm_s = time.perf_counter() - t0
-        print(f"warm-up: {len(sample_events)} first event-page views (summary computed + cached) in {warm_s:.1f}s "
-              f"({1000 * warm_s / max(1, len(sample_events)):.1f} ms each, sequential), "
-              f"{sum(s != 200 for s in warm)} non-200", flush=True)
-
-        targets = {
-            "event page": [f"/events/{rng.choice(sample_events)}" for _ in range(args.requests)],
-            "search page": [f"/search?q={rng.choice(WORDS).replace(' ', '+')}" for _ in range(args.requests)],
-            "search API": [f"/api/v1/search?q={rng.choice(WORDS).replace(' ', '+')}&limit=20"
-                           for _ in range(args.requests)],
-            "/api/v1/events": [f"/api/v1/events?limit=20" + (f"&source={rng.choice(sources).replace(' ', '+')}"
-                                                             if i % 4 == 3 else "")
-                               for i in range(args.requests)],
-        }
-        print(f"\n{args.concurrency} concurrent clients, {args.requests} requests per target, loopback, "
-              f"2-core machine shared with the client\n")
-        print(f"{'target':<16}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
-        worst = 0.0
-        total_errors = 0
-        for name, urls in targets.items():
-            deadline = time.monotonic() + args.max_seconds
-            lat, errors, wall = asyncio.run(drive(base, urls, args.concurrency, deadline))
-            total_errors += errors
-            worst = max(worst, pct(lat, 95))
-            print(f"{name:<16}{len(lat):>6}{errors:>8}{pct(lat, 50):>9.1f}{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}"
-                  f"{len(lat) / wall:>8.0f}", flush=True)
-        if ERROR_KINDS:
-            print("errors by kind: " + "; ".join(f"{k}: {v}" for k, v in sorted(ERROR_KINDS.items())))
-            print("server log tail:\n" + Path(server_log.name).read_text(errors="replace")[-2000:])
-        print(f"\nworst p95 {worst:.1f} ms (goal < 50 ms), errors {total_errors} (goal 0); "
-              f"single-request latency = p50 at concurrency 1 is much lower: the figures above include queueing "
-              f"behind {args.concurrency - 1} other requests")
-        single = {}
-        with httpx.Client(base_url=base, timeout=30) as c:
-            for name, urls in targets.items():
-                lat = []
-                for u in urls[:100]:
-                    t = time.perf_counter()
-                    c.get(u)
-                    lat.append((time.perf_counter() - t) * 1000)
-                single[name] = statistics.median(lat)
-        print("one client at a time, median ms: " + ", ".join(f"{k} {v:.1f}" for k, v in single.items()))
+                print(f"\n[{phase}] storyline serve --workers {args.workers} --cache-size {cache_size}")
+                print(f"{'target':<16}{'n':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+                      f"{'req/s':>8}")
+                for name, paths in targets.items():
+                    if generator == "wrk":
+                        r = run_wrk(base, paths, args.concurrency, args.seconds, args.wrk_threads)
+                    else:
+                        r = asyncio.run(drive(base, paths, args.concurrency, args.seconds))
+                    total_errors += int(r["errors"])
+                    worst = max(worst, float(r["p95_ms"]))
+                    kinds = "  " + ", ".join(f"{k} {v}" for k, v in r["kinds"].items()) if r["kinds"] else ""
+                    print(f"{name:<16}{r['requests']:>7}{r['errors']:>8}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
+                          f"{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['requests'] / r['seconds']:>8.0f}{kinds}",
+                          flush=True)
+                single = {}
+                with httpx.Client(base_url=base, timeout=30) as c:
+                    for name, paths in targets.items():
+                        lat = []
+                        for u in paths[:60]:
+                            t = time.perf_counter()
+                            c.get(u)
+                            lat.append((time.perf_counter() - t) * 1000)
+                        single[name] = statistics.median(lat)
+                print("one client at a time, median ms: " + ", ".join(f"{k} {v:.1f}" for k, v in single.items()))
+            finally:
+                stop_server(server)
+        tail = Path(server_log.name).read_text(errors="replace")
+        if total_errors and tail:
+            print("server log tail:\n" + tail[-2000:])
+        print(f"\nworst p95 {worst:.1f} ms (goal < 50 ms), errors {total_errors} (goal 0); generator {generator}; "
+              f"load after: {loadavg()}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        server_log.close()
         os.unlink(server_log.name)
         if tmp is not None:
             tmp.cleanup()

@@ -637,6 +637,11 @@ def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        # no more request threads than pooled connections: extra threads would only wait for a connection while
+        # taking GIL turns from the event loop, which serves cached answers and accepts connections
+        anyio.to_thread.current_default_thread_limiter().total_tokens = pool_size
         yield
         pool.close()
         cache.clear()
@@ -690,9 +695,9 @@ def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = 
 
     app.include_router(pages_router(pool))
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-    app.add_middleware(CachedApp, cache=cache)  # innermost: cached answers still get the headers below
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CachedApp, cache=cache)  # outermost: a hit skips every other layer (headers are kept)
 
     return app
 

@@ -164,3 +164,20 @@ def test_app_from_env_builds_the_worker_app(monkeypatch, small_db):
     with TestClient(worker_app) as client:
         assert client.get(f"{API}/events").status_code == 200
         assert client.post(f"{API}/articles", json=[{"text": "x"}]).status_code == 403
+
+
+def test_outlet_filter_of_events_reads_the_covering_index(small_db):
+    from storyline.store import Store
+
+    with Store(small_db, readonly=True) as store:
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "articles_source_event" in names
+        plan = " ".join(r[3] for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT a.event_id FROM articles a WHERE a.event_id IS NOT NULL AND "
+            "a.source_id = (SELECT id FROM sources WHERE name = ?)", ("Lantern Post",)))
+        assert "COVERING INDEX articles_source_event" in plan
+        keys = store.event_page(source="Lantern Post", limit=50)
+        expected = {r[0] for r in store.conn.execute(
+            "SELECT DISTINCT a.event_id FROM articles a JOIN sources s ON s.id = a.source_id "
+            "WHERE s.name = 'Lantern Post' AND a.event_id IS NOT NULL")}
+        assert {eid for _, eid in keys} == expected and expected

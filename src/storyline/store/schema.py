@@ -145,6 +145,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX disagreements_event ON disagreements(event_id);
         """,
     ),
+    (
+        3,
+        """
+        -- The events of one outlet (GET /api/v1/events?source=...) from the index alone, without reading the
+        -- outlet's article rows (EXPLAIN QUERY PLAN: COVERING INDEX articles_source_event).
+        CREATE INDEX IF NOT EXISTS articles_source_event ON articles(source_id, event_id);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
