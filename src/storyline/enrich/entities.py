@@ -128,8 +128,12 @@ ORG_WORDS = frozenset(
     brigade brigades cabinet senate congress church foundation reuters government administration command
     centre center society club league bureau press television radio tv broadcasting exchange hospital
     school college academy cooperation co-operation treaty secretariat mission division corps battalion
-    regiment militia legislature duma knesset kremlin pentagon nato""".split()
+    regiment militia legislature duma knesset kremlin pentagon nato inspectorate directorate commissariat
+    watchdog regulator wire newswire gazette herald tribune observer ledger daily journal chronicle courier
+    telegraph gazette broadcaster""".split()
 )
+# Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
+ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
 # Generic speakers that are not entities but are fine claim sources ("officials", "the ministry").
 PLACE_CUES = frozenset({"in", "near", "outside", "across", "into", "throughout", "around"})
 PLACE_NOUNS = frozenset({"town", "city", "village", "region", "province", "district", "capital", "county",
@@ -597,6 +601,15 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
         if name_words:
             out.append(_span(article_id, toks, a + k, b, offset, si, "ORG", raw))
         return out
+    # 2. "Serzh Harutyunian of Drassk": a person's name, then the place they are of
+    if "of" in plains:
+        k = plains.index("of")
+        left, right = plains[:k], plains[k + 1:]
+        if 2 <= len(left) <= 3 and (fold(" ".join(words[k + 1:])) in places() or len(right) == 1) \
+                and not any(p in ORG_WORDS or p in DEMONYMS or p in _COMMON_STARTERS or _is_role(p) for p in left) \
+                and not any(p.endswith(ORG_SUFFIXES) for p in left) and all(w[:1].isupper() for w in words[:k]):
+            return [_span(article_id, toks, a, a + k - 1, offset, si, "PERSON", raw),
+                    *_classify_plain(article_id, raw, toks, a + k + 1, b, offset, si)]
     return _classify_plain(article_id, raw, toks, a, b, offset, si)
 
 
@@ -608,7 +621,16 @@ def _classify_plain(article_id: str, raw: str, toks: list, a: int, b: int, offse
     if decision is None:
         return []
     skip, typ = decision
+    if typ == "PLACE" and b + 1 < len(toks) and toks[b + 1][0] in FEATURE_NOUNS and toks[b + 1][1] >= 0 \
+            and _adjacent(raw, toks[b], toks[b + 1]):
+        # "the Orvan valley": the feature is part of what is written, the place is its name
+        place = _span(article_id, toks, a + skip, b, offset, si, typ, raw)
+        return [_span(article_id, toks, a + skip, b + 1, offset, si, typ, raw, name=place.name)]
     return [_span(article_id, toks, a + skip, b, offset, si, typ, raw)]
+
+
+FEATURE_NOUNS = frozenset({"valley", "river", "mountains", "hills", "plain", "plains", "gorge", "basin", "delta",
+                           "coast", "lake", "peninsula", "bay", "strait", "heights", "desert", "highlands"})
 
 
 _HYPHEN_LOWER = re.compile(r"-[a-z]")
@@ -645,6 +667,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     prev, prev2 = before[-1], before[-2]
     if any(p in ORG_WORDS for p in plains) and not (len(plains) == 1 and folded in places()):
         return skip, "ORG"
+    if len(plains) > 1 and plains[-1].endswith(ORG_SUFFIXES) and plains[-1] not in ORG_SUFFIXES:
+        return skip, "ORG"  # "Halvik Chemworks"
     if len(plains) == 1 and _is_acronym(words[0]):
         if folded in places() or folded in PLACE_ALIASES:
             return skip, "PLACE"
@@ -784,6 +808,9 @@ class _Index:
         self.by_surname: dict[str, list[_Rec]] = {}
         self.surname_blocks: dict[str, set[str]] = {}
         self.by_acronym: dict[str, list[_Rec]] = {}
+        # "Halvik" for "Halvik Chemworks", "Environmental Inspectorate" for "Lirian Environmental Inspectorate"
+        self.by_org_head: dict[str, list[_Rec]] = {}
+        self.by_org_tail: dict[str, list[_Rec]] = {}
         self.ids: set[str] = set()
 
     # -- building --------------------------------------------------------------------------------------
@@ -822,6 +849,17 @@ class _Index:
             acr = _acronym(alias)
             if len(acr) >= 2:
                 lst = self.by_acronym.setdefault(acr, [])
+                if rec not in lst:
+                    lst.append(rec)
+            words = alias.split()
+            head = _plain(words[0])
+            if words[0][:1].isupper() and head not in DEMONYMS and head not in _COMMON_STARTERS \
+                    and head not in ORG_WORDS and head not in ROLE_MODIFIERS and fold(head) not in places():
+                lst = self.by_org_head.setdefault(phonetic(words[0]), [])
+                if rec not in lst:
+                    lst.append(rec)
+            if len(words) >= 3 and _plain(words[-1]) in ORG_WORDS:
+                lst = self.by_org_tail.setdefault(phonetic(" ".join(words[1:])), [])
                 if rec not in lst:
                     lst.append(rec)
 
@@ -900,9 +938,9 @@ class Reconciler:
         def single(m: EntityMention) -> bool:
             return " " not in m.name.strip()
 
-        for m in mentions:
-            if m.type in ("ORG", "PLACE"):
-                _resolve_named(index, m)
+        # longer names first, so that a short form can join the long one ("Environmental Inspectorate")
+        for m in sorted((m for m in mentions if m.type in ("ORG", "PLACE")), key=lambda m: -m.name.count(" ")):
+            _resolve_named(index, m)
         for m in mentions:
             if m.type == "PERSON" and not single(m):
                 _resolve_person(index, m)
@@ -934,6 +972,10 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
         rec = index.by_key.get((typ, key))
     if rec is None and typ == "ORG" and _is_acronym(m.name):
         cands = index.by_acronym.get(m.name.replace(".", ""), [])
+        if len(cands) == 1:
+            rec = cands[0]
+    if rec is None and typ == "ORG" and " " in m.name:
+        cands = index.by_org_tail.get(key, [])  # the name without its leading country or city word
         if len(cands) == 1:
             rec = cands[0]
     if rec is None:
@@ -990,6 +1032,13 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         rec = cands[0]
     if rec is None and m.type == "MISC":
         rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key))
+    if rec is None and not cands:
+        heads = index.by_org_head.get(key, [])  # "Halvik" after "Halvik Chemworks"
+        local = [c for c in heads if m.article_id in c.article_set]
+        if len(local) == 1 or (len(heads) == 1 and not local):
+            rec = (local or heads)[0]
+            _attach(rec, m)
+            return
     if rec is None:
         typ = "PERSON" if m.type == "PERSON" else "MISC"
         rec = index.new(typ, m.name, key)
