@@ -164,3 +164,13 @@ def test_worker_processes_give_the_same_store_as_one_process(tmp_path):
             results.append([(a.id, a.title, a.source, a.date, a.duplicate_of, a.event_id, a.story_id, a.text)
                             for a in store.iter_articles()])
     assert results[0] == results[1] and len(results[0]) > 60
+
+
+def test_export_into_a_closed_pipe_is_quiet(tmp_path, cli_env):
+    src = write_jsonl(tmp_path / "a.jsonl", _records(400))
+    assert run(["ingest", str(src)], cli_env).returncode == 0
+    proc = subprocess.Popen(STORYLINE + ["export"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # like `storyline export | head -1`
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"error" not in stderr.lower()

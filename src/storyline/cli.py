@@ -54,6 +54,14 @@ def open_store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
         store.close()
 
 
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -128,8 +136,11 @@ def export_cmd(
                     n = export(store, what, fmt, out=fh)
         except ExportError as exc:
             fail(str(exc))
+        except BrokenPipeError:  # `storyline export | head`: the reader has what it wanted
+            _silence_stdout()
+            raise typer.Exit(0)
         except OSError as exc:
-            fail(f"{out_path}: {exc.strerror or exc}")
+            fail(f"{out_path or 'stdout'}: {exc.strerror or exc}")
     if out_path:
         err.print(f"wrote {n} {what} to {out_path}", markup=False, highlight=False)
 
