@@ -89,7 +89,7 @@ _LEAD = re.compile(rf"^(?P<speaker>.{{1,140}}?)\s+{_FILLER}(?P<verb>{_VERB_ALT})
 _TRAIL = re.compile(
     rf"^(?P<claim>.+?)[,;:]?[\"”’']?,?\s+(?P<speaker>[^,\"“”]{{1,90}}?)\s+{_FILLER}(?P<verb>said|says|added|"
     rf"told\s+\w+|stated|wrote|tweeted|announced|reported|insisted|warned|claimed|confirmed|noted|explained)"
-    rf"(?P<tail>\b[^\"“”,]*(?:,\s+(?:adding|saying|citing|according)\b.*)?)$", re.DOTALL)
+    rf"(?P<tail>\b(?:[^\"“”]*|[^\"“”]*?,\s+(?:adding|saying|citing|according|accusing)\b.*))$", re.DOTALL)
 _TRAIL_INV = re.compile(r"^(?P<claim>.+?)[,\"”’']+\s+(?P<verb>said|says|added)\s+(?P<speaker>[^,\"“”]{2,90}?)"
                         r"(?P<tail>,[^\"“”]*)?[.!]?$", re.DOTALL)
 _ACCORDING_LEAD = re.compile(r"^(?P<pre>.*?)\b[Aa]ccording to (?P<speaker>[^,]{2,90}),\s*(?P<claim>.+)$", re.DOTALL)
@@ -200,6 +200,9 @@ def extract_claims(
                 claims.extend(_quoted_claim(q, claim) for q in open_quote)
             open_quote = []
             claims.append(claim)
+            extra = _relative_denial(article, sent, prev_speaker, alias_ids) if claim.polarity != "deny" else None
+            if extra is not None:
+                claims.append(extra)  # "X, which denies ..., said it would contest the case"
             prev_speaker = (claim.speaker, claim.speaker_entity_id)
         else:
             if raw[:1] in "\"“" and len(quotes) % 2 == 1:
@@ -215,6 +218,21 @@ def extract_claims(
 
 
 _QUOTE_CHARS = re.compile(r"[\"“”]")
+
+
+def _relative_denial(article: Article, sent: _Sentence, prev_speaker, alias_ids) -> Claim | None:
+    """The denial in a relative clause beside a sentence's main attribution."""
+    raw = " ".join(sent.text.split())
+    m = _WHICH_VERB.search(raw)
+    if not m or VERBS.get(m.group("verb").lower()) not in DENY_VERBS or not _valid_speaker(m.group("speaker")):
+        return None
+    speaker, entity_id = _speaker(m.group("speaker"), sent, prev_speaker, article.id, alias_ids)
+    text = _clean_claim(m.group("rest"))
+    if speaker is None or len(text) < 3:
+        return None
+    return Claim(article_id=article.id, speaker=speaker, verb="deny", text=text, figures=claim_figures(text),
+                 speaker_entity_id=entity_id, sentence=sent.index, polarity="deny",
+                 id=_claim_id(article.id, sent.index, "deny", m.start("verb")))
 
 
 def _quoted_claim(sent: _Sentence, closing: Claim) -> Claim:
@@ -313,7 +331,7 @@ def _lead(raw: str) -> tuple[str, str, str, int] | None:
         bare = speaker.strip(" ,").lower().split()
         noun_use = verb.lower() in _NOUN_VERBS and (
             not bare or bare[0] in ("the", "a", "an", "this", "that", "its", "his", "her", "their", "our")
-            and len(bare) <= 2 and not speaker.strip().split()[-1][:1].isupper())
+            and (len(bare) == 1 or (len(bare) == 2 and not speaker.strip().split()[-1][:1].isupper())))
         that_only = VERBS.get(verb.lower()) in THAT_VERBS and not m.group("rest").lstrip().startswith("that ")
         if noun_use or that_only:
             masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]
@@ -508,7 +526,11 @@ def _singular_to_plural(word: str) -> str:
 def claim_figures(text: str) -> list[Figure]:
     """The figures a claim states: ``extract_figures`` without the time spans and measures that only frame it
     ("destroyed two weeks ago", "talks lasted 11 hours")."""
-    return [f for f in extract_figures(text) if f.unit not in _NOT_FIGURE_UNITS]
+    return [f for f in extract_figures(text)
+            if f.unit not in _NOT_FIGURE_UNITS and not _ONE_OF.match(f.text)]
+
+
+_ONE_OF = re.compile(r"(?i)one\s+of\b")  # "one of the plant's tanks" counts nothing
 
 
 def extract_figures(text: str) -> list[Figure]:

@@ -1,0 +1,154 @@
+"""General English news patterns for who said what (attribution forms, denials, figures, names), the
+DATE/NUMBER-free extraction the pipeline uses, and the batched store read behind `export --what events`."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.enrich.claims import claim_figures, extract_claims
+from storyline.enrich.entities import extract_mentions, extract_names, reconcile
+from storyline.model import Article, Claim, Disagreement
+from storyline.pipeline import ingest_articles
+from storyline.store import Store
+
+
+def claims(text: str) -> list[Claim]:
+    return extract_claims(Article(id="a", text=text))
+
+
+def one(text: str) -> Claim:
+    found = claims(text)
+    assert len(found) == 1, [(c.speaker, c.verb, c.text) for c in found]
+    return found[0]
+
+
+def figs(c: Claim) -> list[tuple]:
+    return [(f.value, f.unit, f.subject) for f in c.figures]
+
+
+@pytest.mark.parametrize("text,speaker,contains", [
+    ("The Kardon interior ministry raised its death toll to nine on Friday.", "Kardon interior ministry",
+     "death toll to nine"),
+    ("Defence Minister Ivo Marten put Kardon losses at 14 soldiers killed.", "Ivo Marten", "14 soldiers killed"),
+    ("His Unity party published figures showing a cut of 9 per cent in 2024.", "Unity", "cut of 9 per cent"),
+    ("The poll, carried out by the research firm Pulsar, found that 34 per cent of viewers backed Ola Brenn.",
+     "Pulsar", "34 per cent of viewers"),
+    ("By 4 p.m. turnout stood at 41 per cent, according to the Central Election Commission, several points up.",
+     "Central Election Commission", "turnout stood at 41 per cent"),
+    ("The Relief Network, which runs field clinics on both sides, said its teams had treated 1,100 people.",
+     "Relief Network", "treated 1,100 people"),
+    ("The Civic Alliance questioned the count in Tarn, saying 3,000 postal ballots had been wrongly rejected.",
+     "Civic Alliance", "3,000 postal ballots"),
+])
+def test_attribution_forms(text, speaker, contains):
+    c = one(text)
+    assert c.speaker == speaker
+    assert contains in c.text
+
+
+def test_speaker_inside_a_relative_clause():
+    c = one("The fire, which the fire service says injured four workers, started in a storage hall.")
+    assert c.speaker == "the fire service"
+    assert c.text == "The fire injured four workers"
+    assert figs(c) == [(4, "workers", "wounded")]
+
+
+def test_the_antecedent_of_which_denies_is_the_speaker():
+    said, denial = claims("Halvik Chemworks, which denies that any valves were disabled, said it would contest "
+                          "the case.")
+    assert (said.speaker, said.verb, said.text) == ("Halvik Chemworks", "say", "it would contest the case")
+    assert (denial.speaker, denial.verb, denial.polarity) == ("Halvik Chemworks", "deny", "deny")
+    assert denial.text == "any valves were disabled"
+    assert said.id != denial.id
+
+
+def test_a_quotation_over_two_sentences_is_attributed_where_it_closes():
+    found = claims('"Four workers were injured, one of them seriously. Nobody else was hurt," Fire chief '
+                   'Oona Brandt told reporters.')
+    assert [(c.speaker, c.text) for c in found] == [
+        ("Oona Brandt", "Four workers were injured, one of them seriously"), ("Oona Brandt", "Nobody else was hurt")]
+    assert figs(found[0]) == [(4, "workers", "wounded")]  # "one of them" counts nothing
+
+
+@pytest.mark.parametrize("text", [
+    "Kardon maintains that its forces did not shell the town.",
+    '"Kardon forces did not strike Lomen," Defence Minister Ivo Marten said.',
+    "Finance Minister Ola Brenn said: We have not cut the inspection budget by a single crown.",
+])
+def test_a_negated_action_is_a_denial(text):
+    assert one(text).polarity == "deny"
+
+
+def test_a_negated_passive_is_no_denial():
+    assert one("Captain Ivo Marten said the pilot had not been seen to eject.").polarity == "assert"
+
+
+def test_nouns_that_look_like_reporting_verbs_are_no_attribution():
+    assert claims("The report has been passed to prosecutors, who have opened an investigation.") == []
+    c = one("A preliminary report by the Tarn Inspectorate said three of the five valves had been blanked off.")
+    assert c.verb == "say" and c.speaker == "Tarn Inspectorate"
+    assert claims("The claim came on the eighth day of fighting.") == []
+
+
+def test_an_inverted_quote_is_not_a_speaker_first_sentence():
+    for c in claims('"My mother cannot walk, so we stay," said one man outside the hospital.'):
+        assert not c.speaker.startswith("My mother")
+
+
+def test_time_spans_are_no_claim_figures():
+    assert claim_figures("monitors to be deployed within 48 hours, while 12 soldiers were killed") == [
+        f for f in claim_figures("12 soldiers were killed")]
+    assert claim_figures("they had been patient for three weeks") == []
+
+
+def test_person_of_place_splits_and_company_short_forms_join():
+    a = Article(id="n1", text="Foreign ministers Serzh Harutyunian of Drassk and Tarik Aliyev of Velmora met. "
+                              "A fire broke out at the Halvik Chemworks plant in the Orvan valley. Halvik said it "
+                              "would cooperate with the Lirian Environmental Inspectorate. Harutyunian agreed.")
+    b = Article(id="n2", text="The Environmental Inspectorate said Halvik had disabled valves near Orvan.")
+    ms = {x.id: extract_mentions(x) for x in (a, b)}
+    names = {(m.text, m.type) for m in ms["n1"]}
+    assert ("Serzh Harutyunian", "PERSON") in names and ("Tarik Aliyev", "PERSON") in names
+    assert ("Halvik Chemworks", "ORG") in names and ("Orvan valley", "PLACE") in names
+    entities = reconcile(ms)
+    holder = {alias: e.id for e in entities for alias in e.aliases}
+    assert holder["Halvik"] == holder["Halvik Chemworks"]
+    assert holder["Environmental Inspectorate"] == holder["Lirian Environmental Inspectorate"]
+    assert holder["Orvan"] == holder["Orvan valley"]
+    assert holder["Harutyunian"] == holder["Serzh Harutyunian"]
+
+
+def test_extract_names_is_extract_mentions_without_dates_and_numbers():
+    a = Article(id="x", text="On March 3 Foreign Minister Tarik Aliyev said 772 soldiers had died in Velmora.\n\n"
+                             "SALTMERE, Liria - Twelve workers of Halvik Chemworks were hurt on Tuesday.")
+    full = extract_mentions(a)
+    assert {m.type for m in full} >= {"DATE", "NUMBER", "PERSON"}
+    names = extract_names(a)
+    assert [(m.start, m.end, m.type, m.name) for m in names] == [
+        (m.start, m.end, m.type, m.name) for m in full if m.type not in ("DATE", "NUMBER")]
+
+
+def test_events_who_said_what_matches_the_per_event_view_and_drops_merged_events(tmp_path):
+    store = Store(tmp_path / "s.db")
+    texts = [
+        "Velmora said its air defence downed a Drasski jet near Serin on Monday, killing the pilot.",
+        "The Drasski defence ministry said the report on the downing of a Drasski jet near Serin was untrue.",
+        "Velmora said 31 soldiers had been killed near Serin, while Drassk said 22 soldiers had been killed.",
+    ]
+    ingest_articles(store, [Article(id=f"j{i}", text=t, date="2026-03-09", source=f"Outlet {i}")
+                            for i, t in enumerate(texts)])
+    events = [e.id for e in store.list_events()]
+    batch = store.events_who_said_what(events)
+    assert set(batch) == set(events)
+    for e in events:
+        assert batch[e] == store.event_who_said_what(e)
+    assert sum(len(v["claims"]) for v in batch.values()) >= 3
+    # disagreements of an event no article belongs to any more (merged away) are dropped
+    gone = "ev-gone"
+    claims = store.event_claims(events[0])
+    if len(claims) >= 2:
+        store.set_disagreements(gone, [Disagreement(kind="denial", claims=[0, 1])], claims)
+    store.prune_disagreements()
+    assert store.events_who_said_what([gone])[gone]["disagreements"] == []
+    assert store.conn.execute("SELECT count(*) FROM disagreements WHERE event_id = ?", (gone,)).fetchone()[0] == 0
+    store.close()
