@@ -319,6 +319,11 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     )
 
 
+# "... the preliminary" + "report": a determiner (and perhaps a lower-case adjective) right before the verb
+_DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|his|her|our|one)(?:\s+[a-z][\w\-]*)?$",
+                              re.IGNORECASE)
+
+
 def _lead(raw: str) -> tuple[str, str, str, int] | None:
     """Speaker first: "X (has, on Monday, ...) said ...". A speaker that is no speaker ("The report has been
     passed", "The preliminary report by ...") sends the search on to the next reporting verb."""
@@ -329,9 +334,7 @@ def _lead(raw: str) -> tuple[str, str, str, int] | None:
             return None
         speaker, verb = m.group("speaker"), m.group("verb")
         bare = speaker.strip(" ,").lower().split()
-        noun_use = verb.lower() in _NOUN_VERBS and (
-            not bare or bare[0] in ("the", "a", "an", "this", "that", "its", "his", "her", "their", "our")
-            and (len(bare) == 1 or (len(bare) == 2 and not speaker.strip().split()[-1][:1].isupper())))
+        noun_use = verb.lower() in _NOUN_VERBS and (not bare or _DETERMINED_NOUN.search(speaker.strip()) is not None)
         that_only = VERBS.get(verb.lower()) in THAT_VERBS and not m.group("rest").lstrip().startswith("that ")
         if noun_use or that_only:
             masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]

@@ -73,6 +73,25 @@ def _speaker_key(c: Claim) -> str:
     return c.speaker_entity_id or (c.speaker or "").lower()
 
 
+def _side(c: Claim) -> str:
+    """The country or body a speaker stands for, as far as its name says: "Velmoran defence ministry" and
+    "Velmora" share "velmora" (a nationality adjective leads to its country)."""
+    words = _WORD.findall(c.speaker or "")
+    for w in words:
+        if w[:1].isupper() and w.lower() not in ("the", "a", "an"):
+            low = w.lower().removesuffix("'s").removesuffix("’s")
+            return DEMONYMS.get(low, low).lower()
+    return (c.speaker or "").lower()
+
+
+def _same_side(a: Claim, b: Claim) -> bool:
+    if _speaker_key(a) == _speaker_key(b):
+        return True
+    x, y = sorted((_side(a), _side(b)), key=len)
+    # "velmora"/"velmoran", "drassk"/"drasski", "liria"/"lirian": a name and its adjective
+    return len(x) >= 4 and y.startswith(x) and len(y) - len(x) <= 3
+
+
 def _is_name_term(term: str) -> bool:
     return term in DEMONYMS or term.rstrip("s") in DEMONYMS
 
@@ -85,7 +104,7 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
             continue
         scored: list[tuple[float, int, set[str]]] = []
         for a, claim in enumerate(claims):
-            if a == d or claim.polarity == "deny" or _speaker_key(claim) == _speaker_key(denial):
+            if a == d or claim.polarity == "deny" or _same_side(claim, denial):
                 continue
             shared = terms[d] & terms[a]
             content = {t for t in shared if not _is_name_term(t)}
