@@ -44,6 +44,8 @@ class ClusterParams:
     number_weight: float = 0.0  # extra count for a number
     top_terms: int = 24  # terms per article indexed for candidate search
     max_candidates: int = 40  # events scored exactly per article
+    max_postings: int = 128  # events remembered per indexed term (least recently used forgotten): keeps the
+    # candidate search, and so each article's cost, bounded as the archive grows
     event_threshold: float = 0.20  # cosine(article, event centroid) to join an event
     event_merge_threshold: float = 0.45  # cosine(event, event) to merge two events
     window_days: int = 7  # an event spans at most this many days (from its first to its last report)
@@ -300,7 +302,11 @@ class Clusterer:
             new_event = True
         self.assign[a.id] = eid
         for col in top.tolist():
-            self.event_post.setdefault(col, {})[eid] = None
+            post = self.event_post.setdefault(col, {})
+            post.pop(eid, None)
+            post[eid] = None  # most recently used last
+            if len(post) > p.max_postings:  # bounded: the least recently used event leaves this term's list
+                del post[next(iter(post))]
 
         # storyline of a new event: a vote of the most similar earlier events, at any time (each counts with
         # its similarity; only events above ``story_threshold`` whose names agree vote)
