@@ -726,9 +726,27 @@ def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str
     if workers <= 1:
         uvicorn.run(create_app(db_path, token=token, cache_entries=cache_entries), **options)
         return
+    from uvicorn.supervisors import Multiprocess
+
     os.environ[SERVE_ENV] = json.dumps({"db_path": str(db_path), "cache_entries": cache_entries})
     if token:
         os.environ["STORYLINE_TOKEN"] = token
     with Store(db_path):  # migrate once here, not racing in every worker
         pass
-    uvicorn.run("storyline.api:app_from_env", factory=True, workers=workers, **options)
+    config = uvicorn.Config("storyline.api:app_from_env", factory=True, workers=workers, **options)
+    # uvicorn's own shared socket (Config.bind_socket) is made with protocol 0, so asyncio does not set
+    # TCP_NODELAY on the connections it accepts, and every answer written as headers + a body under one TCP
+    # segment waits for the client's delayed ACK (~40 ms on Linux). A socket made with IPPROTO_TCP avoids that.
+    Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+
+
+def listening_socket(host: str, port: int) -> Any:
+    """A bound TCP socket for worker processes to share; its accepted connections get TCP_NODELAY."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock

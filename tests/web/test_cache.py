@@ -181,3 +181,33 @@ def test_outlet_filter_of_events_reads_the_covering_index(small_db):
             "SELECT DISTINCT a.event_id FROM articles a JOIN sources s ON s.id = a.source_id "
             "WHERE s.name = 'Lantern Post' AND a.event_id IS NOT NULL")}
         assert {eid for _, eid in keys} == expected and expected
+
+
+def test_worker_socket_lets_asyncio_set_tcp_nodelay():
+    import asyncio
+    import socket
+
+    from storyline.api import listening_socket
+
+    async def check() -> int:
+        seen: list[int] = []
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        sock = listening_socket("127.0.0.1", 0)
+        server = await asyncio.start_server(handle, sock=sock)
+        port = sock.getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return seen[0]
+
+    assert asyncio.run(check()) != 0
