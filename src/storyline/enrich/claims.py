@@ -380,7 +380,6 @@ _TRIGGERS = frozenset(VERBS) | frozenset(_FIGURE_VERBS) | {"according", "saying"
                                                             "claiming", "warning", "arguing"}
 
 
-
 def _strip_opener(raw: str) -> str:
     """"Meanwhile, both sides reported ..." -> "both sides reported ..."."""
     m = _OPENER.match(raw)
