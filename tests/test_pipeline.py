@@ -148,6 +148,9 @@ def test_seeds_ingest_exactly_two_articles(tmp_path, cli_env):
     assert all(line.strip() != "0" for line in text.splitlines())
     again = json.loads(run(["ingest", str(seeds), "--json"], cli_env).stdout)
     assert again["ingested"] == 0 and again["already_stored"] == 2
+    # both outlets report one event: the foreign ministers' truce talks in Moscow
+    assert rows[0]["event_id"] and rows[0]["event_id"] == rows[1]["event_id"]
+    assert rows[0]["story_id"] == rows[1]["story_id"]
 
 
 def test_worker_processes_give_the_same_store_as_one_process(tmp_path):
