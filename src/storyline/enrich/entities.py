@@ -615,9 +615,9 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
 
 def _classify_plain(article_id: str, raw: str, toks: list, a: int, b: int, offset: int, si: int,
                     prefix: bool = False) -> list[EntityMention]:
-    decision = _plain_decision(tuple(t[0] for t in toks[a:b + 1]), toks[a - 1][0].lower() if a > 0 else "",
-                               toks[a - 2][0].lower() if a > 1 else "",
-                               toks[b + 1][0].lower() if b + 1 < len(toks) else "", prefix)
+    decision = _plain_decision(tuple(t[0] for t in toks[a:b + 1]), _cue(toks[a - 1][0]) if a > 0 else "",
+                               _cue(toks[a - 2][0]) if a > 1 else "",
+                               _cue(toks[b + 1][0]) if b + 1 < len(toks) else "", prefix)
     if decision is None:
         return []
     skip, typ = decision
@@ -634,6 +634,25 @@ FEATURE_NOUNS = frozenset({"valley", "river", "mountains", "hills", "plain", "pl
 
 
 _HYPHEN_LOWER = re.compile(r"-[a-z]")
+
+
+@lru_cache(maxsize=50_000)
+def _cue(token: str) -> str:
+    """What a token next to a phrase says about it, as flags: r(ole or honorific before a name), p(lace cue
+    "in"/"near"), o(f), n (place noun: "town", "region"), s(peech verb after a name)."""
+    w = token.lower()
+    flags = ""
+    if w in ROLE_WORDS or w.rstrip(".") in HONORIFICS or w in HONORIFICS:
+        flags += "r"
+    if w in PLACE_CUES:
+        flags += "p"
+    if w == "of":
+        flags += "o"
+    if w in PLACE_NOUNS:
+        flags += "n"
+    if w in _REPORTING_AFTER and w not in ("has", "had", "was", "is", "will", "would", "did"):
+        flags += "s"
+    return flags
 
 
 @lru_cache(maxsize=200_000)
@@ -663,8 +682,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     name = " ".join(words[:-1] + [_strip_possessive(words[-1])])
     folded = fold(name)
     # the tokens before the phrase (some may be descriptors dropped above)
-    before = [prev1, prev0] + [w.lower() for w in words_t[:skip]]
-    prev, prev2 = before[-1], before[-2]
+    before = [prev1, prev0] + [_cue(w) for w in words_t[:skip]]
+    prev, prev2 = before[-1], before[-2]  # cue flags (see ``_cue``)
     if any(p in ORG_WORDS for p in plains) and not (len(plains) == 1 and folded in places()):
         return skip, "ORG"
     if len(plains) > 1 and plains[-1].endswith(ORG_SUFFIXES) and plains[-1] not in ORG_SUFFIXES:
@@ -677,21 +696,20 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         if folded in places():
             return skip, "PLACE"
         return None
-    person_cue = (prev in ROLE_WORDS or prev.rstrip(".") in HONORIFICS or prev in HONORIFICS)
+    person_cue = "r" in prev
     has_connector = any(p in _CONNECTORS_ALWAYS or p in _CONNECTORS_ORG for p in plains)
     if person_cue and not has_connector and not any(p in DEMONYMS for p in plains):
         return skip, "PERSON"
     if folded in places():
         return skip, "PLACE"
-    if prev in PLACE_CUES or (prev == "of" and prev2 in PLACE_NOUNS) or nxt in PLACE_NOUNS:
+    if "p" in prev or ("o" in prev and "n" in prev2) or "n" in nxt:
         return skip, "PLACE"
     if has_connector or any(p in DEMONYMS for p in plains):
         return skip, "MISC"
     if 2 <= len(plains) <= 4 and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
             and not any(p in _COMMON_STARTERS for p in plains):
         return skip, "PERSON"
-    if len(plains) == 1 and nxt in _REPORTING_AFTER and nxt not in ("has", "had", "was", "is", "will", "would",
-                                                                       "did"):
+    if len(plains) == 1 and "s" in nxt:
         return skip, "PERSON"
     return skip, "MISC"
 
