@@ -5,8 +5,10 @@ space whose document frequencies are kept as running counts, so the IDF used is 
 joins the best one above ``event_threshold``, else starts a new event. A bounded refinement then re-checks only
 what the article touched: its event against the other events it nearly joined (merge above
 ``event_merge_threshold``, the older id survives and the merge is recorded), and the event's storyline against
-nearby storylines. Storylines link events by the same similarity with no time limit: events are local in time,
-storylines are not.
+nearby storylines. Storylines have no time limit: events are local in time, storylines are not. A new event
+joins the storyline whose aggregate centroid (all its articles) is most similar to its first article, when that
+is above ``story_centroid_threshold`` and the names agree; a thread is better represented by its aggregate than
+by any few of its events.
 
 Articles are processed strictly one at a time in the order given, so feeding the same articles in one batch or
 in several gives the same partition and the same ids; the whole state round-trips through ``to_bytes``.
@@ -18,6 +20,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
@@ -55,6 +58,10 @@ class ClusterParams:
     event_name_threshold: float = 0.0  # cosine over names only, needed too when both sides have names
     story_name_threshold: float = 0.15  # stories are about the same people/places: the gate that
     # keeps neighbouring threads (Egypt, Libya, Syria in 2011) apart
+    story_centroid_threshold: float = 0.14  # cosine(new event's first article, a storyline's aggregate
+    # centroid: all its articles) to join that storyline; 0 falls back to a vote of the nearest events
+    story_name_relative: bool = True  # names agree also when no other candidate storyline shares more names
+    story_candidates: int = 20  # storylines scored per new event (those of its candidate events)
     story_votes: int = 5  # earlier events whose storylines vote for a new event's storyline
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
     max_event_terms: int = 4000  # centroid pruning (largest weights kept)
@@ -267,6 +274,12 @@ class Clusterer:
             ci, cv, cn = self._name_part(c)
             return cn == 0 or _sp_dot(n_idx, n_wq, ci, cv) / (n_norm * cn) >= threshold
 
+        def names_sim(c: _Cluster) -> float | None:
+            if n_norm == 0:
+                return None
+            ci, cv, cn = self._name_part(c)
+            return _sp_dot(n_idx, n_wq, ci, cv) / (n_norm * cn) if cn else None
+
         top = idx[np.argsort(-w, kind="stable")[: p.top_terms]] if len(idx) else idx
 
         # candidate events: share a top term, fit in time; ranked by shared top-term weight
@@ -324,7 +337,15 @@ class Clusterer:
             out.sort(key=lambda t: (-t[0], self.events[t[1]].seq))
             return out
 
-        if new_event:
+        if new_event and p.story_centroid_threshold > 0:
+            sid = self._best_story(ranked, idx, wq, anorm, names_sim)
+            if sid is None:
+                sid = _stable_id("st", a.id, self.stories)
+                self.stories[sid] = _Cluster(id=sid, seq=self.seq, idx=np.zeros(0, dtype=np.int64),
+                                             val=np.zeros(0))
+            ev.story = sid
+            self.stories[sid].event_ids.append(eid)
+        elif new_event:
             sims = all_time()
             votes: dict[str, float] = {}
             for sc, other in sims[: p.story_votes]:
@@ -364,6 +385,34 @@ class Clusterer:
         if not new_event and (ev.n & (ev.n - 1)) == 0:  # the event doubled: re-check its storyline
             self._check_story(ev.story or "", all_time(), merges)
         return eid
+
+    def _best_story(self, ranked: list[tuple[str, float]], idx: np.ndarray, wq: np.ndarray, anorm: float,
+                    names_sim: Callable[[_Cluster], float | None]) -> str | None:
+        """The storyline whose aggregate centroid is most similar to the article, among the storylines of its
+        candidate events at any time, if it reaches ``story_centroid_threshold`` and its names agree: names
+        cosine at least ``story_name_threshold``, or the best names cosine of all candidate storylines."""
+        p = self.params
+        seen: dict[str, None] = {}
+        for other, _ in ranked:
+            seen[self._resolve_story(self.events[self._resolve_event(other)].story or "")] = None
+            if len(seen) >= p.story_candidates:
+                break
+        best: tuple[float, int, str, float | None] | None = None
+        best_names = -1.0
+        for sid in seen:
+            st = self.stories[sid]
+            ns = names_sim(st)
+            if ns is not None:
+                best_names = max(best_names, ns)
+            sc = _sp_dot(idx, wq, st.idx, st.val) / (anorm * self._norm(st))
+            if sc >= p.story_centroid_threshold and (best is None or (-sc, st.seq) < (-best[0], best[1])):
+                best = (sc, st.seq, sid, ns)
+        if best is None:
+            return None
+        ns = best[3]
+        if ns is None or ns >= p.story_name_threshold or (p.story_name_relative and ns >= best_names and ns > 0):
+            return best[2]
+        return None
 
     def _spans_ok(self, c1: _Cluster, c2: _Cluster, window: int) -> bool:
         if c1.lo is None or c2.lo is None or c1.hi is None or c2.hi is None:
