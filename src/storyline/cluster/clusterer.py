@@ -44,7 +44,7 @@ class ClusterParams:
     lead_weight: float = 1.0  # ... so its terms count this much extra
     phrase_weight: float = 1.0  # count of each capitalised multi-word phrase ("Betty Ford Center")
     name_weight: float = 0.0  # extra count for a capitalised word inside a sentence (a name)
-    number_weight: float = 0.0  # extra count for a number
+    number_weight: float = 0.5  # extra count for a number (figures, years, tolls: specifics of one event)
     top_terms: int = 24  # terms per article indexed for candidate search
     max_candidates: int = 40  # events scored exactly per article
     max_postings: int = 128  # events remembered per indexed term (least recently used forgotten): keeps the
