@@ -186,3 +186,24 @@ def test_ptb_tokenised_text_gives_the_same_partition() -> None:
 
 def test_truth_labels_cover_the_fixture() -> None:
     assert set(truth("event")) == {a.id for a in corpus()}
+
+
+def test_storyline_rules_aggregate_and_vote_both_give_the_fixture_storylines() -> None:
+    arts = corpus()
+    for params in (ClusterParams(), ClusterParams(story_centroid_threshold=0.0)):
+        up = Clusterer(params).partial_fit(arts)
+        gold = truth("story")
+        assert partition(up.assignments, 1) == partition({a.id: (gold[a.id], gold[a.id]) for a in arts}, 1)
+
+
+def test_a_thread_with_the_same_words_but_other_names_opens_its_own_storyline() -> None:
+    def art(aid: str, day: str, city: str, leader: str) -> Article:
+        return Article(id=aid, date=day, title=f"Protesters fill the streets of {city} against {leader}",
+                       text=f"Thousands of protesters marched through {city} on Friday demanding that President "
+                            f"{leader} resign, and security forces fired tear gas at the crowds. Opposition leaders "
+                            f"in {city} said the protests against {leader} would go on until the government falls.")
+
+    arts = [art("a1", "2031-01-25", "Corvin", "Malek Drossen"), art("b1", "2031-02-20", "Talmyra", "Osric Vane"),
+            art("a2", "2031-03-20", "Corvin", "Malek Drossen")]
+    st = {a: s for a, (_, s) in Clusterer().partial_fit(arts).assignments.items()}
+    assert st["a1"] == st["a2"] != st["b1"]

@@ -60,7 +60,7 @@ class ClusterParams:
     # keeps neighbouring threads (Egypt, Libya, Syria in 2011) apart
     story_centroid_threshold: float = 0.14  # cosine(new event's first article, a storyline's aggregate
     # centroid: all its articles) to join that storyline; 0 falls back to a vote of the nearest events
-    story_name_relative: bool = True  # names agree also when no other candidate storyline shares more names
+    story_name_relative: bool = True  # names also agree when shared and no rival candidate storyline shares more
     story_candidates: int = 20  # storylines scored per new event (those of its candidate events)
     story_votes: int = 5  # earlier events whose storylines vote for a new event's storyline
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
@@ -390,7 +390,9 @@ class Clusterer:
                     names_sim: Callable[[_Cluster], float | None]) -> str | None:
         """The storyline whose aggregate centroid is most similar to the article, among the storylines of its
         candidate events at any time, if it reaches ``story_centroid_threshold`` and its names agree: names
-        cosine at least ``story_name_threshold``, or the best names cosine of all candidate storylines."""
+        cosine at least ``story_name_threshold``, or (with ``story_name_relative``) some names shared and no
+        rival candidate storyline sharing more; a lone candidate has no rival to lose to, so it must pass the
+        threshold."""
         p = self.params
         seen: dict[str, None] = {}
         for other, _ in ranked:
@@ -398,19 +400,20 @@ class Clusterer:
             if len(seen) >= p.story_candidates:
                 break
         best: tuple[float, int, str, float | None] | None = None
-        best_names = -1.0
+        best_names, rivals = -1.0, 0
         for sid in seen:
             st = self.stories[sid]
             ns = names_sim(st)
             if ns is not None:
-                best_names = max(best_names, ns)
+                best_names, rivals = max(best_names, ns), rivals + 1
             sc = _sp_dot(idx, wq, st.idx, st.val) / (anorm * self._norm(st))
             if sc >= p.story_centroid_threshold and (best is None or (-sc, st.seq) < (-best[0], best[1])):
                 best = (sc, st.seq, sid, ns)
         if best is None:
             return None
         ns = best[3]
-        if ns is None or ns >= p.story_name_threshold or (p.story_name_relative and ns >= best_names and ns > 0):
+        if ns is None or ns >= p.story_name_threshold or (
+                p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0):
             return best[2]
         return None
 
