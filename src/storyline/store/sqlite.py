@@ -13,6 +13,7 @@ from typing import Any
 from ..model import Article
 from .entities import EntityStoreMixin
 from .events import EventStoreMixin
+from .filters import article_filters
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .summaries import SummariesMixin
 from .web import WebMixin
@@ -242,22 +243,8 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
         after_seq: int | None = None,
     ) -> Iterator[Article]:
         """Articles in ingest order, filtered. ``after_seq`` is a keyset cursor (see ``article_seq``)."""
-        where, params = [], []  # type: list[str], list[Any]
-        if since:
-            where.append("a.date >= ?")
-            params.append(since)
-        if until:
-            where.append("a.date <= ?")
-            params.append(until)
-        if source:
-            where.append("s.name = ?")
-            params.append(source)
-        if story_id:
-            where.append("a.story_id = ?")
-            params.append(story_id)
-        if event_id:
-            where.append("a.event_id = ?")
-            params.append(event_id)
+        where, params = article_filters(since=since, until=until, source=source, story_id=story_id,
+                                        event_id=event_id)
         if after_seq is not None:
             where.append("a.seq > ?")
             params.append(after_seq)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from .filters import article_filters
 
 # FTS5 snippet markers: private-use code points, so the face can escape the snippet first and only then turn
 # these into <mark> tags (text from an article can never forge a tag).
@@ -246,22 +247,8 @@ class WebMixin:
         """Claims in storage order, filtered through their articles: ``[(rowid key, Claim, event id)]``."""
         from .entities import _row_to_claim
 
-        where, params = [], []  # type: list[str], list[Any]
-        if event_id:
-            where.append("a.event_id = ?")
-            params.append(event_id)
-        if story_id:
-            where.append("a.story_id = ?")
-            params.append(story_id)
-        if source:
-            where.append("a.source_id = (SELECT id FROM sources WHERE name = ?)")
-            params.append(source)
-        if since:
-            where.append("a.date >= ?")
-            params.append(since)
-        if until:
-            where.append("a.date <= ?")
-            params.append(until)
+        where, params = article_filters(since=since, until=until, source=source, story_id=story_id,
+                                        event_id=event_id)
         if speaker_entity_id:
             where.append("c.speaker_entity_id = ?")
             params.append(speaker_entity_id)
