@@ -100,6 +100,18 @@ def _prepare_or_problem(article: Article) -> Article | IngestProblem:
         return IngestProblem(article.origin or article.id or "<input>", f"could not be cleaned: {exc}")
 
 
+def _analyse(article: Article) -> tuple[Article | IngestProblem, Any]:
+    """Everything per-article and context-free, in one worker task: cleanup, identity, and the names the
+    who-said-what stage needs (used only if the article turns out new and not a copy)."""
+    prepared = _prepare_or_problem(article)
+    if isinstance(prepared, IngestProblem):
+        return prepared, None
+    try:
+        return prepared, extract_names(prepared)
+    except Exception:  # the enrich stage retries in-process and reports there
+        return prepared, None
+
+
 class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
@@ -122,16 +134,24 @@ class Ingestor:
             self._deduper = deduper
         return self._deduper
 
-    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``fn`` over ``items`` in order: in worker processes for big batches when there are several cores
-        (the per-article stages are pure functions of one article), in-process otherwise."""
-        if self.workers <= 1 or len(items) < PARALLEL_MIN_BATCH:
-            return [fn(x) for x in items]
+    def _pool_for(self, n_items: int) -> Executor | None:
+        if self.workers <= 1 or n_items < PARALLEL_MIN_BATCH:
+            return None
         if self._pool is None:
             ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-        chunk = max(1, len(items) // (self.workers * 4))
-        return list(self._pool.map(fn, items, chunksize=chunk))
+        return self._pool
+
+    def _map_async(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
+        """Start ``fn`` over ``items``: in worker processes for big batches when there are several cores (the
+        per-article stages are pure functions of one article), else in-process. Results come in order."""
+        pool = self._pool_for(len(items))
+        if pool is None:
+            return [fn(x) for x in items]
+        return pool.map(fn, items, chunksize=max(1, len(items) // (self.workers * 4)))
+
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        return list(self._map_async(fn, items))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -145,6 +165,9 @@ class Ingestor:
         on_problem: Callable[[IngestProblem], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
+        """Ingest a stream, batch by batch: the per-article work of a batch in the workers, then its serial
+        stages (dedup, store, clustering, who-said-what) here. (Overlapping the two measured slower on two cores:
+        the pool's feeder thread then competes with the serial stages for the GIL.)"""
         report = IngestReport()
         started = time.perf_counter()
 
@@ -153,17 +176,30 @@ class Ingestor:
             if on_problem:
                 on_problem(p)
 
-        def flush(raw: list[Article]) -> None:
+        def start(raw: list[Article]) -> tuple[int, Iterable[tuple[Article | IngestProblem, Any]]]:
+            # records that carry an id already stored are known without cleaning them: a cheap re-ingest
+            present = self.store.existing_ids(a.id for a in raw if a.id)
+            todo = [a for a in raw if not (a.id and a.id in present)]
+            skipped = len(raw) - len(todo)
+            report.read += skipped
+            report.already_stored += skipped
+            return len(raw), self._map_async(_analyse, todo)
+
+        def finish(pending: tuple[int, Iterable[tuple[Article | IngestProblem, Any]]]) -> None:
+            size, results = pending
             batch: list[Article] = []
-            for item in self._map(_prepare_or_problem, raw):
+            names: dict[str, Any] = {}
+            for item, item_names in results:
                 if isinstance(item, IngestProblem):
                     problem(item)
                 else:
                     batch.append(item)
+                    if item_names is not None:
+                        names[item.id] = item_names
             if batch:
-                self._flush(batch, report)
+                self._flush(batch, report, names)
             if on_progress:
-                on_progress(len(raw))
+                on_progress(size)
 
         raw: list[Article] = []
         try:
@@ -173,10 +209,10 @@ class Ingestor:
                     continue
                 raw.append(item)
                 if len(raw) >= self.batch_size:
-                    flush(raw)
+                    finish(start(raw))
                     raw = []
             if raw:
-                flush(raw)
+                finish(start(raw))
         finally:
             self.close()
         if self._cluster is not None:
@@ -185,7 +221,7 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(self, batch: list[Article], report: IngestReport) -> None:
+    def _flush(self, batch: list[Article], report: IngestReport, names: dict[str, Any] | None = None) -> None:
         report.read += len(batch)
         report.batches += 1
         # Known ids and repeats inside the batch are no-ops: re-ingest adds nothing.
@@ -208,16 +244,16 @@ class Ingestor:
             if relinked:
                 self.store.relink_duplicates(relinked)
             stored = [a for a in fresh if a.id in set(inserted)]
-            self._post_store(stored, report)
+            self._post_store(stored, report, names or {})
         report.ingested += len(inserted)
         report.duplicates += sum(1 for a in stored if a.duplicate_of)
 
-    def _post_store(self, stored: list[Article], report: IngestReport) -> None:
+    def _post_store(self, stored: list[Article], report: IngestReport, names: dict[str, Any]) -> None:
         """Stages that need the batch stored, in order, inside the batch's transaction."""
         if not stored:
             return
         self._cluster_batch(stored, report)
-        self._enrich(stored, report)  # keep last: disagreements are per event, so it runs after clustering
+        self._enrich(stored, report, names)  # keep last: disagreements are per event, so it runs after clustering
 
     def _cluster_batch(self, stored: list[Article], report: IngestReport) -> None:
         """Events and storylines: each stored article joins an event (wire copies their original's)."""
@@ -227,11 +263,14 @@ class Ingestor:
         report.stats["event_merges"] = report.stats.get("event_merges", 0) + sum(
             1 for kind, _, _ in update.merges if kind == "event")
 
-    def _enrich(self, stored: list[Article], report: IngestReport) -> None:
+    def _enrich(self, stored: list[Article], report: IngestReport, names: dict[str, Any]) -> None:
         """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every
-        event the batch touched. Wire copies are skipped (their claims are the original's)."""
+        event the batch touched. Wire copies are skipped (their claims are the original's). ``names``: the
+        articles' names found by the workers; the others are found here."""
         fresh = [a for a in stored if not a.duplicate_of]
-        mentions = dict(zip((a.id for a in fresh), self._map(extract_names, fresh)))  # no DATE/NUMBER spans
+        missing = [a for a in fresh if a.id not in names]
+        found = dict(zip((a.id for a in missing), self._map(extract_names, missing)))  # no DATE/NUMBER spans
+        mentions = {a.id: names[a.id] if a.id in names else found[a.id] for a in fresh}  # in batch order
         if self._reconciler is None:
             self._reconciler = Reconciler(self.store.load_entities())
         touched = self._reconciler.add(mentions)
