@@ -154,18 +154,7 @@ class WebMixin:
 
     def resolve_merged(self, kind: str, item_id: str) -> str | None:
         """Follow ``merged_into`` from an event or story id to the live one (None when unknown)."""
-        table = {"event": "events", "story": "stories"}[kind]
-        seen: set[str] = set()
-        current = item_id
-        while current not in seen:
-            seen.add(current)
-            row = self.conn.execute(f"SELECT merged_into FROM {table} WHERE id = ?", (current,)).fetchone()
-            if row is None:
-                return None
-            if row[0] is None:
-                return current
-            current = row[0]
-        return current
+        return self._live_id({"event": "events", "story": "stories"}[kind], item_id)
 
     def story_volume(self, story_id: str) -> list[dict[str, Any]]:
         """Articles per (day, outlet) in a storyline, for the timeline chart: ``[{date, source, articles}]``."""
