@@ -33,6 +33,8 @@ demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(STORYLINE) ingest examples/corpus --source-from-dir --db $(DEMO_DB)
 	$(STORYLINE) stats --db $(DEMO_DB)
+	$(STORYLINE) stories --db $(DEMO_DB)
+	$(STORYLINE) events --db $(DEMO_DB)
 	@echo
 	@echo "Browse it: $(STORYLINE) serve --db $(DEMO_DB)   (then open http://127.0.0.1:8000)"
 
