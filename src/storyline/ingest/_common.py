@@ -51,6 +51,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             raise InputError(f"undecodable {enc} text at byte {e.start}") from None
     if b"\x00" in data:
         raise InputError(f"binary file (NUL byte at offset {data.index(0)})")
+    decoded = _utf8_or_cp1252(data)
+    if isinstance(decoded, int):
+        raise InputError(f"undecodable text: not utf-8 (invalid byte at offset {decoded}) and not clean cp1252")
+    return decoded
+
+
+def _utf8_or_cp1252(data: bytes) -> tuple[str, str] | int:
+    """``(text, encoding)`` as utf-8, else as cp1252 when that decodes cleanly (no undefined bytes, no control
+    characters); else the offset of the first byte that is not utf-8."""
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
@@ -59,7 +68,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text = data.decode("cp1252")
         if not _CONTROL.search(text):
             return text, "cp1252"
-    raise InputError(f"undecodable text: not utf-8 (invalid byte at offset {bad}) and not clean cp1252")
+    return bad
 
 
 def decode_line(line: bytes, first: bool = False) -> tuple[str, str]:
@@ -68,15 +77,10 @@ def decode_line(line: bytes, first: bool = False) -> tuple[str, str]:
         line = line[3:]
     if b"\x00" in line:
         raise InputError("binary data (NUL byte)")
-    try:
-        return line.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as e:
-        bad = e.start
-    if not _CP1252_UNDEFINED.search(line):
-        text = line.decode("cp1252")
-        if not _CONTROL.search(text):
-            return text, "cp1252"
-    raise InputError(f"undecodable text (invalid byte at offset {bad})")
+    decoded = _utf8_or_cp1252(line)
+    if isinstance(decoded, int):
+        raise InputError(f"undecodable text (invalid byte at offset {decoded})")
+    return decoded
 
 
 # ---------------------------------------------------------------------------------------------- dates
