@@ -6,7 +6,7 @@
 2. Cost on Timeline17 (../shared/data/timeline17/*/articles.jsonl, skipped when absent): articles/s of the
    whole ingest with enrichment and, in the same run, with the enrichment stage switched off.
 
-    .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput] [--verbose]
+    .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput] [--profile] [--verbose]
 """
 
 from __future__ import annotations
@@ -66,7 +66,21 @@ def truth_ids(store: Store) -> dict[str, str]:
     return out
 
 
-def claim_scores(store: Store, truth: list[dict]) -> tuple[float, float, float, list[dict], int, list]:
+def _norm_unit(unit: str | None) -> str:
+    u = norm(unit or "").replace("per cent", "percent")
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in u.split())
+
+
+# the truth's free-form figure subjects in the extractor's vocabulary (killed, wounded, displaced, ...)
+_SUBJECT_SYNONYMS = {"injured": "wounded", "hurt": "wounded", "died": "killed", "dead": "killed", "fled": "displaced"}
+
+
+def claim_scores(store: Store, truth: list[dict]) -> dict:
+    """Claim recall and precision against the truth, and how the found claims' figures and polarity agree.
+
+    A truth claim is found when a claim of its article contains its ``text_contains`` (or comes from the
+    sentence that contains it). Precision is over the extracted claims the truth's guideline covers: those
+    with figures or denials (examples/README.md), in the articles the truth annotates."""
     ids = truth_ids(store)
     truth = [{**t, "article": ids.get(t["article"], t["article"])} for t in truth]
     claims = list(store.iter_claims())
@@ -87,29 +101,83 @@ def claim_scores(store: Store, truth: list[dict]) -> tuple[float, float, float, 
         if original:
             t["article"] = original
     matched_pred: set[str] = set()
-    found = 0
     missed: list[dict] = []
+    fig_total = fig_value = fig_unit = fig_subject = 0
+    deny_total = deny_found = assert_as_deny = 0
     for t in truth:
         want = norm(t["text_contains"])
-        hit = None
-        for c in by_article.get(t["article"], []):
-            if want in norm(c.text) or want in sentence_text.get((c.article_id, c.sentence), ""):
-                hit = c
-                break
-        if hit is not None:
-            found += 1
-            matched_pred.add(hit.id)
-        else:
+        hits = [c for c in by_article.get(t["article"], [])
+                if want in norm(c.text) or want in sentence_text.get((c.article_id, c.sentence), "")]
+        if not hits:
             missed.append(t)
+            continue
+        matched_pred.add(hits[0].id)
+        if t["polarity"] == "deny":
+            deny_total += 1
+            deny_found += any(c.polarity == "deny" for c in hits)
+        elif all(c.polarity == "deny" for c in hits):
+            assert_as_deny += 1
+        predicted = [f for c in hits for f in c.figures]
+        for tf in t["figures"]:
+            fig_total += 1
+            same = [f for f in predicted if (f.value is None and tf["value"] is None)
+                    or (f.value is not None and tf["value"] is not None and abs(f.value - tf["value"]) < 1e-6)]
+            if not same:
+                continue
+            fig_value += 1
+            tu = _norm_unit(tf["unit"])
+            fig_unit += any(_norm_unit(f.unit) == tu or _norm_unit(f.unit) in tu.split() for f in same)
+            ts = norm(tf["subject"] or "")
+            fig_subject += any(f.subject and (f.subject == _SUBJECT_SYNONYMS.get(ts, ts)) for f in same)
     truth_articles = {t["article"] for t in truth}
     pred = [c for c in claims if c.article_id in truth_articles]
-    precision = len(matched_pred) / len(pred) if pred else 1.0
-    # the truth lists the checkable claims (with figures, or denials): precision over those we extracted
     checkable = [c for c in pred if c.figures or c.polarity == "deny"]
-    precision_checkable = len(matched_pred & {c.id for c in checkable}) / len(checkable) if checkable else 1.0
-    recall = found / len(truth) if truth else 1.0
-    wrong = [c for c in checkable if c.id not in matched_pred]
-    return precision, recall, precision_checkable, missed, len(pred), wrong
+    found = len(truth) - len(missed)
+    return {
+        "recall": found / len(truth) if truth else 1.0,
+        "precision": len(matched_pred & {c.id for c in checkable}) / len(checkable) if checkable else 1.0,
+        "precision_all": len(matched_pred) / len(pred) if pred else 1.0,
+        "n_truth": len(truth), "n_pred": len(pred), "n_checkable": len(checkable),
+        "missed": missed, "wrong": [c for c in checkable if c.id not in matched_pred],
+        "figures": (fig_total, fig_value, fig_unit, fig_subject),
+        "denials": (deny_total, deny_found, found - deny_total, assert_as_deny),
+    }
+
+
+def disagreement_scores(store: Store, truth: dict) -> tuple[int, int, int, int, list[str]]:
+    """Disagreement detection on the truth's events (so clustering does not enter): ``find_disagreements``
+    over each truth event's stored claims. A truth disagreement is found when a flag of its kind links claims
+    of its articles only; a flag is right when it is such a link for some truth disagreement of its event.
+    Returns (truth count, found, flags, right flags, missed descriptions)."""
+    from storyline.enrich.disagreements import find_disagreements
+
+    ids = truth_ids(store)
+    copy_of = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
+
+    def stored(key: str) -> str:
+        sid = ids.get(key, key)
+        return copy_of.get(sid) or sid
+
+    event_articles: dict[str, list[str]] = {}
+    for key, meta in truth["articles"].items():
+        event_articles.setdefault(meta["event"], []).append(stored(key))
+    truth_sets = [(d["kind"], {stored(k) for k in d["articles"]},
+                   {truth["articles"][k]["event"] for k in d["articles"]}, d["about"])
+                  for d in truth.get("disagreements", [])]
+    found = [False] * len(truth_sets)
+    flags = right = 0
+    for event, arts in sorted(event_articles.items()):
+        claims = store.article_claims(list(dict.fromkeys(arts)))
+        for d in find_disagreements(claims):
+            flags += 1
+            linked = {claims[i].article_id for i in d.claims}
+            ok = False
+            for n, (kind, articles, events, _about) in enumerate(truth_sets):
+                if kind == d.kind and event in events and linked <= articles:
+                    found[n] = ok = True
+            right += ok
+    missed = [f"{kind}: {about}" for (kind, _a, _e, about), hit in zip(truth_sets, found) if not hit]
+    return len(truth_sets), sum(found), flags, right, missed
 
 
 def entity_misses(store: Store, truth: list[dict]) -> list[str]:
@@ -130,10 +198,9 @@ def entity_misses(store: Store, truth: list[dict]) -> list[str]:
     return out
 
 
-def quality(verbose: bool = False) -> None:
-    truth_path = EXAMPLES / "truth.json"
+def quality(verbose: bool = False, truth_path: Path = EXAMPLES / "truth.json") -> None:
     if not truth_path.exists():
-        print("examples/truth.json absent: quality skipped")
+        print(f"{truth_path} absent: quality skipped")
         return
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,14 +210,30 @@ def quality(verbose: bool = False) -> None:
         p, r, tp = entity_scores(store, truth.get("entities", []))
         print(f"entity merge (pairwise over {len(truth.get('entities', []))} truth groups): "
               f"precision {p:.3f} recall {r:.3f}")
-        cp, cr, cpc, missed, npred, wrong = claim_scores(store, truth.get("claims", []))
-        print(f"claims ({len(truth.get('claims', []))} truth, {npred} extracted in those articles): "
-              f"recall {cr:.3f}; precision over claims with figures or denials {cpc:.3f}; "
-              f"over all extracted claims {cp:.3f} (the truth does not list plain statements)")
-        for t in missed if verbose else missed[:10]:
+        cs = claim_scores(store, truth.get("claims", []))
+        print(f"claims ({cs['n_truth']} truth, {cs['n_pred']} extracted in those articles, {cs['n_checkable']} of "
+              f"them with figures or denials): recall {cs['recall']:.3f}; precision {cs['precision']:.3f} over "
+              f"claims with figures or denials; {cs['precision_all']:.3f} over all extracted claims (the truth "
+              f"lists only figure claims and both sides of denials)")
+        total, value, unit, subject = cs["figures"]
+        if total:
+            print(f"figures of the found truth claims: {total} in truth; value found {value / total:.3f}, "
+                  f"value and unit {unit / total:.3f}, value and subject {subject / total:.3f}")
+        denials, deny_found, asserts, assert_as_deny = cs["denials"]
+        if denials:
+            print(f"polarity of the found truth claims: {deny_found}/{denials} denials marked deny; "
+                  f"{assert_as_deny}/{asserts} assertions marked deny only")
+        dt, dfound, flags, right, dmissed = disagreement_scores(store, truth)
+        if dt:
+            print(f"disagreements on the truth's events: {dfound}/{dt} truth disagreements found (recall "
+                  f"{dfound / dt:.3f}); {right}/{flags} flags link the articles of a truth disagreement "
+                  f"(precision {right / flags if flags else 1.0:.3f})")
+        for t in cs["missed"] if verbose else cs["missed"][:10]:
             print(f"   missed: [{t['article']}] {t['speaker']} {t['verb']}: {t['text_contains']}")
+        for line in dmissed:
+            print(f"   disagreement missed: {line}")
         if verbose:
-            for c in wrong:
+            for c in cs["wrong"]:
                 figures = "; ".join(f"{f.value} {f.unit} {f.subject}" for f in c.figures)
                 print(f"   not in truth: [{c.article_id}] {c.speaker} {c.verb} ({c.polarity}): {c.text[:110]}"
                       f"  [{figures}]")
@@ -171,12 +254,13 @@ def throughput(limit: int | None) -> None:
         items = items[:limit]
     results: dict[str, float] = {}
     cpu_results: dict[str, float] = {}  # this process's CPU time: steadier than wall time on a shared machine
-    original = Ingestor._enrich
+    import storyline.pipeline as pipeline
+
+    original, original_names = Ingestor._enrich, pipeline.extract_names
     for label, enrich in (("without enrichment", False), ("with enrichment", True)):
-        if not enrich:
-            Ingestor._enrich = lambda self, stored, report: None  # type: ignore[method-assign]
-        else:
-            Ingestor._enrich = original  # type: ignore[method-assign]
+        # "without": neither the enrich stage nor the names the per-article worker task finds for it
+        Ingestor._enrich = original if enrich else (lambda self, *args, **kwargs: None)  # type: ignore[method-assign]
+        pipeline.extract_names = original_names if enrich else (lambda article: None)  # type: ignore[assignment]
         with tempfile.TemporaryDirectory() as tmp:
             store = Store(Path(tmp) / "t17.db")
             t0, c0 = time.perf_counter(), time.process_time()
@@ -189,20 +273,60 @@ def throughput(limit: int | None) -> None:
                   f"({cpu:.1f}s CPU){extra}")
             store.close()
     Ingestor._enrich = original  # type: ignore[method-assign]
+    pipeline.extract_names = original_names  # type: ignore[assignment]
     ratio = results["with enrichment"] / results["without enrichment"]
     cpu_ratio = cpu_results["with enrichment"] / cpu_results["without enrichment"]
     print(f"ingest time ratio with/without enrichment: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (budget: at most 2x)")
+
+
+def profile(limit: int | None, top: int = 30) -> None:
+    """cProfile of one single-worker ingest with enrichment: the who-said-what functions by own time."""
+    import cProfile
+    import pstats
+
+    files = sorted(T17.glob("*/articles.jsonl"))
+    if not files:
+        print(f"{T17} absent: profile skipped")
+        return
+    from storyline.ingest import read_inputs
+
+    items = [x for x in read_inputs([str(f) for f in files]) if hasattr(x, "text")]
+    if limit:
+        items = items[:limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "t17.db")
+        prof = cProfile.Profile()
+        t0 = time.perf_counter()
+        prof.enable()
+        Ingestor(store).run(list(items))
+        prof.disable()
+        print(f"profiled ingest of {len(items)} Timeline17 articles: {time.perf_counter() - t0:.1f}s")
+        store.close()
+    stats = pstats.Stats(prof)
+    rows = []
+    for (path, line, fn), (_cc, calls, own, cum, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if "/enrich/" in path or "store/entities" in path or fn in ("_enrich", "_analyse"):
+            rows.append((cum, own, calls, f"{Path(path).name}:{line} {fn}"))
+    print(f"{'cumulative':>10} {'own':>8} {'calls':>9}  function (who-said-what code, by cumulative time)")
+    for cum, own, calls, name in sorted(rows, reverse=True)[:top]:
+        print(f"{cum:10.2f} {own:8.2f} {calls:9d}  {name}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="Timeline17 articles to use (default: all)")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--truth", type=Path, default=EXAMPLES / "truth.json",
+                    help="ground truth to score the sample corpus against (default: examples/truth.json)")
+    ap.add_argument("--profile", action="store_true",
+                    help="instead of the throughput runs, profile one ingest with enrichment (cProfile)")
     ap.add_argument("--verbose", action="store_true",
                     help="list every missed truth claim, extracted checkable claim not in the truth, split entity")
     args = ap.parse_args()
-    quality(args.verbose)
-    if not args.skip_throughput:
+    quality(args.verbose, args.truth)
+    if args.profile:
+        profile(args.limit)
+    elif not args.skip_throughput:
         throughput(args.limit)
 
 
