@@ -13,6 +13,7 @@ indexes into that list.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Claim, Disagreement, Figure
 from .entities import DEMONYMS
@@ -42,6 +43,7 @@ _WEAK = STOPWORDS | frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A crude stem: synonyms first, then common English suffixes (downed/downing -> down)."""
     w = word.lower().strip("'")
@@ -59,6 +61,12 @@ def stem(word: str) -> str:
 
 
 def key_terms(text: str) -> set[str]:
+    return set(_key_terms(text))
+
+
+@lru_cache(maxsize=50_000)
+def _key_terms(text: str) -> frozenset[str]:
+    """``key_terms``, remembered: an event's claims are compared again each time the event grows."""
     out = set()
     for m in _WORD.finditer(text):
         w = m.group(0)
@@ -66,7 +74,7 @@ def key_terms(text: str) -> set[str]:
         if lw in _WEAK or len(lw) < 3:
             continue
         out.add(stem(lw))
-    return out
+    return frozenset(out)
 
 
 def _speaker_key(c: Claim) -> str:
@@ -76,39 +84,60 @@ def _speaker_key(c: Claim) -> str:
 def _side(c: Claim) -> str:
     """The country or body a speaker stands for, as far as its name says: "Velmoran defence ministry" and
     "Velmora" share "velmora" (a nationality adjective leads to its country)."""
-    words = _WORD.findall(c.speaker or "")
-    for w in words:
+    return _speaker_side(c.speaker or "")
+
+
+@lru_cache(maxsize=50_000)
+def _speaker_side(speaker: str) -> str:
+    for w in _WORD.findall(speaker):
         if w[:1].isupper() and w.lower() not in ("the", "a", "an"):
             low = w.lower().removesuffix("'s").removesuffix("’s")
             return DEMONYMS.get(low, low).lower()
-    return (c.speaker or "").lower()
+    return speaker.lower()
 
 
-def _same_side(a: Claim, b: Claim) -> bool:
-    if _speaker_key(a) == _speaker_key(b):
-        return True
-    x, y = sorted((_side(a), _side(b)), key=len)
+def _sides_match(x: str, y: str) -> bool:
+    x, y = sorted((x, y), key=len)
     # "velmora"/"velmoran", "drassk"/"drasski", "liria"/"lirian": a name and its adjective
     return len(x) >= 4 and y.startswith(x) and len(y) - len(x) <= 3
 
 
+def _same_side(a: Claim, b: Claim) -> bool:
+    return _speaker_key(a) == _speaker_key(b) or _sides_match(_side(a), _side(b))
+
+
+@lru_cache(maxsize=4096)
 def _is_name_term(term: str) -> bool:
     return term in DEMONYMS or term.rstrip("s") in DEMONYMS
 
 
 def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
+    """Each denial with the asserted claims from another side that share the most key terms with it. Claims
+    meet through an index of their content terms (a pair shares at least one term that is not a name), not by
+    comparing every pair."""
     out: list[Disagreement] = []
-    terms = [key_terms(c.text) | ({"accus"} if c.verb == "accuse" else set()) for c in claims]
-    for d, denial in enumerate(claims):
-        if denial.polarity != "deny":
-            continue
+    denials = [d for d, c in enumerate(claims) if c.polarity == "deny"]
+    if not denials:
+        return out
+    terms = [_key_terms(c.text) | ({"accus"} if c.verb == "accuse" else frozenset()) for c in claims]
+    postings: dict[str, list[int]] = {}
+    for a, claim in enumerate(claims):
+        if claim.polarity != "deny":
+            for t in terms[a]:
+                if not _is_name_term(t):
+                    postings.setdefault(t, []).append(a)
+    keys = [_speaker_key(c) for c in claims]
+    sides = [_side(c) for c in claims]
+    for d in denials:
+        candidates: set[int] = set()
+        for t in terms[d]:
+            candidates.update(postings.get(t, ()))
         scored: list[tuple[float, int, set[str]]] = []
-        for a, claim in enumerate(claims):
-            if a == d or claim.polarity == "deny" or _same_side(claim, denial):
+        for a in sorted(candidates):
+            if keys[a] == keys[d] or _sides_match(sides[a], sides[d]):
                 continue
             shared = terms[d] & terms[a]
-            content = {t for t in shared if not _is_name_term(t)}
-            if len(shared) < 2 or not content:
+            if len(shared) < 2:
                 continue
             score = len(shared) / min(len(terms[d]), len(terms[a]))
             if score >= 0.2:
