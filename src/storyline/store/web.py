@@ -7,8 +7,13 @@ Keyset cursors are plain tuples here; the API turns them into opaque strings.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from .filters import article_filters
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Event
 
 # FTS5 snippet markers: private-use code points, so the face can escape the snippet first and only then turn
 # these into <mark> tags (text from an article can never forge a tag).
@@ -23,7 +28,11 @@ def _fts_query(query: str) -> str:
 
 
 class WebMixin:
+    """Mixed into ``Store``: needs ``self.conn`` and the events mixin's ``_live_id`` / ``_events_from_rows``."""
+
     conn: sqlite3.Connection
+    _live_id: Any
+    _events_from_rows: Any
 
     # -- articles --------------------------------------------------------------------------------------
     def article_seqs(self, ids: list[str]) -> dict[str, int]:
@@ -55,30 +64,63 @@ class WebMixin:
         fts = _fts_query(query)
         if not fts:
             return []
-        where = ["articles_fts MATCH ?"]
-        params: list[Any] = [fts]
+        # Rank first (bm25 over every match, the unavoidable cost), join and cut snippets for the one page only:
+        # a snippet in the ranking query would be computed for every match, not just the rows kept.
+        where = ["articles_fts MATCH :q"]
+        params: dict[str, Any] = {"q": fts, "limit": limit, "offset": offset}
+        joins = ""
+        if source or since or until:
+            joins = " JOIN articles a ON a.seq = articles_fts.rowid"
         if source:
-            where.append("s.name = ?")
-            params.append(source)
+            where.append("a.source_id = (SELECT id FROM sources WHERE name = :source)")
+            params["source"] = source
         if since:
-            where.append("a.date >= ?")
-            params.append(since)
+            where.append("a.date >= :since")
+            params["since"] = since
         if until:
-            where.append("a.date <= ?")
-            params.append(until)
-        params += [limit, offset]
+            where.append("a.date <= :until")
+            params["until"] = until
         rows = self.conn.execute(
+            "WITH top AS (SELECT articles_fts.rowid AS seq, bm25(articles_fts, 5.0, 1.0) AS score "
+            f"FROM articles_fts{joins} WHERE {' AND '.join(where)} "
+            "ORDER BY score, articles_fts.rowid LIMIT :limit OFFSET :offset) "
             "SELECT a.id, a.title, a.date, s.name AS source, a.url, a.event_id, a.story_id, a.duplicate_of, "
-            f"snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 14) AS snippet, "
-            "bm25(articles_fts, 5.0, 1.0) AS score "
-            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "LEFT JOIN sources s ON s.id = a.source_id "
-            f"WHERE {' AND '.join(where)} ORDER BY score, a.seq LIMIT ? OFFSET ?",
+            f"(SELECT snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 14) FROM articles_fts "
+            "WHERE articles_fts MATCH :q AND articles_fts.rowid = top.seq) AS snippet, top.score AS score "
+            "FROM top JOIN articles a ON a.seq = top.seq LEFT JOIN sources s ON s.id = a.source_id "
+            "ORDER BY top.score, top.seq",
             params,
         ).fetchall()
         return [dict(r) for r in rows]
 
     # -- events and storylines ---------------------------------------------------------------------------
+    def get_events(self, event_ids: Sequence[str]) -> list[Event]:
+        """``get_event`` for many ids at once, in the order asked: a merged-away id gives the event it joined,
+        an unknown id is skipped. Two queries per 500 ids (the events, then their articles and outlets) plus a
+        merge walk per merged-away id, instead of a round of queries per id."""
+        ids = list(event_ids)
+        rows: dict[str, sqlite3.Row] = {}
+
+        def fetch(wanted: list[str]) -> None:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                rows.update((r["id"], r) for r in self.conn.execute(
+                    'SELECT id, story_id, title, start, "end", merged_into FROM events '
+                    f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+
+        fetch(list(dict.fromkeys(ids)))
+        live_of: dict[str, str] = {}
+        for i in ids:
+            row = rows.get(i)
+            if row is None:
+                continue
+            live = i if row["merged_into"] is None else self._live_id("events", i)
+            if live is not None:
+                live_of[i] = live
+        fetch([e for e in dict.fromkeys(live_of.values()) if e not in rows])
+        events = {e.id: e for e in self._events_from_rows([rows[e] for e in dict.fromkeys(live_of.values())])}
+        return [events[live_of[i]] for i in ids if i in live_of]
+
     def event_page(
         self,
         *,
@@ -123,6 +165,22 @@ class WebMixin:
             params,
         ).fetchall()
         return [((r[0] or "", r[1]), r[1]) for r in rows]
+
+    def story_titles(self, story_ids: Sequence[str]) -> dict[str, str | None]:
+        """Storyline id -> its title (following merges like ``get_story``; unknown ids are left out), for
+        listings that show each event's storyline by name."""
+        out: dict[str, str | None] = {}
+        ids = list(dict.fromkeys(story_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for sid, title, merged_into in self.conn.execute(
+                    f"SELECT id, title, merged_into FROM stories WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                if merged_into is None:
+                    out[sid] = title
+                elif (live := self._live_id("stories", sid)) is not None:
+                    row = self.conn.execute("SELECT title FROM stories WHERE id = ?", (live,)).fetchone()
+                    out[sid] = row[0] if row else None
+        return out
 
     def story_page(
         self,
