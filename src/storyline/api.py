@@ -3,6 +3,11 @@
 No logic lives here: every row comes from ``storyline.export`` row functions, every read from a ``Store`` method,
 every write through ``storyline.pipeline``. GET requests use read-only SQLite connections from a small pool;
 uploads open their own read-write store, one at a time.
+
+The reads behind the pages and lists (a few milliseconds of SQLite and templating each) run on the event loop:
+handing them to a thread costs more than they do (with the GIL, the hand-off back waits out the interpreter's
+switch interval), and ``serve --workers N`` gives one process per core for parallelism. Work that can take long
+(a summary not cached yet, timelines, uploads) still runs in a thread.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,6 +67,14 @@ class ApiError(Exception):
 
 def error_response(status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def json_answer(content: Any) -> Response:
+    """A 200 JSON answer of plain rows (str, numbers, None, lists, dicts), serialised once with the standard
+    library. Returning a ``Response`` makes FastAPI skip its generic encoder, which walks every value of a page
+    (tens of milliseconds for a page of events with their claims and entities)."""
+    body = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return Response(body, media_type="application/json")
 
 
 # -- connections ---------------------------------------------------------------------------------------------
@@ -229,7 +243,8 @@ class ResponseCache:
     strong ETag (a hash of its body) and ``Cache-Control: no-cache`` (browsers revalidate each time); a request
     whose If-None-Match names the current ETag gets an empty 304. Static files keep their own ETags.
     Bounded: ``max_entries`` answers of at most ``max_entry_bytes`` each, least recently used evicted first.
-    ``max_entries=0`` turns the cache off (ETags and 304s still work)."""
+    ``max_entries=0`` turns the cache off (ETags and 304s still work). While it is on, every GET answer says
+    ``x-storyline-cache: hit`` or ``miss`` (the load benchmark reports the hit rate from it)."""
 
     VARY = (b"hx-request", b"hx-target")
 
@@ -268,7 +283,7 @@ class ResponseCache:
         if entry is not None and entry[0] == generation:
             self.entries.move_to_end(key)
             self.hits += 1
-            await self._answer(send, entry[1], entry[2], entry[3], if_none_match)
+            await self._answer(send, [*entry[1], (b"x-storyline-cache", b"hit")], entry[2], entry[3], if_none_match)
             return
         if entry is not None:
             del self.entries[key]
@@ -299,6 +314,8 @@ class ResponseCache:
                     self.entries[key] = (generation, kept, body, etag)
                     while len(self.entries) > self.max_entries:
                         self.entries.popitem(last=False)
+                if generation is not None:
+                    kept = [*kept, (b"x-storyline-cache", b"miss")]
                 await self._answer(send, kept, body, etag, if_none_match)
                 return
             await send(message)
@@ -408,7 +425,7 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
     write_lock = threading.Lock()
 
     @router.get("/articles", tags=["articles"], summary="List articles in ingest order")
-    def list_articles(
+    async def list_articles(
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
         story: StoryFilter = None, event: EventFilter = None,
     ) -> dict[str, Any]:
@@ -422,15 +439,15 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
             nxt = None
             if more:
                 nxt = encode_cursor("articles", store.article_seqs([found[-1].id])[found[-1].id])
-        return page([article_row(a) for a in found], nxt)
+        return json_answer(page([article_row(a) for a in found], nxt))  # type: ignore[return-value]
 
     @router.get("/articles/{article_id:path}", tags=["articles"], summary="One article")
-    def get_article(article_id: str) -> dict[str, Any]:
+    async def get_article(article_id: str) -> dict[str, Any]:
         with pool.read() as store:
             article = store.get_article(article_id)
         if article is None:
             raise not_found("article", article_id)
-        return article_row(article)
+        return json_answer(article_row(article))  # type: ignore[return-value]
 
     @router.post("/articles", tags=["articles"], summary="Ingest a batch of articles (needs the bearer token)",
                  description="A JSON list of article objects, or `{\"articles\": [...]}`, with the same flexible "
@@ -460,13 +477,11 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
         records = doc if isinstance(doc, list) else doc["articles"]
         if not records:
             raise ApiError(400, "invalid body", "no articles in the request")
-        from starlette.concurrency import run_in_threadpool
-
         report = await run_in_threadpool(_ingest_records, db_path, records, write_lock)
         return JSONResponse(report, status_code=200)
 
     @router.get("/search", tags=["search"], summary="Full-text search over articles, best match first")
-    def search(
+    async def search(
         q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
     ) -> dict[str, Any]:
@@ -477,11 +492,12 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
         with pool.read() as store:
             hits = store.search_page(q, source=source, since=lo, until=hi, limit=limit + 1, offset=offset)
         more = len(hits) > limit
-        return page([search_row(h) for h in hits[:limit]], encode_cursor("search", offset + limit) if more else None)
+        return json_answer(page([search_row(h) for h in hits[:limit]],  # type: ignore[return-value]
+                                encode_cursor("search", offset + limit) if more else None))
 
     # -- events, storylines, timelines ------------------------------------------------------------------------
     @router.get("/events", tags=["events"], summary="List events, latest first")
-    def list_events(
+    async def list_events(
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
         story: StoryFilter = None,
     ) -> dict[str, Any]:
@@ -491,14 +507,14 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
         lo, hi = date_range(since, until)
         with pool.read() as store:
             keys = store.event_page(since=lo, until=hi, source=source, story_id=story, after=after, limit=limit + 1)
-            events = [e for _, eid in keys[:limit] if (e := store.get_event(eid)) is not None]
+            events = store.get_events([eid for _, eid in keys[:limit]])
             who = store.events_who_said_what([e.id for e in events])
         rows = [event_export_row(e, who.get(e.id)) for e in events]
         nxt = encode_cursor("events", list(keys[limit - 1][0])) if len(keys) > limit else None
-        return page(rows, nxt)
+        return json_answer(page(rows, nxt))  # type: ignore[return-value]
 
     @router.get("/events/{event_id}", tags=["events"], summary="One event with its cited summary (a merged-away id gives the event it joined)")
-    def get_event(event_id: str) -> dict[str, Any]:
+    async def get_event(event_id: str) -> dict[str, Any]:
         from .export import event_detail_row
         from .web.pages import cached_summary, fresh_summary
 
@@ -509,11 +525,11 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
             who = store.events_who_said_what([event.id]).get(event.id)
             summary = cached_summary(store, event.id)
         if summary is None:  # first request: compute and cache it with a short-lived writable connection
-            summary = fresh_summary(pool.db_path, event.id)
-        return event_detail_row(event, who, summary)
+            summary = await run_in_threadpool(fresh_summary, pool.db_path, event.id)
+        return json_answer(event_detail_row(event, who, summary))  # type: ignore[return-value]
 
     @router.get("/stories", tags=["stories"], summary="List storylines, most recently active first")
-    def list_stories(
+    async def list_stories(
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None,
     ) -> dict[str, Any]:
         from .export import story_export_row
@@ -524,17 +540,17 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
             keys = store.story_page(since=lo, until=hi, after=after, limit=limit + 1)
             rows = [story_export_row(t) for _, sid in keys[:limit] if (t := store.get_story(sid)) is not None]
         nxt = encode_cursor("stories", list(keys[limit - 1][0])) if len(keys) > limit else None
-        return page(rows, nxt)
+        return json_answer(page(rows, nxt))  # type: ignore[return-value]
 
     @router.get("/stories/{story_id}", tags=["stories"], summary="One storyline")
-    def get_story(story_id: str) -> dict[str, Any]:
+    async def get_story(story_id: str) -> dict[str, Any]:
         from .export import story_export_row
 
         with pool.read() as store:
             story = store.get_story(story_id)
         if story is None:
             raise not_found("storyline", story_id)
-        return story_export_row(story)
+        return json_answer(story_export_row(story))  # type: ignore[return-value]
 
     @router.get("/timeline", tags=["stories"], summary="Dated timeline of a storyline or of the articles matching words")
     def timeline(
@@ -559,11 +575,12 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
                                        sentences=sentences, since=lo, until=hi)
             except TimelineScopeError as exc:
                 raise ApiError(400, "invalid parameter", str(exc)) from None
-        return {"story_id": found.id if found else None, "query": q, "items": items}
+        return json_answer(  # type: ignore[return-value]
+            {"story_id": found.id if found else None, "query": q, "items": items})
 
     # -- entities and claims ----------------------------------------------------------------------------------
     @router.get("/entities", tags=["entities"], summary="List entities by name")
-    def list_entities(
+    async def list_entities(
         limit: Limit = 20, cursor: Cursor = None,
         type: Annotated[str | None, Query(max_length=20, description="PERSON, ORG, PLACE, ...")] = None,  # noqa: A002
         name: Annotated[str | None, Query(max_length=300, description="Prefix of the name.")] = None,
@@ -573,18 +590,18 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
             keys = store.entity_page(type=type, name=name, after=after, limit=limit + 1)
             rows = [store.entity_info(eid) for _, eid in keys[:limit]]
         nxt = encode_cursor("entities", list(keys[limit - 1][0])) if len(keys) > limit else None
-        return page([entity_row(e) for e in rows if e is not None], nxt)
+        return json_answer(page([entity_row(e) for e in rows if e is not None], nxt))  # type: ignore[return-value]
 
     @router.get("/entities/{entity_id}", tags=["entities"], summary="One entity with its aliases and articles")
-    def get_entity(entity_id: str) -> dict[str, Any]:
+    async def get_entity(entity_id: str) -> dict[str, Any]:
         with pool.read() as store:
             entity = store.entity_info(entity_id)
         if entity is None:
             raise not_found("entity", entity_id)
-        return entity_row(entity)
+        return json_answer(entity_row(entity))  # type: ignore[return-value]
 
     @router.get("/claims", tags=["claims"], summary="List claims (who said what), in storage order")
-    def list_claims(
+    async def list_claims(
         limit: Limit = 20, cursor: Cursor = None, since: Since = None, until: Until = None, source: Source = None,
         story: StoryFilter = None, event: EventFilter = None,
         speaker: Annotated[str | None, Query(max_length=300, description="Only claims by this entity id.")] = None,
@@ -595,7 +612,8 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
             found = store.claim_page(event_id=event, story_id=story, source=source, since=lo, until=hi,
                                      speaker_entity_id=speaker, after=after, limit=limit + 1)
         nxt = encode_cursor("claims", found[limit - 1][0]) if len(found) > limit else None
-        return page([claim_export_row(c, ev) for _, c, ev in found[:limit]], nxt)
+        rows = [claim_export_row(c, ev) for _, c, ev in found[:limit]]
+        return json_answer(page(rows, nxt))  # type: ignore[return-value]
 
     return router
 

@@ -39,6 +39,7 @@ def test_repeated_get_is_a_cache_hit_with_the_same_body_and_etag(small_db):
         assert second.headers["cache-control"] == "no-cache"
         assert second.headers["content-type"] == first.headers["content-type"]
         assert second.headers["x-content-type-options"] == "nosniff"  # the security headers still apply
+        assert (first.headers["x-storyline-cache"], second.headers["x-storyline-cache"]) == ("miss", "hit")
         other = client.get(f"{API}/events", params={"limit": 2})  # another query string is another entry
         assert cache.misses == 2
         assert other.json()["items"] == first.json()["items"][:2]
@@ -122,6 +123,7 @@ def test_cache_size_zero_disables_the_cache_but_keeps_etags(small_db):
         second = client.get(f"{API}/events", headers={"If-None-Match": first.headers["etag"]})
         assert second.status_code == 304
         assert cache.hits == 0 and not cache.entries
+        assert "x-storyline-cache" not in first.headers
 
 
 def test_cache_is_bounded(small_db):

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -59,12 +60,9 @@ def _lede(text: str, limit: int = 320) -> str:
 
 
 def _story_titles(store: Any, events: list[Any]) -> dict[str, str | None]:
-    titles: dict[str, str | None] = {}
-    for e in events:
-        if e.story_id and e.story_id not in titles:
-            story = store.get_story(e.story_id)
-            titles[e.story_id] = story.title if story else None
-    return titles
+    ids = [e.story_id for e in events if e.story_id]
+    found = store.story_titles(ids)
+    return {i: found.get(i) for i in ids}
 
 
 def cached_summary(store: Any, event_id: str) -> list[Any] | None:
@@ -118,7 +116,7 @@ def pages_router(pool: Any) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/search", response_class=HTMLResponse)
-    def search_page(
+    async def search_page(
         request: Request,
         q: Annotated[str, Query(max_length=500)] = "",
         source: Annotated[str, Query(max_length=300)] = "",
@@ -148,7 +146,7 @@ def pages_router(pool: Any) -> APIRouter:
         return render(request, "search.html", **context)
 
     @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-    def article_page(request: Request, article_id: str) -> Response:
+    async def article_page(request: Request, article_id: str) -> Response:
         with pool.read() as store:
             article = store.get_article(article_id)
             original = store.get_article(article.duplicate_of) if article and article.duplicate_of else None
@@ -159,18 +157,18 @@ def pages_router(pool: Any) -> APIRouter:
                       original=article_row(original) if original else None)
 
     @router.get("/", response_class=HTMLResponse)
-    def front_page(request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    async def front_page(request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
         after = pair_cursor("events", cursor)
         limit = 20
         with pool.read() as store:
             keys = store.event_page(after=after, limit=limit + 1)
-            events = [e for _, eid in keys[:limit] if (e := store.get_event(eid)) is not None]
+            events = store.get_events([eid for _, eid in keys[:limit]])
             titles = _story_titles(store, events)
         next_url = "/?" + _qs(cursor=encode_cursor("events", list(keys[limit - 1][0]))) if len(keys) > limit else None
         return render(request, "index.html", events=events, story_titles=titles, next_url=next_url)
 
     @router.get("/stories", response_class=HTMLResponse)
-    def stories_page(request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    async def stories_page(request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
         after = pair_cursor("stories", cursor)
         limit = 20
         with pool.read() as store:
@@ -181,7 +179,7 @@ def pages_router(pool: Any) -> APIRouter:
         return render(request, "stories.html", stories=stories, next_url=next_url)
 
     @router.get("/events/{event_id}", response_class=HTMLResponse)
-    def event_page(request: Request, event_id: str) -> Response:
+    async def event_page(request: Request, event_id: str) -> Response:
         with pool.read() as store:
             event = store.get_event(event_id)
             if event is None:
@@ -193,8 +191,8 @@ def pages_router(pool: Any) -> APIRouter:
             said = store.event_who_said_what(event.id)
             entity_ids = {e["name"]: e["id"] for e in store.list_entities(event_id=event.id)}
             summary = cached_summary(store, event.id)
-        if summary is None:
-            summary = fresh_summary(pool.db_path, event.id)
+        if summary is None:  # not cached yet: computed and stored off the event loop
+            summary = await run_in_threadpool(fresh_summary, pool.db_path, event.id)
         cite = {a.id: i for i, a in enumerate(articles, 1)}
         source_of = {a.id: a.source for a in articles}
         outlets: dict[str, list[dict[str, Any]]] = {}
@@ -228,13 +226,12 @@ def pages_router(pool: Any) -> APIRouter:
                       timeline=timeline, story_titles={story.id: story.title})
 
     @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-    def entity_page(request: Request, entity_id: str) -> Response:
+    async def entity_page(request: Request, entity_id: str) -> Response:
         with pool.read() as store:
             entity = store.entity_info(entity_id)
             if entity is None:
                 raise ApiError(404, "not found", f"no entity with id {entity_id!r}")
-            events = [e for r in store.entity_events(entity_id, limit=30)
-                      if (e := store.get_event(r["event_id"])) is not None]
+            events = store.get_events([r["event_id"] for r in store.entity_events(entity_id, limit=30)])
             claims = [claim_export_row(c, ev) for _, c, ev in store.claim_page(speaker_entity_id=entity_id, limit=50)]
             articles = [article_row(a) for a in store.get_articles(entity["article_ids"][:50])]
             titles = _story_titles(store, events)
@@ -242,11 +239,11 @@ def pages_router(pool: Any) -> APIRouter:
                       more_articles=max(0, len(entity["article_ids"]) - 50), story_titles=titles)
 
     @router.get("/docs", response_class=HTMLResponse)
-    def docs(request: Request) -> Response:
+    async def docs(request: Request) -> Response:
         return render(request, "docs.html")
 
     @router.get("/favicon.ico")
-    def favicon() -> Response:
+    async def favicon() -> Response:
         return RedirectResponse("/static/favicon.svg", status_code=308)
 
     return router
