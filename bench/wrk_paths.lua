@@ -6,7 +6,9 @@
 -- starts at its own offset and walks the list round-robin. done() prints one line
 --   STORYLINE-WRK {"requests":..,"seconds":..,"p50_ms":..,"p95_ms":..,"p99_ms":..,"max_ms":..,"non200":..,
 --                  "connect":..,"read":..,"write":..,"timeout":..,"status":..}
--- where non200 counts every answer other than 200 (wrk's own "status" only counts >= 400).
+--                  "cache_hits":..}
+-- where non200 counts every answer other than 200 (wrk's own "status" only counts >= 400) and cache_hits the
+-- answers the server says came from its answer cache (header x-storyline-cache: hit).
 
 local threads = {}
 local counter = 0
@@ -20,6 +22,7 @@ end
 local paths = {}
 local pos = 1
 non200 = 0
+hits = 0
 
 function init(args)
    local file = assert(io.open(args[1], "r"), "cannot open the paths file")
@@ -43,17 +46,23 @@ function response(status, headers, body)
    if status ~= 200 then
       non200 = non200 + 1
    end
+   if headers["x-storyline-cache"] == "hit" then
+      hits = hits + 1
+   end
 end
 
 function done(summary, latency, requests)
    local bad = 0
+   local hit = 0
    for _, thread in ipairs(threads) do
       bad = bad + (thread:get("non200") or 0)
+      hit = hit + (thread:get("hits") or 0)
    end
    local e = summary.errors
    io.write(string.format(
       'STORYLINE-WRK {"requests":%d,"seconds":%.3f,"p50_ms":%.3f,"p95_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
-      '"non200":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d}\n',
+      '"non200":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,"cache_hits":%d}\n',
       summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-      latency:percentile(99) / 1000, latency.max / 1000, bad, e.connect, e.read, e.write, e.timeout, e.status))
+      latency:percentile(99) / 1000, latency.max / 1000, bad, e.connect, e.read, e.write, e.timeout, e.status,
+      hit))
 end
