@@ -177,3 +177,40 @@ def test_export_into_a_closed_pipe_is_quiet(tmp_path, cli_env):
     proc.stdout.close()  # like `storyline export | head -1`
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0 and b"error" not in stderr.lower()
+
+
+def test_claims_from_workers_match_claims_extracted_with_the_reconciled_lookup(tmp_path):
+    """The worker task extracts claims before the batch's entities are reconciled; once their speaker ids are
+    looked up they must equal what extract_claims gives with the real lookup."""
+    from helpers import EXAMPLES
+
+    from storyline.enrich.claims import extract_claims
+    from storyline.enrich.entities import Reconciler, alias_lookup
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import _analyse, _resolve_speakers
+
+    results = [_analyse(a) for a in read_inputs([str(EXAMPLES / "corpus")], source_from_dir=True)
+               if isinstance(a, Article)]
+    results = [r for r in results if isinstance(r.item, Article)]
+    assert len(results) > 60 and all(r.names is not None and r.claims is not None for r in results)
+    touched = Reconciler().add({r.item.id: r.names for r in results})
+    lookup = alias_lookup(touched)
+    linked = 0
+    for r in results:
+        _resolve_speakers(r.claims, lookup)
+        assert r.claims == extract_claims(r.item, r.names, lookup)
+        linked += sum(1 for c in r.claims if c.speaker_entity_id)
+    assert linked > 10
+
+
+def test_report_times_each_stage(tmp_path):
+    from helpers import EXAMPLES
+
+    from storyline.pipeline import ingest
+
+    with Store(tmp_path / "t.db") as store:
+        report = ingest([str(EXAMPLES / "corpus")], store, source_from_dir=True, workers=1)
+    stages = report.to_dict()["stage_seconds"]
+    for stage in ("read", "analyse", "analyse_cpu", "dedup", "store", "cluster", "enrich"):
+        assert stages[stage] >= 0.0
+    assert sum(stages[s] for s in ("read", "analyse", "dedup", "store", "cluster", "enrich")) <= report.seconds

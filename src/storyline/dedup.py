@@ -12,7 +12,7 @@ going to the one added first. ``duplicate_of`` always names the original, never 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -20,6 +20,8 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from .model import Article
 
 MIN_WORDS = 8
+# (num_perm, shingle_size, seed) of the default deduper: stored signatures are only comparable with these
+DEFAULT_PARAMS = (128, 5, 1)
 _PROTOTYPES: dict[tuple[int, int], MinHash] = {}
 
 
@@ -84,6 +86,13 @@ def _shingle_hashes(words: list[str], k: int) -> list[int]:
     return (acc & np.uint64(0xFFFFFFFF)).tolist()
 
 
+def signature_parts(text: str, num_perm: int = 128, shingle_size: int = 5, seed: int = 1) -> tuple[LeanMinHash, int]:
+    """An article's MinHash signature and its word count: a pure function of the text, so the pipeline runs it
+    in its per-article worker task and hands the result to ``Deduper.process``."""
+    words = _words(text)
+    return _minhash(_shingle_hashes(words, shingle_size), num_perm, seed), len(words)
+
+
 def _identity(x: int) -> int:
     return x
 
@@ -108,7 +117,8 @@ def _from_bytes(data: bytes) -> np.ndarray:
 
 
 class Deduper:
-    def __init__(self, threshold: float = 0.65, num_perm: int = 128, shingle_size: int = 5, seed: int = 1) -> None:
+    def __init__(self, threshold: float = 0.65, num_perm: int = DEFAULT_PARAMS[0],
+                 shingle_size: int = DEFAULT_PARAMS[1], seed: int = DEFAULT_PARAMS[2]) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.threshold = threshold
@@ -169,16 +179,25 @@ class Deduper:
 
     # ------------------------------------------------------------------------------------------ batch
 
-    def _signature_parts(self, text: str) -> tuple[LeanMinHash, int]:
-        words = _words(text)
-        return _minhash(_shingle_hashes(words, self.shingle_size), self.num_perm, self.seed), len(words)
+    @property
+    def params(self) -> tuple[int, int, int]:
+        """(num_perm, shingle_size, seed): what ``signature_parts`` needs to make this deduper's signatures."""
+        return self.num_perm, self.shingle_size, self.seed
 
-    def process(self, articles: Sequence[Article], known_hashes: dict[str, str]) -> dict[str, bytes]:
-        """Mark duplicates in ``articles`` (in place) and return every article's signature bytes."""
+    def _signature_parts(self, text: str) -> tuple[LeanMinHash, int]:
+        return signature_parts(text, *self.params)
+
+    def process(self, articles: Sequence[Article], known_hashes: dict[str, str],
+                parts: Mapping[str, tuple[LeanMinHash, int]] | None = None) -> dict[str, bytes]:
+        """Mark duplicates in ``articles`` (in place) and return every article's signature bytes.
+
+        ``parts``: article id -> ``signature_parts(article.text, *self.params)`` computed beforehand (e.g. in a
+        worker process, as the pipeline does); articles missing from it are signed here."""
         signatures: dict[str, bytes] = {}
         seen_hash: dict[str, str] = {}
         for a in articles:
-            lean, n_words = self._signature_parts(a.text or "")
+            given = parts.get(a.id) if parts else None
+            lean, n_words = given if given is not None else self._signature_parts(a.text or "")
             signatures[a.id] = _to_bytes(lean)
             values = np.asarray(lean.hashvalues, dtype=np.uint64)
             dup = None
@@ -248,4 +267,4 @@ class Deduper:
         return float(np.count_nonzero(a == b)) / len(a)
 
 
-__all__ = ["Deduper", "MIN_WORDS"]
+__all__ = ["DEFAULT_PARAMS", "Deduper", "MIN_WORDS", "signature_parts"]

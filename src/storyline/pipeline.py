@@ -6,23 +6,26 @@ batch's transaction so an interrupted run leaves whole batches or nothing.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from .clean import clean_article
 from .cluster.stage import ClusterStage
-from .dedup import Deduper
+from .dedup import DEFAULT_PARAMS as DEDUP_PARAMS
+from .dedup import Deduper, signature_parts
 from .enrich.claims import extract_claims
 from .enrich.disagreements import find_disagreements
 from .enrich.entities import Reconciler, alias_lookup, extract_names
 from .ingest import read_inputs
 from .ingest.identity import assign_identity
-from .model import Article, IngestProblem
+from .model import Article, Claim, IngestProblem
 from .store import Store
 
 DEFAULT_BATCH_SIZE = 256
@@ -51,6 +54,20 @@ class IngestReport:
     seconds: float = 0.0
     batches: int = 0
     stats: dict[str, Any] = field(default_factory=dict)  # filled by post-store stages (events touched, ...)
+    # wall seconds of this process per stage (see STAGES); "analyse" is the time spent waiting for (or, in
+    # process, doing) the per-article work, "analyse_cpu" the seconds that work took summed over the workers
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add_time(stage, time.perf_counter() - t0)
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
 
     @property
     def errors(self) -> list[IngestProblem]:
@@ -72,6 +89,7 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
             "batches": self.batches,
             **self.stats,
+            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
         }
 
     def summary_line(self) -> str:
@@ -100,16 +118,75 @@ def _prepare_or_problem(article: Article) -> Article | IngestProblem:
         return IngestProblem(article.origin or article.id or "<input>", f"could not be cleaned: {exc}")
 
 
-def _analyse(article: Article) -> tuple[Article | IngestProblem, Any]:
-    """Everything per-article and context-free, in one worker task: cleanup, identity, and the names the
-    who-said-what stage needs (used only if the article turns out new and not a copy)."""
+class Analysed(NamedTuple):
+    """What the per-article worker task returns (every field but ``item`` is None when it could not be made)."""
+
+    item: Article | IngestProblem
+    names: Any  # the entity mentions (extract_names)
+    claims: list[Claim] | None  # attributed statements, speaker entity ids deferred (see _SpeakerIdsLater)
+    signature: Any  # (LeanMinHash, word count) for the deduper
+    seconds: float  # how long the task took
+
+
+_LATER = "\x00"  # marks a speaker entity id to look up once the batch's entities are reconciled
+
+
+class _SpeakerIdsLater(Mapping[tuple[str, str], str]):
+    """Stands in for the alias lookup while a worker extracts an article's claims: the canonical entities are
+    only known after the serial reconcile step, so every speaker looked up gets a placeholder naming its
+    folded name, which ``_resolve_speakers`` replaces with ``lookup.get((article, name)) or
+    lookup.get(("", name))`` -- what ``extract_claims`` does with a real lookup."""
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        return _LATER + key[1]
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
+        return _LATER + key[1]
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 1  # truthy: extract_claims consults it
+
+
+def _resolve_speakers(claims: Iterable[Claim], lookup: Mapping[tuple[str, str], str]) -> None:
+    """Replace the placeholders ``_SpeakerIdsLater`` left in ``speaker_entity_id`` (in place)."""
+    for c in claims:
+        ref = c.speaker_entity_id
+        if ref and ref.startswith(_LATER):
+            name = ref[1:]
+            c.speaker_entity_id = lookup.get((c.article_id, name)) or lookup.get(("", name))
+
+
+def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None) -> Analysed:
+    """Everything per-article and context-free, in one worker task: cleanup, identity, the MinHash signature
+    and the names and claims the who-said-what stage needs (used only if the article turns out new and not a
+    copy). Pure: runs in any process."""
+    t0 = time.perf_counter()
     prepared = _prepare_or_problem(article)
     if isinstance(prepared, IngestProblem):
-        return prepared, None
+        return Analysed(prepared, None, None, None, time.perf_counter() - t0)
+    signature = None
+    if dedup_params is not None:
+        try:
+            signature = signature_parts(prepared.text or "", *dedup_params)
+        except Exception:  # the deduper signs it again in-process
+            signature = None
+    names = claims = None
     try:
-        return prepared, extract_names(prepared)
+        names = extract_names(prepared)
     except Exception:  # the enrich stage retries in-process and reports there
-        return prepared, None
+        names = None
+    if names is not None:
+        try:
+            claims = extract_claims(prepared, names, _SpeakerIdsLater())
+        except Exception:  # likewise
+            claims = None
+    return Analysed(prepared, names, claims, signature, time.perf_counter() - t0)
 
 
 class Ingestor:
@@ -166,68 +243,96 @@ class Ingestor:
         on_progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Ingest a stream, batch by batch: the per-article work of a batch in the workers, then its serial
-        stages (dedup, store, clustering, who-said-what) here. (Overlapping the two measured slower on two cores:
-        the pool's feeder thread then competes with the serial stages for the GIL.)"""
+        stages (dedup, store, clustering, who-said-what) here. With worker processes the next batch is handed
+        to them before this batch's serial stages run, so both go on at once."""
         report = IngestReport()
         started = time.perf_counter()
+        analyse = functools.partial(_analyse, dedup_params=DEDUP_PARAMS)
 
         def problem(p: IngestProblem) -> None:
             report.problems.append(p)
             if on_problem:
                 on_problem(p)
 
-        def start(raw: list[Article]) -> tuple[int, Iterable[tuple[Article | IngestProblem, Any]]]:
+        def start(raw: list[Article]) -> tuple[int, Iterable[Analysed]]:
             # records that carry an id already stored are known without cleaning them: a cheap re-ingest
-            present = self.store.existing_ids(a.id for a in raw if a.id)
+            with report.timed("skip_known"):
+                present = self.store.existing_ids(a.id for a in raw if a.id)
             todo = [a for a in raw if not (a.id and a.id in present)]
             skipped = len(raw) - len(todo)
             report.read += skipped
             report.already_stored += skipped
-            return len(raw), self._map_async(_analyse, todo)
+            with report.timed("analyse"):  # in-process: the work itself; with workers: only handing it over
+                return len(raw), self._map_async(analyse, todo)
 
-        def finish(pending: tuple[int, Iterable[tuple[Article | IngestProblem, Any]]]) -> None:
+        def finish(pending: tuple[int, Iterable[Analysed]]) -> None:
             size, results = pending
             batch: list[Article] = []
-            names: dict[str, Any] = {}
-            for item, item_names in results:
-                if isinstance(item, IngestProblem):
-                    problem(item)
-                else:
-                    batch.append(item)
-                    if item_names is not None:
-                        names[item.id] = item_names
+            done: dict[str, Analysed] = {}
+            with report.timed("analyse"):  # with workers: the wait for what they have not finished yet
+                for result in results:
+                    report.add_time("analyse_cpu", result.seconds)
+                    if isinstance(result.item, IngestProblem):
+                        problem(result.item)
+                    else:
+                        batch.append(result.item)
+                        done[result.item.id] = result
             if batch:
-                self._flush(batch, report, names)
+                self._flush(batch, report, done)
             if on_progress:
                 on_progress(size)
 
+        def timed_read(items: Iterable[Article | IngestProblem]) -> Iterator[Article | IngestProblem]:
+            it = iter(items)
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    item = next(it)
+                except StopIteration:
+                    report.add_time("read", time.perf_counter() - t0)
+                    return
+                report.add_time("read", time.perf_counter() - t0)
+                yield item
+
         raw: list[Article] = []
+        pending: tuple[int, Iterable[Analysed]] | None = None
         try:
-            for item in articles:
+            for item in timed_read(articles):
                 if isinstance(item, IngestProblem):
                     problem(item)
                     continue
                 raw.append(item)
                 if len(raw) >= self.batch_size:
-                    finish(start(raw))
+                    # hand this batch to the workers, then store the previous one while they work
+                    ahead = start(raw)
                     raw = []
+                    if pending is not None:
+                        finish(pending)
+                    pending = ahead
             if raw:
-                finish(start(raw))
+                ahead = start(raw)
+                if pending is not None:
+                    finish(pending)
+                pending = ahead
+            if pending is not None:
+                finish(pending)
         finally:
             self.close()
         if self._cluster is not None:
-            with self.store.transaction():
+            with report.timed("cluster"), self.store.transaction():
                 self._cluster.save()  # checkpoint the clusterer's state once per run
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(self, batch: list[Article], report: IngestReport, names: dict[str, Any] | None = None) -> None:
+    def _flush(self, batch: list[Article], report: IngestReport, done: Mapping[str, Analysed] | None = None) -> None:
         report.read += len(batch)
         report.batches += 1
+        done = done or {}
         # Known ids and repeats inside the batch are no-ops: re-ingest adds nothing.
         seen: set[str] = set()
         fresh: list[Article] = []
-        present = self.store.existing_ids(a.id for a in batch)
+        with report.timed("store"):
+            present = self.store.existing_ids(a.id for a in batch)
         for a in batch:
             if a.id in present or a.id in seen:
                 report.already_stored += 1
@@ -236,24 +341,36 @@ class Ingestor:
             fresh.append(a)
         if not fresh:
             return
-        known_hashes = self.store.ids_by_hash(a.content_hash for a in fresh if a.content_hash)
-        signatures = self.deduper.process(fresh, known_hashes)
+        with report.timed("dedup"):
+            known_hashes = self.store.ids_by_hash(a.content_hash for a in fresh if a.content_hash)
+            deduper = self.deduper
+            parts = {i: r.signature for i, r in done.items() if r.signature is not None}
+            if deduper.params != DEDUP_PARAMS:  # signed with other parameters than this deduper's
+                parts = {}
+            signatures = deduper.process(fresh, known_hashes, parts)
         with self.store.transaction():
-            inserted = self.store.add_articles(fresh, signatures)
-            relinked = self.deduper.take_relinked()
-            if relinked:
-                self.store.relink_duplicates(relinked)
+            with report.timed("store"):
+                inserted = self.store.add_articles(fresh, signatures)
+                relinked = self.deduper.take_relinked()
+                if relinked:
+                    self.store.relink_duplicates(relinked)
             stored = [a for a in fresh if a.id in set(inserted)]
-            self._post_store(stored, report, names or {})
+            self._post_store(stored, report, done)
+            t0 = time.perf_counter()
+        report.add_time("store", time.perf_counter() - t0)  # the commit
         report.ingested += len(inserted)
         report.duplicates += sum(1 for a in stored if a.duplicate_of)
 
-    def _post_store(self, stored: list[Article], report: IngestReport, names: dict[str, Any]) -> None:
+    def _post_store(self, stored: list[Article], report: IngestReport, done: Mapping[str, Analysed]) -> None:
         """Stages that need the batch stored, in order, inside the batch's transaction."""
         if not stored:
             return
-        self._cluster_batch(stored, report)
-        self._enrich(stored, report, names)  # keep last: disagreements are per event, so it runs after clustering
+        with report.timed("cluster"):
+            self._cluster_batch(stored, report)
+        with report.timed("enrich"):
+            # keep last: disagreements are per event, so it runs after clustering
+            self._enrich(stored, report, {i: r.names for i, r in done.items() if r.names is not None},
+                         {i: r.claims for i, r in done.items() if r.claims is not None})
 
     def _cluster_batch(self, stored: list[Article], report: IngestReport) -> None:
         """Events and storylines: each stored article joins an event (wire copies their original's)."""
@@ -263,10 +380,12 @@ class Ingestor:
         report.stats["event_merges"] = report.stats.get("event_merges", 0) + sum(
             1 for kind, _, _ in update.merges if kind == "event")
 
-    def _enrich(self, stored: list[Article], report: IngestReport, names: dict[str, Any]) -> None:
+    def _enrich(self, stored: list[Article], report: IngestReport, names: dict[str, Any],
+                found_claims: Mapping[str, list[Claim]] | None = None) -> None:
         """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every
         event the batch touched. Wire copies are skipped (their claims are the original's). ``names``: the
-        articles' names found by the workers; the others are found here."""
+        articles' names found by the workers; the others are found here. ``found_claims``: the claims the
+        workers extracted from those names, their speakers' entity ids still to be looked up."""
         fresh = [a for a in stored if not a.duplicate_of]
         missing = [a for a in fresh if a.id not in names]
         found = dict(zip((a.id for a in missing), self._map(extract_names, missing)))  # no DATE/NUMBER spans
@@ -276,7 +395,15 @@ class Ingestor:
         touched = self._reconciler.add(mentions)
         self.store.save_entities(touched)
         lookup = alias_lookup(touched)
-        claims = [c for a in fresh for c in extract_claims(a, mentions[a.id], lookup)]
+        found_claims = found_claims or {}
+        claims: list[Claim] = []
+        for a in fresh:
+            if a.id in names and a.id in found_claims:  # extracted from the same names by the worker
+                mine = found_claims[a.id]
+                _resolve_speakers(mine, lookup)
+            else:
+                mine = extract_claims(a, mentions[a.id], lookup)
+            claims.extend(mine)
         events = self.store.article_events([a.id for a in stored])
         self.store.save_claims(claims, events)
         for event_id in sorted({e for e in events.values() if e}):
