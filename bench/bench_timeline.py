@@ -8,7 +8,10 @@ ROUGE-1.5.5, the Perl XML parser from Debian: ``apt-get install -y libxml-parser
 Protocol (news-tls, ACL 2020; see ../shared/BENCHMARKS.md): for each of the 19 reference timelines, the input
 is the collection's articles published within [first reference date - 7 days, last reference date + 7 days];
 the system is asked for L = number of reference dates and K = round(mean sentences per reference date) per date,
-with the collection's keywords as query. Scores (tilse): alignment ROUGE-1/2 F1, many-to-one date-content
+with the collection's keywords as query, and dates kept inside the input time span (as news-tls does). The
+system is ``summarize.timeline.build_timeline``, the function behind ``storyline timeline`` (``--all --since
+--until``; ``--query`` first narrows the stored articles by full-text search, which the protocol does instead
+by giving the collection). Scores (tilse): alignment ROUGE-1/2 F1, many-to-one date-content
 costs (AR1-F, AR2-F), and date F1 (exact day match); averaged over timelines. The baseline, measured in the same
 run: the L days with most publications, each with the first lines of that day's articles (K per day).
 Printed: per-timeline figures and seconds per timeline for storyline, and the averages of both systems.
@@ -111,7 +114,9 @@ def main() -> None:
             n_dates = len(dates)
             k = max(1, round(sum(len(v) for v in ref.values()) / len(ref)))
             t0 = time.perf_counter()
-            tl = build_timeline(inp, dates=n_dates, sentences=k,
+            # what `storyline timeline --all --since LO --until HI --dates L --sentences K` runs on a store
+            # holding the collection (news-tls likewise keeps the dates inside the input time span)
+            tl = build_timeline(inp, dates=n_dates, sentences=k, since=lo.isoformat(), until=hi.isoformat(),
                                 query=None if args.no_query else " ".join(keywords))
             secs = time.perf_counter() - t0
             pred = {dt.date.fromisoformat(e["date"]): e["sentences"] for e in tl}

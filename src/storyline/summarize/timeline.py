@@ -6,10 +6,14 @@ Unsupervised and fast (one TF-IDF fit, linear scans):
    "yesterday" ...), resolved against its article's publication date.
 2. Date selection. A day is important when articles published *later* refer back to it (Tran et al. 2013;
    Martschat & Markert 2018; the DATEWISE features of news-tls) and, less, when many articles are published
-   on it. Score = distinct later articles naming the day + ``FUTURE_WEIGHT`` x earlier articles announcing it
-   + ``PUB_WEIGHT`` x articles published on it. Page debris (comment and byline time stamps such as
-   "March 9, 2011 at 11:01 am") is not a reference. Days considered: ``since``..``until`` when given, else
-   from ``LOOKBACK_DAYS`` before the first publication to a week after the last.
+   on it. Each article counts once per day it refers to: 1 for a calendar date as written ("May 25"; a
+   journalist writes the date out when recalling an event), ``RELATIVE_WEIGHT`` for a relative one ("on
+   Friday", "yesterday": routine reporting of the news of the day), times ``FUTURE_WEIGHT`` for an
+   announcement of a later day; an article recounting many dated events (``RETROSPECTIVE_DAYS`` or more) is a
+   small timeline of its own and counts up to double. Each publication adds ``PUB_WEIGHT`` to its day. Page
+   debris (comment and byline time stamps such as "March 9, 2011 at 11:01 am") is not a reference. Days
+   considered: ``since``..``until`` when given, else from ``LOOKBACK_DAYS`` before the first publication to a
+   week after the last.
 3. Sentence selection per day, among sentences that mention the day or, having no date of their own, were
    published on it or the day after: ranked by cosine to the day's content centroid (blended with the query
    centroid when a query is given), sentences that name the day explicitly first-class. A sentence too
@@ -38,6 +42,8 @@ from .textsim import centroid, overlap_vectors, vectorize
 
 PUB_WEIGHT = 0.2  # weight of a publication against a back-reference when scoring days
 FUTURE_WEIGHT = 0.25  # weight of an announcement ("talks will be held on October 23")
+RELATIVE_WEIGHT = 0.5  # a day named relatively ("on Friday", "yesterday") against a calendar date ("May 25")
+RETROSPECTIVE_DAYS = 5  # an article referring to this many days counts double (it recounts a story)
 LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach without ``since``
 REDUNDANCY = 0.4  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
@@ -46,6 +52,8 @@ MIN_TOKENS, MAX_TOKENS = 5, 40
 _EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not always exact in floating point
 
 
+# a calendar date as written ("May 25", "25 May 2012", "2010-04-20", "4/20/2010"), not "Friday"/"yesterday"
+_CALENDAR = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d/\d|\d-\d", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"\s*(?:at\s+)?\d{1,2}[:.]\d{2}\b")  # "March 9, 2011 at 11:01 am": page debris
 # sentences that are page furniture or reader comments rather than reporting
 _JUNK = re.compile(r"\||https?://|www\.|@\w|\b(?:click|subscribe|e-mail|email|reply|comments?|posted|"
@@ -66,6 +74,7 @@ class _Sent:
     text: str
     index: int
     refs: list[date] = field(default_factory=list)  # days it refers to (day granularity)
+    explicit: list[bool] = field(default_factory=list)  # per ref: written as a calendar date ("May 25")
     row: int = -1  # row in the TF-IDF matrix
 
 
@@ -79,12 +88,19 @@ def _collect(articles: Iterable[Article]) -> tuple[list[_Sent], dict[str, date |
         pubs[art.id] = pub
         for s, exprs in sentence_expressions(art):
             refs: list[date] = []
+            explicit: list[bool] = []
             for e in exprs:
                 if e.granularity == "day" and not _TIMESTAMP.match(art.text, e.end):
                     d = parse_date(e.value)
-                    if d is not None and d not in refs:
+                    if d is None:
+                        continue
+                    named = bool(_CALENDAR.search(e.text))
+                    if d not in refs:
                         refs.append(d)
-            sents.append(_Sent(art.id, pub, s.text, s.index, refs))
+                        explicit.append(named)
+                    elif named:
+                        explicit[refs.index(d)] = True
+            sents.append(_Sent(art.id, pub, s.text, s.index, refs, explicit))
     return sents, pubs
 
 
@@ -99,22 +115,26 @@ def _matches(text: str, terms: set[str]) -> bool:
 def score_dates(sents: Sequence[_Sent], pubs: dict[str, date | None], *, lo: date | None = None,
                 hi: date | None = None) -> Counter[date]:
     """Importance of each day (see the module docstring)."""
-    score: Counter[date] = Counter()
-    mentioned: set[tuple[str, date]] = set()
+    per_article: dict[str, dict[date, float]] = defaultdict(dict)
     for s in sents:
-        for d in s.refs:
-            key = (s.article_id, d)
-            if key in mentioned:
-                continue
-            mentioned.add(key)
-            if s.pub is None or d < s.pub:
-                score[d] += 1.0
-            elif d > s.pub:
-                score[d] += FUTURE_WEIGHT
-    for aid, pub in pubs.items():
-        if pub is None:
-            continue
-        score[pub] += PUB_WEIGHT
+        seen = per_article[s.article_id]
+        for d, named in zip(s.refs, s.explicit):
+            if s.pub is not None and d == s.pub:
+                continue  # "today", "on Tuesday" in Tuesday's paper: the publication counts already
+            w = 1.0 if named else RELATIVE_WEIGHT
+            if s.pub is not None and d > s.pub:
+                w *= FUTURE_WEIGHT
+            if w > seen.get(d, 0.0):
+                seen[d] = w
+    score: Counter[date] = Counter()
+    for aid, refs in per_article.items():
+        # a retrospective article (one recounting many dated events) is itself a little timeline
+        retro = 1.0 + min(1.0, len(refs) / RETROSPECTIVE_DAYS)
+        for d, w in refs.items():
+            score[d] += w * retro
+    for pub in pubs.values():
+        if pub is not None:
+            score[pub] += PUB_WEIGHT
     return Counter({d: v for d, v in score.items() if (lo is None or d >= lo) and (hi is None or d <= hi)})
 
 
