@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import Indel
 
 from ..model import Article, Entity, Mention
@@ -811,7 +812,7 @@ def _entity_id(typ: str, key: str) -> str:
     return "en-" + hashlib.sha1(f"{typ}|{key}".encode()).hexdigest()[:12]
 
 
-@dataclass
+@dataclass(eq=False)  # identity: membership tests must not compare whole entities
 class _Rec:
     entity: Entity
     givens: tuple[str, ...] = ()
@@ -824,7 +825,10 @@ class _Index:
         self.recs: list[_Rec] = []
         self.by_key: dict[tuple[str, str], _Rec] = {}  # (type, phonetic key of an alias) for ORG/PLACE/MISC
         self.by_surname: dict[str, list[_Rec]] = {}
-        self.surname_blocks: dict[str, set[str]] = {}
+        # surnames by their first two letters, in the order they came (fuzzy matches are looked for there)
+        self.surname_blocks: dict[str, list[str]] = {}
+        # surname -> (how much of its block was compared, the block's surnames that match it fuzzily)
+        self._fuzzy: dict[str, tuple[int, list[str]]] = {}
         self.by_acronym: dict[str, list[_Rec]] = {}
         # "Halvik" for "Halvik Chemworks", "Environmental Inspectorate" for "Lirian Environmental Inspectorate"
         self.by_org_head: dict[str, list[_Rec]] = {}
@@ -853,10 +857,12 @@ class _Index:
 
     def _index_surname(self, rec: _Rec) -> None:
         if rec.surname:
-            lst = self.by_surname.setdefault(rec.surname, [])
+            lst = self.by_surname.get(rec.surname)
+            if lst is None:
+                lst = self.by_surname[rec.surname] = []
+                self.surname_blocks.setdefault(rec.surname[:2], []).append(rec.surname)
             if rec not in lst:
                 lst.append(rec)
-            self.surname_blocks.setdefault(rec.surname[:2], set()).add(rec.surname)
 
     def _index_alias(self, rec: _Rec, alias: str) -> None:
         typ = rec.entity.type
@@ -894,9 +900,17 @@ class _Index:
         found = list(self.by_surname.get(surname, []))
         if found or len(surname) < 5:  # (fuzzy matches need five letters)
             return found
-        for other in self.surname_blocks.get(surname[:2], ()):
-            if other != surname and _surname_match(surname, other):
-                found.extend(self.by_surname[other])
+        block = self.surname_blocks.get(surname[:2])
+        if not block:
+            return found
+        checked, matches = self._fuzzy.get(surname, (0, []))
+        if checked < len(block):  # compare with the surnames that joined the block since last time (in C)
+            fresh = [other for other, _score, _i in fuzzy_process.extract(
+                surname, block[checked:], scorer=Indel.normalized_similarity, score_cutoff=0.87, limit=None)]
+            matches = matches + [o for o in block[checked:] if o in fresh and _surname_match(surname, o)]
+            self._fuzzy[surname] = (len(block), matches)
+        for other in matches:
+            found.extend(self.by_surname[other])
         return found
 
 
