@@ -10,11 +10,17 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from ..export import article_row, claim_export_row, highlight_html, search_row
+from ..store import Store
+
+# Imported here, when the server starts, not on the first event page: summarisation pulls in scikit-learn
+# (over a second to import), and a page read runs on the event loop, where that would stall every connection.
+from ..summarize.cached import event_summary, fingerprint, store_timeline
+from ..summarize.summary import LLMConfig
 from .chart import build_chart
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -67,9 +73,6 @@ def _story_titles(store: Any, events: list[Any]) -> dict[str, str | None]:
 
 def cached_summary(store: Any, event_id: str) -> list[Any] | None:
     """The event's cited summary from the store's cache when it is current (read-only), else None."""
-    from ..summarize.cached import fingerprint
-    from ..summarize.summary import LLMConfig
-
     cached = store.get_event_summary(event_id)
     if cached is None:
         return None
@@ -80,17 +83,12 @@ def cached_summary(store: Any, event_id: str) -> list[Any] | None:
 
 def fresh_summary(db_path: str, event_id: str) -> list[Any]:
     """Compute (and cache) the event's summary with a short-lived read-write connection."""
-    from ..store import Store
-    from ..summarize.cached import event_summary
-
     with Store(db_path) as store:
         return event_summary(store, event_id) or []
 
 
 def story_timeline(store: Any, story_id: str) -> list[dict[str, Any]]:
     """The storyline's dated timeline (the same entry point as `storyline timeline STORY_ID`)."""
-    from ..summarize.cached import store_timeline
-
     return store_timeline(store, story_id=story_id, dates=8, sentences=2)
 
 
@@ -114,6 +112,8 @@ def pages_router(pool: Any) -> APIRouter:
     from ..api import ApiError, date_range, encode_cursor, int_cursor, pair_cursor
 
     router = APIRouter(include_in_schema=False)
+    for name in env.list_templates():  # compile every template now rather than during a first request
+        env.get_template(name)
 
     @router.get("/search", response_class=HTMLResponse)
     async def search_page(
