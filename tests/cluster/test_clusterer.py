@@ -188,9 +188,9 @@ def test_truth_labels_cover_the_fixture() -> None:
     assert set(truth("event")) == {a.id for a in corpus()}
 
 
-def test_storyline_rules_aggregate_and_vote_both_give_the_fixture_storylines() -> None:
+def test_storyline_rules_relative_and_absolute_names_both_give_the_fixture_storylines() -> None:
     arts = corpus()
-    for params in (ClusterParams(), ClusterParams(story_centroid_threshold=0.0)):
+    for params in (ClusterParams(), ClusterParams(story_name_relative=False)):
         up = Clusterer(params).partial_fit(arts)
         gold = truth("story")
         assert partition(up.assignments, 1) == partition({a.id: (gold[a.id], gold[a.id]) for a in arts}, 1)

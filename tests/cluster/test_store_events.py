@@ -102,3 +102,22 @@ def test_reset_clusters_keeps_articles(tmp_path) -> None:
         assert store.list_events() == [] and store.list_stories() == []
         assert all(e is None and s is None for e, s in article_map(store).values())
         assert store.get_state(CLUSTER_STATE) is None
+
+
+def test_a_state_from_another_clusterer_version_is_rebuilt(tmp_path) -> None:
+    import io
+    import json
+    import zipfile
+
+    arts = corpus()
+    with Store(tmp_path / "v.db") as store:
+        ingest_articles(store, arts[:6], batch_size=3)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("meta.json", json.dumps({"format": "storyline.cluster", "version": 1}))
+            z.writestr("arrays.npz", b"")
+        with store.transaction():
+            store.put_state(CLUSTER_STATE, buf.getvalue())
+        ingest_articles(store, arts[6:], batch_size=3)
+        assert article_map(store) == Clusterer().partial_fit(corpus()).assignments
+        assert sum(len(e.article_ids) for e in store.list_events()) == len(arts)

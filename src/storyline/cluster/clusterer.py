@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
@@ -30,7 +29,11 @@ from ..model import Article, Event, Story
 from .features import Hasher, article_day, lead_sentence, term_weights
 
 STATE_FORMAT = "storyline.cluster"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: one-pass features (names = words never written in lower case), names norms
+
+
+class StateVersionError(ValueError):
+    """The saved state was written by another version of the clusterer."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class ClusterParams:
     title_weight: float = 2.0  # extra count for each title term
     lead_chars: int = 400  # the lead (first characters of the body) states the event ...
     lead_weight: float = 1.0  # ... so its terms count this much extra
-    phrase_weight: float = 1.0  # count of each capitalised multi-word phrase ("Betty Ford Center")
+    phrase_weight: float = 1.0  # count of each capitalised multi-word phrase ("Betty Ford Center") ...
+    phrase_chars: int = 0  # ... found in the title and this many leading characters (0: all ``max_chars``)
     name_weight: float = 0.0  # extra count for a capitalised word inside a sentence (a name)
     number_weight: float = 0.5  # extra count for a number (figures, years, tolls: specifics of one event)
     top_terms: int = 24  # terms per article indexed for candidate search
@@ -53,16 +57,14 @@ class ClusterParams:
     event_merge_threshold: float = 0.45  # cosine(event, event) to merge two events
     window_days: int = 7  # an event spans at most this many days (from its first to its last report)
     header_window_days: int = 60  # the same when the article's day comes from its header, not a pub date
-    story_threshold: float = 0.10  # cosine(article, earlier event at any time) for that event to vote
     story_merge_threshold: float = 0.50  # cosine(storyline, storyline) to merge two storylines
     event_name_threshold: float = 0.0  # cosine over names only, needed too when both sides have names
     story_name_threshold: float = 0.15  # stories are about the same people/places: the gate that
     # keeps neighbouring threads (Egypt, Libya, Syria in 2011) apart
     story_centroid_threshold: float = 0.14  # cosine(new event's first article, a storyline's aggregate
-    # centroid: all its articles) to join that storyline; 0 falls back to a vote of the nearest events
+    # centroid: all its articles) to join that storyline
     story_name_relative: bool = True  # names also agree when shared and no rival candidate storyline shares more
     story_candidates: int = 20  # storylines scored per new event (those of its candidate events)
-    story_votes: int = 5  # earlier events whose storylines vote for a new event's storyline
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
     max_event_terms: int = 4000  # centroid pruning (largest weights kept)
     max_story_terms: int = 8000
@@ -94,8 +96,10 @@ class _Cluster:
     story: str | None = None  # events only
     event_ids: list[str] = field(default_factory=list)  # stories only
     merged_into: str | None = None
-    norm_at: int = -1  # n_docs when ``norm`` was computed (-1: stale)
-    norm: float = 1.0
+    norm_at: int = -1  # n_docs when ``norm`` and ``nnorm`` were computed (-1: stale)
+    norm: float = 1.0  # ||idf * centroid||
+    nnorm: float = 0.0  # the same over the names part (the upper half of the columns)
+    nstart: int = 0  # where the names part starts in ``idx``
 
 
 def _stable_id(prefix: str, key: str, taken: dict[str, _Cluster]) -> str:
@@ -127,18 +131,6 @@ def _sp_add(i1: np.ndarray, v1: np.ndarray, i2: np.ndarray, v2: np.ndarray) -> t
     return np.insert(i1, pos[miss], i2[miss]), np.insert(v1, pos[miss], v2[miss])
 
 
-def _sp_dot(i1: np.ndarray, w1: np.ndarray, i2: np.ndarray, w2: np.ndarray) -> float:
-    """Dot product of two sparse vectors given as sorted unique columns + values (i1 the shorter)."""
-    if len(i1) > len(i2):
-        i1, w1, i2, w2 = i2, w2, i1, w1
-    if len(i1) == 0 or len(i2) == 0:
-        return 0.0
-    pos = np.searchsorted(i2, i1)
-    pos[pos == len(i2)] = 0
-    hit = i2[pos] == i1
-    return float(w1[hit] @ w2[pos[hit]])
-
-
 def _prune(c: _Cluster, limit: int) -> None:
     """Keep the ``limit`` largest centroid weights once the centroid grows half as large again."""
     if len(c.idx) > limit + limit // 2:
@@ -165,6 +157,11 @@ class Clusterer:
         self.assign: dict[str, str] = {}  # article id -> event id when assigned (follow redirects)
         # column -> events (an ordered set) whose articles rank the term among their top terms
         self.event_post: dict[int, dict[str, None]] = {}
+        self._half = 1 << (self.params.hash_bits - 1)  # names and phrases live in columns from here on
+        # scratch rows (dense, all zero between uses): a sparse vector scattered into one makes its dot product
+        # with any centroid a single gather
+        self._row = np.zeros(1 << self.params.hash_bits)
+        self._row2 = np.zeros(1 << self.params.hash_bits)
 
     # -- public API ------------------------------------------------------------------------------------
     def partial_fit(self, articles: list[Article]) -> ClusterUpdate:
@@ -213,26 +210,46 @@ class Clusterer:
     def _idf(self, idx: np.ndarray) -> np.ndarray:
         return np.log((self.n_docs + 1.0) / (self.df[idx] + 1.0)) + 1.0
 
-    def _norm(self, c: _Cluster) -> float:
-        """||idf * centroid||, cached until the centroid changes or the corpus grows by 1/16th."""
+    def _refresh(self, c: _Cluster) -> None:
+        """Cache ||idf * centroid|| (whole and names part) and where the names part starts; kept until the
+        centroid is rebuilt or the corpus grows by 1/16th (additions update the norms in place)."""
         if c.norm_at < 0 or self.n_docs > c.norm_at + (c.norm_at >> 4):
-            c.norm = float(np.linalg.norm(c.val * self._idf(c.idx))) or 1.0
+            c.nstart = int(np.searchsorted(c.idx, self._half))
+            x = c.val * self._idf(c.idx)
+            c.norm = float(np.sqrt(x @ x)) or 1.0
+            xn = x[c.nstart:]
+            c.nnorm = float(np.sqrt(xn @ xn))
             c.norm_at = self.n_docs
-        return c.norm
+
+    def _dots(self, c: _Cluster) -> tuple[float, float]:
+        """(article . centroid, names part of it) under the current idf, via the scratch row of the article."""
+        self._refresh(c)
+        g = self._row[c.idx] * c.val
+        return float(g.sum()), float(g[c.nstart:].sum())
+
+    def _pair_dots(self, c1: _Cluster, c2: _Cluster) -> tuple[float, float]:
+        """(c1 . c2, names part) with idf on both sides (centroid against centroid)."""
+        self._refresh(c1)
+        self._refresh(c2)
+        if len(c1.idx) > len(c2.idx):
+            c1, c2 = c2, c1
+        i1 = self._idf(c1.idx)
+        row = self._row2
+        row[c1.idx] = c1.val * i1 * i1
+        g = row[c2.idx] * c2.val
+        row[c1.idx] = 0.0
+        return float(g.sum()), float(g[c2.nstart:].sum())
 
     def _names_cos(self, c1: _Cluster, c2: _Cluster) -> float:
-        i1, v1, n1 = self._name_part(c1)
-        i2, v2, n2 = self._name_part(c2)
-        if n1 == 0 or n2 == 0:
+        self._refresh(c1)
+        self._refresh(c2)
+        if c1.nnorm == 0 or c2.nnorm == 0:
             return 1.0  # nothing to disagree on
-        f = self._idf(i1)
-        return _sp_dot(i1, v1 * f * f, i2, v2) / (n1 * n2)
+        return self._pair_dots(c1, c2)[1] / (c1.nnorm * c2.nnorm)
 
-    def _name_part(self, c: _Cluster) -> tuple[np.ndarray, np.ndarray, float]:
-        """The names/phrases part of a centroid (the upper half of the sorted columns) and its idf norm."""
-        start = int(np.searchsorted(c.idx, 1 << (self.params.hash_bits - 1)))
-        i, v = c.idx[start:], c.val[start:]
-        return i, v, float(np.linalg.norm(v * self._idf(i))) if len(i) else 0.0
+    def _cos(self, c1: _Cluster, c2: _Cluster) -> float:
+        d = self._pair_dots(c1, c2)[0]
+        return d / (c1.norm * c2.norm)
 
     def _time_ok(self, day: int | None, window: int, c: _Cluster) -> bool:
         """Events are local in time: with the article, the event may span at most ``window`` days."""
@@ -257,116 +274,87 @@ class Clusterer:
         self.seq += 1
         counts = term_weights(a, title_weight=p.title_weight, lead_chars=p.lead_chars, lead_weight=p.lead_weight,
                               phrase_weight=p.phrase_weight, name_weight=p.name_weight,
-                              number_weight=p.number_weight, max_chars=p.max_chars)
+                              number_weight=p.number_weight, max_chars=p.max_chars, phrase_chars=p.phrase_chars)
         idx, tf = self._hasher.vector(counts)
         self.df[idx] += 1
         self.n_docs += 1
         idf = self._idf(idx)
         w = tf * idf
-        wq = w * idf  # the article's side of a cosine against idf-weighted centroids
-        anorm = float(np.linalg.norm(w)) or 1.0
-        nstart = int(np.searchsorted(idx, 1 << (p.hash_bits - 1)))
-        n_idx, n_wq, n_norm = idx[nstart:], wq[nstart:], float(np.linalg.norm(w[nstart:]))
+        wq = w * idf  # the article's side of a dot product against a centroid (the centroid's idf)
+        anorm = float(np.sqrt(w @ w)) or 1.0
+        nstart = int(np.searchsorted(idx, self._half))
+        n_norm = float(np.sqrt(w[nstart:] @ w[nstart:]))
+        self._row[idx] = wq  # scratch row: a centroid's dot with the article is one gather
+        try:
+            return self._place(a, day, window, idx, tf, w, anorm, n_norm, merges)
+        finally:
+            self._row[idx] = 0.0
 
-        def names_ok(c: _Cluster, threshold: float) -> bool:
-            if threshold <= 0 or n_norm == 0:
-                return True
-            ci, cv, cn = self._name_part(c)
-            return cn == 0 or _sp_dot(n_idx, n_wq, ci, cv) / (n_norm * cn) >= threshold
-
-        def names_sim(c: _Cluster) -> float | None:
-            if n_norm == 0:
-                return None
-            ci, cv, cn = self._name_part(c)
-            return _sp_dot(n_idx, n_wq, ci, cv) / (n_norm * cn) if cn else None
-
+    def _place(self, a: Article, day: int | None, window: int, idx: np.ndarray, tf: np.ndarray, w: np.ndarray,
+               anorm: float, n_norm: float, merges: list[tuple[str, str, str]]) -> str:
+        p = self.params
         top = idx[np.argsort(-w, kind="stable")[: p.top_terms]] if len(idx) else idx
+        top_list = top.tolist()
+        top_w = dict(zip(top_list, w[np.searchsorted(idx, top)].tolist()))
 
-        # candidate events: share a top term, fit in time; ranked by shared top-term weight
+        # candidate events: share a top term; ranked by shared top-term weight
         cand: dict[str, float] = {}
-        wmap = dict(zip(idx.tolist(), w.tolist()))
-        for col in top.tolist():
-            for eid in self.event_post.get(col, ()):
-                eid = self._resolve_event(eid)
-                cand[eid] = cand.get(eid, 0.0) + wmap[col]
-        ranked = sorted(cand.items(), key=lambda kv: (-kv[1], self.events[kv[0]].seq))
+        resolve = self._resolve_event
+        for col in top_list:
+            post = self.event_post.get(col)
+            if post:
+                wt = top_w[col]
+                for eid in post:
+                    if self.events[eid].merged_into is not None:
+                        eid = resolve(eid)
+                    cand[eid] = cand.get(eid, 0.0) + wt
+        events = self.events
+        ranked = sorted(cand.items(), key=lambda kv: (-kv[1], events[kv[0]].seq))
         scored: list[tuple[float, str]] = []
         for eid, _ in ranked:
-            c = self.events[eid]
-            if not self._time_ok(day, window, c) or not names_ok(c, p.event_name_threshold):
+            c = events[eid]
+            if not self._time_ok(day, window, c):
                 continue
-            s = _sp_dot(idx, wq, c.idx, c.val) / (anorm * self._norm(c))
-            scored.append((s, eid))
+            d, dn = self._dots(c)
+            if p.event_name_threshold > 0 and n_norm and c.nnorm and dn / (n_norm * c.nnorm) < p.event_name_threshold:
+                continue
+            scored.append((d / (anorm * c.norm), eid))
             if len(scored) >= p.max_candidates:
                 break
-        scored.sort(key=lambda t: (-t[0], self.events[t[1]].seq))
+        scored.sort(key=lambda t: (-t[0], events[t[1]].seq))
 
         if scored and scored[0][0] >= p.event_threshold:
             eid = scored[0][1]
-            ev = self.events[eid]
-            self._add_member(ev, a, day, score=scored[0][0], vec=(idx, tf))
-            _prune(ev, p.max_event_terms)
+            ev = events[eid]
+            self._add_member(ev, a, day, score=scored[0][0], vec=(idx, tf), anorm=anorm, n_norm=n_norm)
             new_event = False
         else:
-            eid = _stable_id("ev", a.id, self.events)
-            ev = _Cluster(id=eid, seq=self.seq, idx=idx.copy(), val=tf.copy())
-            self.events[eid] = ev
-            self._add_member(ev, a, day, score=-1.0)
+            eid = _stable_id("ev", a.id, events)
+            ev = _Cluster(id=eid, seq=self.seq, idx=np.zeros(0, dtype=np.int64), val=np.zeros(0))
+            events[eid] = ev
+            self._add_member(ev, a, day, score=-1.0, vec=(idx, tf), anorm=anorm, n_norm=n_norm)
             new_event = True
         self.assign[a.id] = eid
-        for col in top.tolist():
-            post = self.event_post.setdefault(col, {})
-            post.pop(eid, None)
+        for col in top_list:
+            post = self.event_post.get(col)
+            if post is None:
+                post = self.event_post[col] = {}
+            else:
+                post.pop(eid, None)
             post[eid] = None  # most recently used last
             if len(post) > p.max_postings:  # bounded: the least recently used event leaves this term's list
                 del post[next(iter(post))]
 
-        # storyline of a new event: a vote of the most similar earlier events, at any time (each counts with
-        # its similarity; only events above ``story_threshold`` whose names agree vote)
-        known = {e: sc for sc, e in scored}
-
-        def all_time() -> list[tuple[float, str]]:
-            out: list[tuple[float, str]] = []
-            for other, _ in ranked[: p.max_candidates]:
-                other = self._resolve_event(other)
-                c = self.events[other]
-                sc = known.get(other)
-                if sc is None:
-                    sc = _sp_dot(idx, wq, c.idx, c.val) / (anorm * self._norm(c))
-                out.append((sc, other))
-            out.sort(key=lambda t: (-t[0], self.events[t[1]].seq))
-            return out
-
-        if new_event and p.story_centroid_threshold > 0:
-            sid = self._best_story(ranked, idx, wq, anorm, names_sim)
+        if new_event:
+            sid = self._best_story(ranked, anorm, n_norm)
             if sid is None:
                 sid = _stable_id("st", a.id, self.stories)
                 self.stories[sid] = _Cluster(id=sid, seq=self.seq, idx=np.zeros(0, dtype=np.int64),
                                              val=np.zeros(0))
             ev.story = sid
             self.stories[sid].event_ids.append(eid)
-        elif new_event:
-            sims = all_time()
-            votes: dict[str, float] = {}
-            for sc, other in sims[: p.story_votes]:
-                if sc >= p.story_threshold and names_ok(self.events[other], p.story_name_threshold):
-                    sid = self._resolve_story(self.events[other].story or "")
-                    votes[sid] = votes.get(sid, 0.0) + sc
-            best: tuple[float, str] | None = None
-            if votes:
-                sid = min(votes, key=lambda k: (-votes[k], self.stories[k].seq))
-                best = (votes[sid], sid)
-            if best is not None and best[0] >= p.story_threshold:
-                sid = best[1]
-            else:
-                sid = _stable_id("st", a.id, self.stories)
-                self.stories[sid] = _Cluster(id=sid, seq=self.seq, idx=np.zeros(0, dtype=np.int64),
-                                             val=np.zeros(0))
-            ev.story = sid
-            self.stories[sid].event_ids.append(eid)
         st = self.stories[ev.story or ""]
-        self._add_member(st, a, day, score=-1.0, vec=(idx, tf), event=None)
-        _prune(st, p.max_story_terms)
+        self._add_member(st, a, day, score=-1.0, vec=(idx, tf), event=None, anorm=anorm, n_norm=n_norm)
 
         # bounded refinement: the article's event against the events it nearly joined
         if not new_event:
@@ -375,38 +363,41 @@ class Clusterer:
                 cur = self._resolve_event(eid)
                 if other == cur or s < p.event_threshold * 0.5:
                     continue
-                c1, c2 = self.events[cur], self.events[other]
+                c1, c2 = events[cur], events[other]
                 if not self._spans_ok(c1, c2, window):
                     continue
                 if self._cos(c1, c2) >= p.event_merge_threshold:
                     self._merge_events(c1, c2, merges)
         eid = self._resolve_event(eid)
-        ev = self.events[eid]
+        ev = events[eid]
         if not new_event and (ev.n & (ev.n - 1)) == 0:  # the event doubled: re-check its storyline
-            self._check_story(ev.story or "", all_time(), merges)
+            self._check_story(ev.story or "", ranked, merges)
         return eid
 
-    def _best_story(self, ranked: list[tuple[str, float]], idx: np.ndarray, wq: np.ndarray, anorm: float,
-                    names_sim: Callable[[_Cluster], float | None]) -> str | None:
+    def _story_candidates(self, ranked: list[tuple[str, float]], limit: int) -> list[str]:
+        seen: dict[str, None] = {}
+        for other, _ in ranked:
+            seen[self._resolve_story(self.events[self._resolve_event(other)].story or "")] = None
+            if len(seen) >= limit:
+                break
+        return list(seen)
+
+    def _best_story(self, ranked: list[tuple[str, float]], anorm: float, n_norm: float) -> str | None:
         """The storyline whose aggregate centroid is most similar to the article, among the storylines of its
         candidate events at any time, if it reaches ``story_centroid_threshold`` and its names agree: names
         cosine at least ``story_name_threshold``, or (with ``story_name_relative``) some names shared and no
         rival candidate storyline sharing more; a lone candidate has no rival to lose to, so it must pass the
         threshold."""
         p = self.params
-        seen: dict[str, None] = {}
-        for other, _ in ranked:
-            seen[self._resolve_story(self.events[self._resolve_event(other)].story or "")] = None
-            if len(seen) >= p.story_candidates:
-                break
         best: tuple[float, int, str, float | None] | None = None
         best_names, rivals = -1.0, 0
-        for sid in seen:
+        for sid in self._story_candidates(ranked, p.story_candidates):
             st = self.stories[sid]
-            ns = names_sim(st)
+            d, dn = self._dots(st)
+            ns = dn / (n_norm * st.nnorm) if n_norm and st.nnorm else None
             if ns is not None:
                 best_names, rivals = max(best_names, ns), rivals + 1
-            sc = _sp_dot(idx, wq, st.idx, st.val) / (anorm * self._norm(st))
+            sc = d / (anorm * st.norm)
             if sc >= p.story_centroid_threshold and (best is None or (-sc, st.seq) < (-best[0], best[1])):
                 best = (sc, st.seq, sid, ns)
         if best is None:
@@ -422,19 +413,23 @@ class Clusterer:
             return True
         return max(c1.hi, c2.hi) - min(c1.lo, c2.lo) <= window
 
-    def _cos(self, c1: _Cluster, c2: _Cluster) -> float:
-        i1 = self._idf(c1.idx)
-        return _sp_dot(c1.idx, c1.val * i1 * i1, c2.idx, c2.val) / (self._norm(c1) * self._norm(c2))
-
     def _add_member(self, c: _Cluster, a: Article, day: int | None, *, score: float,
-                    vec: tuple[np.ndarray, np.ndarray] | None = None, event: bool | None = True) -> None:
+                    vec: tuple[np.ndarray, np.ndarray] | None = None, event: bool | None = True,
+                    anorm: float = 0.0, n_norm: float = 0.0) -> None:
+        """Add one article (its vector when given: the scratch row must hold it) to an event or storyline."""
         c.n += 1
         if vec is not None:
-            if c.norm_at >= 0:  # ||c + x||^2 = ||c||^2 + 2 c.x + ||x||^2 under the idf the norm was taken with
-                i2 = self._idf(vec[0]) ** 2
-                sq = c.norm ** 2 + 2 * _sp_dot(vec[0], vec[1] * i2, c.idx, c.val) + float(vec[1] ** 2 @ i2)
-                c.norm = float(np.sqrt(max(sq, 0.0))) or 1.0
-            c.idx, c.val = _sp_add(c.idx, c.val, vec[0], vec[1])
+            if len(c.idx) == 0:
+                c.idx, c.val = vec[0].copy(), vec[1].copy()
+                c.norm_at = -1
+            else:
+                if c.norm_at >= 0:  # ||c + x||^2 = ||c||^2 + 2 c.x + ||x||^2 under the idf the norm was taken with
+                    d, dn = self._dots(c)
+                    c.norm = float(np.sqrt(max(c.norm ** 2 + 2 * d + anorm ** 2, 0.0))) or 1.0
+                    c.nnorm = float(np.sqrt(max(c.nnorm ** 2 + 2 * dn + n_norm ** 2, 0.0)))
+                c.idx, c.val = _sp_add(c.idx, c.val, vec[0], vec[1])
+                c.nstart = int(np.searchsorted(c.idx, self._half))
+                _prune(c, self.params.max_event_terms if event else self.params.max_story_terms)
         if day is not None:
             c.lo = day if c.lo is None else min(c.lo, day)
             c.hi = day if c.hi is None else max(c.hi, day)
@@ -487,22 +482,19 @@ class Clusterer:
         gone.idx, gone.val = np.zeros(0, dtype=np.int64), np.zeros(0)
         merges.append(("story", gone.id, keep.id))
 
-    def _check_story(self, sid: str, scored: list[tuple[float, str]], merges: list[tuple[str, str, str]]) -> None:
+    def _check_story(self, sid: str, ranked: list[tuple[str, float]], merges: list[tuple[str, str, str]]) -> None:
         """Merge the storyline with the closest other storylines of the article's candidate events."""
         p = self.params
         sid = self._resolve_story(sid)
-        seen = {sid}
         checked = 0
-        for _, eid in scored:
-            other = self._resolve_story(self.events[self._resolve_event(eid)].story or "")
-            if other in seen:
-                continue
-            seen.add(other)
-            checked += 1
+        for other in self._story_candidates(ranked, p.story_candidates):
             cur = self._resolve_story(sid)
+            other = self._resolve_story(other)
+            if other == cur:
+                continue
+            checked += 1
             s1, s2 = self.stories[cur], self.stories[other]
-            if other != cur and self._cos(s1, s2) >= p.story_merge_threshold and self._names_cos(s1, s2) >= (
-                    p.story_name_threshold):
+            if self._cos(s1, s2) >= p.story_merge_threshold and self._names_cos(s1, s2) >= p.story_name_threshold:
                 self._merge_stories(s1, s2, merges)
             if checked >= p.story_check_candidates:
                 break
@@ -574,7 +566,7 @@ class Clusterer:
             if meta.get("format") != STATE_FORMAT:
                 raise ValueError("not a storyline clusterer state")
             if meta.get("version") != STATE_VERSION:
-                raise ValueError(f"unsupported clusterer state version {meta.get('version')}")
+                raise StateVersionError(f"unsupported clusterer state version {meta.get('version')}")
             arrays = np.load(io.BytesIO(z.read("arrays.npz")), allow_pickle=False)
             known = {f.name for f in fields(ClusterParams)}
             self = cls(ClusterParams(**{k: v for k, v in meta["params"].items() if k in known}))

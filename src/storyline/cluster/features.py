@@ -56,14 +56,6 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def _term_counts(text: str) -> Counter[str]:
-    """Counts of content terms (no stopwords, no one-character tokens) in one pass."""
-    counts = Counter(_TOKEN.findall(text.lower().replace("’", "'")))
-    for t in [t for t in counts if len(t) < 2 or t in _DROP]:
-        del counts[t]
-    return counts
-
-
 def content_terms(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if len(t) > 1 and t not in _DROP]
 
@@ -82,43 +74,56 @@ def cap_phrases(text: str) -> list[str]:
     return out
 
 
-_NAME = re.compile(r"(?<=[a-z0-9,;:]\s)[A-Z][\w'’.-]*[a-z][\w'’.-]*|(?<=[a-z0-9,;:]\s)[A-Z]{2,}\b")
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+# A capitalised word inside a sentence (after a lower-case word, a digit or a comma): a name ("said Brandt").
+_NAME = re.compile(r"(?<=[a-z0-9,;:]\s)[A-Z][\w'.-]*")
 
 
 def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead_weight: float,
                  phrase_weight: float, name_weight: float = 0.0, number_weight: float = 0.0,
-                 max_chars: int = 0) -> Counter[str]:
+                 max_chars: int = 0, phrase_chars: int = 0) -> dict[str, float]:
     """Weighted term counts: body terms (the first ``max_chars`` characters when > 0), plus extra weight for
-    the title and the lead, capitalised multi-word phrases, capitalised words inside sentences (names) and
-    numbers. Phrase keys start with ``\\x01`` and name keys (a capitalised word inside a sentence) with
-    ``\\x02``: the hasher puts both in the upper half of the space, so names can be compared on their own."""
+    the title and the lead, capitalised multi-word phrases (in the title and the first ``phrase_chars``
+    characters when > 0), names (capitalised words inside a sentence) and numbers. Phrase keys start with
+    ``\\x01`` and name keys with ``\\x02``: the hasher puts both in the upper half of the space, so names can be
+    compared on their own.
+
+    Two regular-expression scans of the text (terms; names) and dictionary work on distinct terms only: the
+    per-article cost stays near one tokenisation of the text."""
     text = article.text or ""
     if max_chars and len(text) > max_chars:
         cut = text.rfind(" ", 0, max_chars)
         text = text[: cut if cut > 0 else max_chars]
-    text = clean_text(text)
-    title = clean_text(article.title or "")
-    counts = _term_counts(text)
-    for m in _NAME.findall(text):
-        t = m.lower().strip(".'’")
+    if "\u2019" in text:
+        text = text.replace("\u2019", "'")
+    counts: dict[str, float] = Counter(_TOKEN.findall(text.lower()))
+    for t in _DROP.intersection(counts):
+        del counts[t]
+    odd = [t for t in counts if len(t) < 2 or t[0] <= "9"]  # one-character tokens and numbers
+    for t in odd:
+        if len(t) < 2:
+            del counts[t]
+        elif number_weight and t[0].isdigit():
+            counts[t] *= 1.0 + number_weight
+    get = counts.get
+    for m, n in Counter(_NAME.findall(text)).items():
+        t = m.lower().rstrip(".'")
         if t in counts:
-            counts[t] += name_weight
-            counts["\x02" + t] += 1
-    if number_weight:
-        for m in _NUMBER.findall(text):
-            t = m.replace(",", "")
-            if t in counts:
-                counts[t] += number_weight
+            k = "\x02" + t
+            counts[k] = get(k, 0) + n
+            if name_weight:
+                counts[t] += name_weight * n
+    title = clean_text(article.title or "")
     if title:
         for t in content_terms(title):
-            counts[t] += title_weight
+            counts[t] = get(t, 0) + title_weight
     if lead_chars > 0 and lead_weight:
-        for t in content_terms(text[:lead_chars]):
-            counts[t] += lead_weight
+        for t in content_terms(clean_text(text[:lead_chars])):
+            counts[t] = get(t, 0) + lead_weight
     if phrase_weight:
-        for p in cap_phrases(title + "\n" + text if title else text):
-            counts["\x01" + p] += phrase_weight
+        body = clean_text(text[:phrase_chars] if phrase_chars else text)
+        for p in cap_phrases(title + "\n" + body if title else body):
+            k = "\x01" + p
+            counts[k] = get(k, 0) + phrase_weight
     return counts
 
 
@@ -140,8 +145,8 @@ class Hasher:
                 self._cache[term] = h
         return h
 
-    def vector(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sublinear term frequencies, L2-normalised, as sorted (columns, values)."""
+    def vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear term frequencies, L2-normalised, as sorted unique (columns, values)."""
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         hashed = list(map(self._cache.get, counts))  # C-level lookups; hash only the terms not seen yet
@@ -149,11 +154,14 @@ class Hasher:
             hashed = [h if h is not None else self(t) for h, t in zip(hashed, counts)]
         cols = np.fromiter(hashed, dtype=np.int64, count=len(hashed))
         raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        idx, inv = np.unique(cols, return_inverse=True)
-        val = np.bincount(inv, weights=raw, minlength=len(idx)) if len(idx) < len(cols) else raw[np.argsort(cols)]
-        val = np.where(val > 1.0, 1.0 + np.log(np.maximum(val, 1.0)), val)  # sublinear above one occurrence
+        order = np.argsort(cols, kind="stable")
+        cols, raw = cols[order], raw[order]
+        if len(cols) > 1 and bool((cols[1:] == cols[:-1]).any()):  # hash collisions: add them up
+            cols, inv = np.unique(cols, return_inverse=True)
+            raw = np.bincount(inv, weights=raw, minlength=len(cols))
+        val = np.where(raw > 1.0, 1.0 + np.log(np.maximum(raw, 1.0)), raw)  # sublinear above one occurrence
         val /= np.linalg.norm(val)
-        return idx, val
+        return cols, val
 
 
 def _mk_date(y: int, m: int, d: int) -> int | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Article
 from ..store.events import CLUSTER_STATE
-from .clusterer import ClusterParams, Clusterer, ClusterUpdate
+from .clusterer import ClusterParams, Clusterer, ClusterUpdate, StateVersionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -37,7 +37,19 @@ class ClusterStage:
 
     def _load(self) -> Clusterer:
         data = self.store.get_state(CLUSTER_STATE)
-        clusterer = Clusterer.from_bytes(data) if data else Clusterer(self.params)
+        clusterer = None
+        if data:
+            try:
+                clusterer = Clusterer.from_bytes(data)
+            except StateVersionError:  # written by another clusterer version: cluster everything afresh
+                self.store.reset_clusters()
+        if clusterer is None:
+            clusterer = Clusterer(self.params)
+            if data:
+                for batch in self.store.unclustered_articles(500):
+                    self.store.apply_cluster_update(clusterer.partial_fit(batch))
+                    self.replayed += len(batch)
+                    self._unsaved += len(batch)
         # catch up on clustered articles a lost checkpoint did not cover (same order -> same result)
         missing = [r[0] for r in self.store.conn.execute(
             "SELECT id FROM articles WHERE event_id IS NOT NULL ORDER BY seq") if r[0] not in clusterer.assign]
