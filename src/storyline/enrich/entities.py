@@ -442,22 +442,46 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
                     or (is_initial and (p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed"))
                                         or p0 in lower_seen)):
                 continue
-            pre = _context_before(raw, rs)
-            toks = pre + [(region, rs, re_)]
-        else:  # tokens of a region are separated by whitespace only
-            pre = _context_before(raw, rs)
-            toks = list(pre)
-            pos = rs
-            for piece in region.split():
-                pos = raw.find(piece, pos)
-                toks.append((piece, pos, pos + len(piece)))
-                pos += len(piece)
-        last = len(toks)
+            first_lower = False  # (an initial word written in lower case elsewhere was dropped just above)
+        else:
+            first_lower = is_initial and _plain(region.split(None, 1)[0]) in lower_seen
+        # What the phrases of a region are depends only on its text, what the two tokens before it and the
+        # token after it say, and whether it starts the sentence: the same region in the same surroundings
+        # recurs across articles, so its phrases are worked out once.
+        cues = []
+        for t in _context_before(raw, rs):
+            c = _cue(t[0])
+            _CUE_TOKEN.setdefault(c, t[0])
+            cues.append(c)
+        while len(cues) < 2:
+            cues.insert(0, "")
         nm = _TOKEN.search(raw, re_, min(len(raw), re_ + 60))
-        if nm:
-            toks.append((nm.group(0), nm.start(), nm.end()))
-        initial = {len(pre)} if is_initial else set()
-        mentions.extend(_region_mentions(article_id, raw, toks, len(pre), last, initial, offset, si, lower_seen))
+        if nm is None:
+            nxt, gap = "", None
+        else:
+            nxt, gap = nm.group(0), raw[re_:nm.start()]
+            adjacent = gap == " " or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
+            if (adjacent and _is_cap(nxt)) or nxt in FEATURE_NOUNS:
+                if not adjacent:
+                    gap = "\n"
+            else:
+                # a token after the region that cannot join a phrase counts only by its cue flags
+                c = _cue(nxt)
+                rep = _NEXT_TOKEN.get(c)
+                if rep is None and not _is_cap(nxt):
+                    rep = _NEXT_TOKEN[c] = nxt
+                if rep is not None:
+                    nxt = rep
+                gap = " " if adjacent else "\n"
+        key = (region, cues[0], cues[1], nxt, gap, is_initial, first_lower)
+        shapes = _REGION_SHAPES.get(key)
+        if shapes is None:
+            if len(_REGION_SHAPES) >= _REGION_SHAPES_MAX:
+                _REGION_SHAPES.clear()
+            shapes = _REGION_SHAPES[key] = _region_shapes(*key)
+        base = offset + rs
+        for ms, me, surface, typ, name in shapes:
+            mentions.append(EntityMention(article_id, surface, base + ms, base + me, si, typ, name))
     # acronyms introduced in brackets: "Organization for Security and Cooperation in Europe (OSCE)"
     for k in range(len(mentions)):
         m = mentions[k]
@@ -472,6 +496,49 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
                     other.expansion = m.name
     mentions.sort(key=lambda x: (x.start, -x.end))
     return mentions
+
+
+_REGION_SHAPES: dict[tuple, tuple[tuple[int, int, str, str, str], ...]] = {}
+_REGION_SHAPES_MAX = 300_000
+_CUE_TOKEN: dict[str, str] = {"": ""}  # cue flags (``_cue``) -> a token that has them
+_NEXT_TOKEN: dict[str, str] = {}  # cue flags -> a token that has them and cannot join a phrase
+
+
+class _Answer:
+    """A constant answer to "is this word written in lower case elsewhere?" (only a region's first word is
+    ever asked, and the answer is part of the region's cache key)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __contains__(self, word: str) -> bool:
+        return self.value
+
+
+_YES, _NO = _Answer(True), _Answer(False)
+
+
+def _region_shapes(region: str, cue2: str, cue1: str, nxt: str, gap: str | None, is_initial: bool,
+                   first_lower: bool) -> tuple[tuple[int, int, str, str, str], ...]:
+    """The phrases of one capitalised region as (start, end, surface, type, name), offsets into the region;
+    the region's surroundings are given as the cue flags of the two tokens before it, the token after it and
+    the whitespace before that, whether it starts the sentence, and whether its first word is written in lower
+    case elsewhere in the article."""
+    local = region if gap is None else region + gap + nxt
+    toks: list[tuple[str, int, int]] = [(_CUE_TOKEN[cue2], -1, -1), (_CUE_TOKEN[cue1], -1, -1)]
+    pos = 0
+    for piece in region.split():
+        pos = local.find(piece, pos)
+        toks.append((piece, pos, pos + len(piece)))
+        pos += len(piece)
+    last = len(toks)
+    if gap is not None:
+        toks.append((nxt, len(region) + len(gap), len(local)))
+    found = _region_mentions("", local, toks, 2, last, {2} if is_initial else set(), 0, 0,
+                             _YES if first_lower else _NO)
+    return tuple((m.start, m.end, m.text, m.type, m.name) for m in found)
 
 
 def _context_before(raw: str, pos: int) -> list[tuple[str, int, int]]:
