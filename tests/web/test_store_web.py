@@ -102,3 +102,83 @@ def test_search_page_matches_the_one_query_form(db_path, query, filters):
     assert got == expected
     if query == "Velmora" and not filters:
         assert len(got) == 20 and all(MARK_OPEN in h["snippet"] for h in got)
+
+
+@pytest.fixture()
+def dated_db(tmp_path) -> str:
+    """Events with ties on their first day, undated events and two outlets (written straight to the store)."""
+    from storyline.model import Article, Event, Story
+
+    path = str(tmp_path / "dated.db")
+    days = ["2026-01-05", "2026-01-05", "2026-01-07", None, "2026-01-02", "2026-01-07", None, "2026-01-09",
+            "2026-01-05", None, "2026-01-01", "2026-01-07"]
+    update = ClusterUpdate()
+    articles = []
+    for n, day in enumerate(days):
+        event_id, story_id = f"ev-{n:02d}", f"st-{n % 3}"
+        update.events.append(Event(id=event_id, story_id=story_id, title=f"event {n}", start=day, end=day))
+        for k in range(1 + n % 2):
+            aid = f"a-{n:02d}-{k}"
+            articles.append(Article(id=aid, text=f"Fictional report {n} {k} about the lantern fair.",
+                                    title=f"report {n} {k}", date=day,
+                                    source=("Lantern Post", "Quay Daily")[(n + k) % 2], content_hash=aid))
+            update.assignments[aid] = (event_id, story_id)
+    update.stories += [Story(id=f"st-{i}", title=f"story {i}") for i in range(3)]
+    with Store(path) as store, store.transaction():
+        store.add_articles(articles)
+        store.apply_cluster_update(update)
+    return path
+
+
+def _one_query_event_page(store: Store, *, since=None, until=None, source=None, story_id=None, after=None, limit=20):
+    """The reference: every filter and the cursor in one statement."""
+    where, params = ["e.merged_into IS NULL"], []
+    if since:
+        where.append('coalesce(e."end", e.start) >= ?')
+        params.append(since)
+    if until:
+        where.append("e.start <= ?")
+        params.append(until)
+    if story_id:
+        where.append("e.story_id = ?")
+        params.append(story_id)
+    if source:
+        where.append("e.id IN (SELECT a.event_id FROM articles a JOIN sources s ON s.id = a.source_id "
+                     "WHERE s.name = ?)")
+        params.append(source)
+    if after is not None:
+        if after[0]:
+            where.append("(e.start < ? OR (e.start = ? AND e.id < ?) OR e.start IS NULL)")
+            params += [after[0], after[0], after[1]]
+        else:
+            where.append("(e.start IS NULL AND e.id < ?)")
+            params.append(after[1])
+    rows = store.conn.execute(f"SELECT e.start, e.id FROM events e WHERE {' AND '.join(where)} "
+                              "ORDER BY e.start DESC, e.id DESC LIMIT ?", [*params, limit]).fetchall()
+    return [((r[0] or "", r[1]), r[1]) for r in rows]
+
+
+def test_event_page_matches_the_one_query_form_at_every_cursor(dated_db):
+    with Store(dated_db, readonly=True) as store:
+        every = _one_query_event_page(store, limit=100)
+        assert len(every) == 12 and every[-1][0][0] == ""  # undated events come last
+        filters = [{}, {"source": "Lantern Post"}, {"source": "Quay Daily", "since": "2026-01-05"},
+                   {"until": "2026-01-06"}, {"story_id": "st-1"}, {"since": "2026-01-03", "until": "2026-01-07"},
+                   {"source": "Nobody"}]
+        for f in filters:
+            for after in [None, *(key for key, _ in every)]:
+                for limit in (1, 2, 5, 20):
+                    assert store.event_page(after=after, limit=limit, **f) == \
+                        _one_query_event_page(store, after=after, limit=limit, **f), (f, after, limit)
+
+
+def test_event_page_walk_visits_each_event_once(dated_db):
+    with Store(dated_db, readonly=True) as store:
+        seen, after = [], None
+        while True:
+            page = store.event_page(after=after, limit=2)
+            seen += [eid for _, eid in page]
+            if len(page) < 2:
+                break
+            after = page[-1][0]
+        assert sorted(seen) == sorted(f"ev-{n:02d}" for n in range(12)) and len(seen) == len(set(seen))

@@ -146,25 +146,32 @@ class WebMixin:
             where.append("e.story_id = ?")
             params.append(story_id)
         if source:
-            # from the outlet's articles (indexed) rather than a probe per event
-            where.append("e.id IN (SELECT a.event_id FROM articles a WHERE a.event_id IS NOT NULL AND "
+            # the outlet's events from its articles (a covering index); "+e.id" keeps the planner walking
+            # events_start newest first and stopping at the page's end, instead of fetching every event of the
+            # outlet by id and sorting them all
+            where.append("+e.id IN (SELECT a.event_id FROM articles a WHERE a.event_id IS NOT NULL AND "
                          "a.source_id = (SELECT id FROM sources WHERE name = ?))")
             params.append(source)
-        if after is not None:
-            start, last_id = after
-            if start:
-                where.append("(e.start < ? OR (e.start = ? AND e.id < ?) OR e.start IS NULL)")
-                params += [start, start, last_id]
-            else:
-                where.append("(e.start IS NULL AND e.id < ?)")
-                params.append(last_id)
-        params.append(limit)
-        # DESC puts NULL starts last; the events_start index serves the order
-        rows = self.conn.execute(
-            f"SELECT e.start, e.id FROM events e WHERE {' AND '.join(where)} ORDER BY e.start DESC, e.id DESC LIMIT ?",
-            params,
-        ).fetchall()
-        return [((r[0] or "", r[1]), r[1]) for r in rows]
+
+        def query(extra: list[str], extra_params: list[Any], n: int) -> list[tuple[tuple[str, str], str]]:
+            # DESC puts NULL starts last; the events_start index serves the order
+            rows = self.conn.execute(
+                f"SELECT e.start, e.id FROM events e WHERE {' AND '.join(where + extra)} "
+                "ORDER BY e.start DESC, e.id DESC LIMIT ?", [*params, *extra_params, n]).fetchall()
+            return [((r[0] or "", r[1]), r[1]) for r in rows]
+
+        if after is None:
+            return query([], [], limit)
+        start, last_id = after
+        if not start:
+            return query(["e.start IS NULL", "e.id < ?"], [last_id], limit)
+        # Dated rows after the key, then (when the page is not full) the undated ones. One condition with
+        # "OR e.start IS NULL" would make SQLite collect and sort every matching event instead of reading
+        # the index from the key on.
+        found = query(["e.start <= ?", "(e.start < ? OR e.id < ?)"], [start, start, last_id], limit)
+        if len(found) < limit and not until:
+            found += query(["e.start IS NULL"], [], limit - len(found))
+        return found
 
     def story_titles(self, story_ids: Sequence[str]) -> dict[str, str | None]:
         """Storyline id -> its title (following merges like ``get_story``; unknown ids are left out), for
