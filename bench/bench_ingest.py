@@ -62,13 +62,13 @@ STAGES = (("read", "read + parse input"), ("skip_known", "skip stored ids"),
 
 
 def print_breakdown(report: dict, total: float) -> None:
-    stages = report.get("stage_seconds", {})
-    print(f"{'stage (this process)':<28}{'seconds':>9}{'share':>8}")
+    stages, cpu = report.get("stage_seconds", {}), report.get("stage_cpu", {})
+    print(f"{'stage (main process)':<28}{'wall s':>9}{'share':>8}{'CPU s':>9}")
     accounted = 0.0
     for key, label in STAGES:
         if key in stages:
             accounted += stages[key]
-            print(f"{label:<28}{stages[key]:>9.2f}{stages[key] / total:>8.0%}")
+            print(f"{label:<28}{stages[key]:>9.2f}{stages[key] / total:>8.0%}{cpu.get(key, 0.0):>9.2f}")
     other = total - accounted
     print(f"{'other (open, close, ...)':<28}{other:>9.2f}{other / total:>8.0%}")
     if "analyse_cpu" in stages:

@@ -57,17 +57,20 @@ class IngestReport:
     # wall seconds of this process per stage (see STAGES); "analyse" is the time spent waiting for (or, in
     # process, doing) the per-article work, "analyse_cpu" the seconds that work took summed over the workers
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process, same stages
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
-            self.add_time(stage, time.perf_counter() - t0)
+            self.add_time(stage, time.perf_counter() - t0, time.process_time() - c0)
 
-    def add_time(self, stage: str, seconds: float) -> None:
+    def add_time(self, stage: str, seconds: float, cpu: float | None = None) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
+        if cpu is not None:
+            self.stage_cpu[stage] = self.stage_cpu.get(stage, 0.0) + cpu
 
     @property
     def errors(self) -> list[IngestProblem]:
@@ -90,6 +93,7 @@ class IngestReport:
             "batches": self.batches,
             **self.stats,
             "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
+            "stage_cpu": {k: round(v, 3) for k, v in self.stage_cpu.items()},
         }
 
     def summary_line(self) -> str:
@@ -189,6 +193,19 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None)
     return Analysed(prepared, names, claims, signature, time.perf_counter() - t0)
 
 
+# Worker processes run at a lower priority than the main process: the main process runs the serial stages,
+# the critical path, and the workers only need to keep one batch ahead of it, on whatever CPU it leaves.
+WORKER_NICE = int(os.environ.get("STORYLINE_WORKER_NICE", "10"))
+
+
+def _worker_init() -> None:
+    if WORKER_NICE and hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICE)
+        except OSError:
+            pass
+
+
 class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
@@ -216,7 +233,7 @@ class Ingestor:
             return None
         if self._pool is None:
             ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_init)
         return self._pool
 
     def _map_async(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
@@ -285,13 +302,13 @@ class Ingestor:
         def timed_read(items: Iterable[Article | IngestProblem]) -> Iterator[Article | IngestProblem]:
             it = iter(items)
             while True:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 try:
                     item = next(it)
                 except StopIteration:
-                    report.add_time("read", time.perf_counter() - t0)
                     return
-                report.add_time("read", time.perf_counter() - t0)
+                finally:
+                    report.add_time("read", time.perf_counter() - t0, time.process_time() - c0)
                 yield item
 
         raw: list[Article] = []
@@ -356,8 +373,8 @@ class Ingestor:
                     self.store.relink_duplicates(relinked)
             stored = [a for a in fresh if a.id in set(inserted)]
             self._post_store(stored, report, done)
-            t0 = time.perf_counter()
-        report.add_time("store", time.perf_counter() - t0)  # the commit
+            t0, c0 = time.perf_counter(), time.process_time()
+        report.add_time("store", time.perf_counter() - t0, time.process_time() - c0)  # the commit
         report.ingested += len(inserted)
         report.duplicates += sum(1 for a in stored if a.duplicate_of)
 
