@@ -92,6 +92,11 @@ _TRAIL = re.compile(
     rf"(?P<tail>\b(?:[^\"“”]*|[^\"“”]*?,\s+(?:adding|saying|citing|according|accusing)\b.*))$", re.DOTALL)
 _TRAIL_INV = re.compile(r"^(?P<claim>.+?)[,\"”’']+\s+(?P<verb>said|says|added)\s+(?P<speaker>[^,\"“”]{2,90}?)"
                         r"(?P<tail>,[^\"“”]*)?[.!]?$", re.DOTALL)
+# What a speaker-last match needs at least: one of its verbs after a space, and no quotation mark after it
+# (unless ", adding/saying ..." follows). One quick search spares the costly full pattern most sentences.
+_TRAIL_HINT = re.compile(
+    r"\s(?:said|says|added|told|stated|wrote|tweeted|announced|reported|insisted|warned|claimed|confirmed|noted|"
+    r"explained)\b(?:[^\"“”]*$|[^\"“”]*?,\s+(?:adding|saying|citing|according|accusing)\b)")
 _ACCORDING_LEAD = re.compile(r"^(?P<pre>.*?)\b[Aa]ccording to (?P<speaker>[^,]{2,90}),\s*(?P<claim>.+)$", re.DOTALL)
 _ACCORDING_TRAIL = re.compile(
     r"^(?P<claim>.+?),?\s+according to (?P<speaker>[^,.;\"“”]{2,90}?)(?:\s*[,;].*|[.!]?)$", re.DOTALL)
@@ -266,16 +271,17 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     m = _TRAIL_INV.match(raw)
     if m and _valid_speaker(m.group("speaker")):
         candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
-    m = _TRAIL.match(raw)
+    m = _TRAIL.match(raw) if _TRAIL_HINT.search(raw) else None
     if m and (raw[:1] in "\"“'‘" or _after_punct(raw, m.group("speaker"))) \
             and _valid_speaker(m.group("speaker")):
         candidates.append((m.group("speaker"), m.group("verb").split()[0], m.group("claim"), m.start("verb")))
-    m = _ACCORDING_LEAD.match(raw)
-    if m and not m.group("pre").strip(" ,"):
-        candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
-    m = _ACCORDING_TRAIL.match(raw)
-    if m:
-        candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
+    if "ccording to " in raw:
+        m = _ACCORDING_LEAD.match(raw)
+        if m and not m.group("pre").strip(" ,"):
+            candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
+        m = _ACCORDING_TRAIL.match(raw)
+        if m:
+            candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
     quoted = raw[:1] in "\"“'‘" and candidates
     opened = _strip_opener(raw)
     lead = _lead(_APPOSITIVE.sub("", opened) if (", which " in raw or ", who " in raw) else opened)
