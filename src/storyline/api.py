@@ -234,6 +234,58 @@ def _etag_matches(if_none_match: bytes, etag: bytes) -> bool:
     return False
 
 
+class SharedAnswers:
+    """The answers of ``serve --workers N`` shared by its processes: a small SQLite file of its own (in a fresh
+    temporary directory per server run), so each URL is computed once for all workers instead of once in each.
+
+    Its entries carry a shared generation number rather than a store generation: ``PRAGMA data_version`` values
+    only compare within one connection, so a worker that sees its own ``data_version`` move (any commit to the
+    store) bumps the shared number, which retires every shared entry at once. Bounded to ``max_entries``
+    answers, oldest written first out."""
+
+    def __init__(self, path: str, max_entries: int) -> None:
+        import sqlite3
+
+        self.max_entries = max_entries
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = OFF")  # a cache: losing it in a crash loses nothing
+        self.conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, generation INTEGER NOT NULL, "
+                          "headers TEXT NOT NULL, body BLOB NOT NULL, etag BLOB NOT NULL)")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 0), "
+                          "value INTEGER NOT NULL)")
+        self.conn.execute("INSERT OR IGNORE INTO generation (id, value) VALUES (0, 0)")
+        self._writes = 0
+
+    def generation(self) -> int:
+        return int(self.conn.execute("SELECT value FROM generation WHERE id = 0").fetchone()[0])
+
+    def bump(self) -> None:
+        self.conn.execute("UPDATE generation SET value = value + 1 WHERE id = 0")
+
+    def get(self, key: str, generation: int) -> tuple[list[tuple[bytes, bytes]], bytes, bytes] | None:
+        row = self.conn.execute("SELECT headers, body, etag FROM answers WHERE key = ? AND generation = ?",
+                                (key, generation)).fetchone()
+        if row is None:
+            return None
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(row[0])]
+        return headers, bytes(row[1]), bytes(row[2])
+
+    def put(self, key: str, generation: int, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
+        encoded = json.dumps([[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers])
+        # REPLACE gives the row a new rowid, so rowid order is write order
+        self.conn.execute("INSERT OR REPLACE INTO answers (key, generation, headers, body, etag) "
+                          "VALUES (?, ?, ?, ?, ?)", (key, generation, encoded, body, etag))
+        self._writes += 1
+        if self._writes % 32 == 0:
+            self.conn.execute("DELETE FROM answers WHERE rowid <= (SELECT max(rowid) FROM answers) - ?",
+                              (self.max_entries,))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class ResponseCache:
     """In-memory cache of successful GET answers of the pages and the JSON API, plus ETag / If-None-Match.
 
@@ -244,14 +296,21 @@ class ResponseCache:
     whose If-None-Match names the current ETag gets an empty 304. Static files keep their own ETags.
     Bounded: ``max_entries`` answers of at most ``max_entry_bytes`` each, least recently used evicted first.
     ``max_entries=0`` turns the cache off (ETags and 304s still work). While it is on, every GET answer says
-    ``x-storyline-cache: hit`` or ``miss`` (the load benchmark reports the hit rate from it)."""
+    ``x-storyline-cache: hit`` or ``miss`` (the load benchmark reports the hit rate from it). With
+    ``shared_path`` (``serve --workers N``) a miss here is looked up in the workers' ``SharedAnswers`` before
+    it is computed, and what is computed is put there too."""
 
     VARY = (b"hx-request", b"hx-target")
 
-    def __init__(self, db_path: str, max_entries: int = 2048, max_entry_bytes: int = 1024 * 1024) -> None:
+    def __init__(self, db_path: str, max_entries: int = 2048, max_entry_bytes: int = 1024 * 1024,
+                 shared_path: str | None = None) -> None:
         from collections import OrderedDict
 
         self.db_path = db_path
+        self.shared_path = shared_path if max_entries > 0 else None
+        self._shared: SharedAnswers | None = None
+        self._seen_generation: int | None = None
+        self.shared_hits = 0
         self.max_entries = max_entries
         self.max_entry_bytes = max_entry_bytes
         self.entries: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes, bytes]] = \
@@ -270,6 +329,22 @@ class ResponseCache:
         if self._generation is not None:
             self._generation.close()
             self._generation = None
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+
+    def shared(self, generation: int) -> tuple[SharedAnswers, int] | None:
+        """The answers shared with the other workers and their current generation (bumped first when this
+        process's store generation moved since its last request)."""
+        if self.shared_path is None:
+            return None
+        if self._shared is None:
+            self._shared = SharedAnswers(self.shared_path, self.max_entries)
+        # the first look bumps too: this process cannot tell whether the store changed before it started
+        if generation != self._seen_generation:
+            self._shared.bump()
+        self._seen_generation = generation
+        return self._shared, self._shared.generation()
 
     async def serve(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
@@ -287,6 +362,18 @@ class ResponseCache:
             return
         if entry is not None:
             del self.entries[key]
+        shared = self.shared(generation) if generation is not None else None
+        shared_key = ""
+        if shared is not None:
+            shared_key = json.dumps([k.decode("latin-1") if isinstance(k, bytes) else k for k in key])
+            found = shared[0].get(shared_key, shared[1])
+            if found is not None:
+                self._keep(key, generation, *found)
+                self.hits += 1
+                self.shared_hits += 1
+                await self._answer(send, [*found[0], (b"x-storyline-cache", b"hit")], found[1], found[2],
+                                   if_none_match)
+                return
         self.misses += 1
 
         start: Message | None = None
@@ -311,9 +398,9 @@ class ResponseCache:
                 kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"etag", b"cache-control")]
                 kept += [(b"etag", etag), (b"cache-control", b"no-cache")]
                 if generation is not None and len(body) <= self.max_entry_bytes:
-                    self.entries[key] = (generation, kept, body, etag)
-                    while len(self.entries) > self.max_entries:
-                        self.entries.popitem(last=False)
+                    self._keep(key, generation, kept, body, etag)
+                    if shared is not None:
+                        shared[0].put(shared_key, shared[1], kept, body, etag)
                 if generation is not None:
                     kept = [*kept, (b"x-storyline-cache", b"miss")]
                 await self._answer(send, kept, body, etag, if_none_match)
@@ -321,6 +408,12 @@ class ResponseCache:
             await send(message)
 
         await app(scope, receive, capture)
+
+    def _keep(self, key: tuple[Any, ...], generation: int | None, headers: list[tuple[bytes, bytes]], body: bytes,
+              etag: bytes) -> None:
+        self.entries[key] = (generation, headers, body, etag)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
 
     @staticmethod
     async def _answer(send: Send, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes,
@@ -644,14 +737,15 @@ def _ingest_records(db_path: str, records: list[Any], lock: threading.Lock) -> d
 
 # -- the application -----------------------------------------------------------------------------------------
 def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = MAX_BODY_BYTES,
-               pool_size: int = 8, cache_entries: int = 2048) -> FastAPI:
+               pool_size: int = 8, cache_entries: int = 2048, shared_cache: str | None = None) -> FastAPI:
     """The whole server: JSON API, web pages, static files, local API docs. ``token`` enables uploads;
-    ``cache_entries`` bounds the in-memory answer cache (0 turns it off; see ``ResponseCache``)."""
+    ``cache_entries`` bounds the in-memory answer cache (0 turns it off; see ``ResponseCache``);
+    ``shared_cache`` names the answers file shared with sibling worker processes (see ``SharedAnswers``)."""
     db_path = str(db_path)
     with Store(db_path):  # create or migrate once, so every later read can be read-only
         pass
     pool = StorePool(db_path, size=pool_size)
-    cache = ResponseCache(db_path, max_entries=cache_entries)
+    cache = ResponseCache(db_path, max_entries=cache_entries, shared_path=shared_cache)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -727,14 +821,15 @@ def app_from_env() -> FastAPI:
     """The app of one ``serve --workers N`` worker process, configured by the parent through the environment."""
     config = json.loads(os.environ[SERVE_ENV])
     return create_app(config["db_path"], token=os.environ.get("STORYLINE_TOKEN") or None,
-                      cache_entries=config["cache_entries"])
+                      cache_entries=config["cache_entries"], shared_cache=config.get("shared_cache"))
 
 
 def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           log_level: str = "info", workers: int = 1, cache_entries: int = 2048) -> None:
     """Run the server until interrupted (the CLI's `storyline serve`). ``workers`` > 1 runs that many server
-    processes on the one port (uvicorn's supervisor); each has its own connection pool and answer cache, and
-    every cache follows the store's write generation, so a write through any of them invalidates all."""
+    processes on the one port (uvicorn's supervisor); each has its own connection pool and answer cache, backed
+    by answers shared between them (a file in a temporary directory removed at exit), and every cache follows
+    the store's write generation, so a write through any of them invalidates all."""
     import uvicorn
 
     token = token or os.environ.get("STORYLINE_TOKEN") or None
@@ -746,16 +841,27 @@ def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str
         return
     from uvicorn.supervisors import Multiprocess
 
-    os.environ[SERVE_ENV] = json.dumps({"db_path": str(db_path), "cache_entries": cache_entries})
-    if token:
-        os.environ["STORYLINE_TOKEN"] = token
-    with Store(db_path):  # migrate once here, not racing in every worker
-        pass
-    config = uvicorn.Config("storyline.api:app_from_env", factory=True, workers=workers, **options)
-    # uvicorn's own shared socket (Config.bind_socket) is made with protocol 0, so asyncio does not set
-    # TCP_NODELAY on the connections it accepts, and every answer written as headers + a body under one TCP
-    # segment waits for the client's delayed ACK (~40 ms on Linux). A socket made with IPPROTO_TCP avoids that.
-    Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    shared_dir = tempfile.mkdtemp(prefix="storyline-answers-", dir=shm if shm.is_dir() else None)
+    try:
+        os.environ[SERVE_ENV] = json.dumps({
+            "db_path": str(db_path), "cache_entries": cache_entries,
+            "shared_cache": os.path.join(shared_dir, "answers.db") if cache_entries > 0 else None})
+        if token:
+            os.environ["STORYLINE_TOKEN"] = token
+        with Store(db_path):  # migrate once here, not racing in every worker
+            pass
+        config = uvicorn.Config("storyline.api:app_from_env", factory=True, workers=workers, **options)
+        # uvicorn's own shared socket (Config.bind_socket) is made with protocol 0, so asyncio does not set
+        # TCP_NODELAY on the connections it accepts, and every answer written as headers + a body under one TCP
+        # segment waits for the client's delayed ACK (~40 ms on Linux). A socket made with IPPROTO_TCP avoids
+        # that.
+        Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+    finally:
+        shutil.rmtree(shared_dir, ignore_errors=True)
 
 
 def listening_socket(host: str, port: int) -> Any:

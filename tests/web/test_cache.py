@@ -213,3 +213,86 @@ def test_worker_socket_lets_asyncio_set_tcp_nodelay():
         return seen[0]
 
     assert asyncio.run(check()) != 0
+
+
+def test_workers_share_answers(small_db, tmp_path):
+    shared = str(tmp_path / "answers.db")
+    one, two = (create_app(small_db, shared_cache=shared) for _ in range(2))  # two worker processes' apps
+    with TestClient(one) as a, TestClient(two) as b:
+        for client in (a, b):  # a worker's first look retires what is shared (it cannot know what changed before)
+            assert client.get(f"{API}/stories").status_code == 200
+        url = f"{API}/events"
+        first = a.get(url, params={"limit": 3})
+        assert first.headers["x-storyline-cache"] == "miss"
+        other = b.get(url, params={"limit": 3})  # computed by the other worker: a hit here
+        assert other.headers["x-storyline-cache"] == "hit" and two.state.response_cache.shared_hits == 1
+        assert other.content == first.content and other.headers["etag"] == first.headers["etag"]
+        assert other.headers["content-type"] == first.headers["content-type"]
+        assert other.headers["content-security-policy"] == first.headers["content-security-policy"]
+        assert b.get(url, params={"limit": 3}).headers["x-storyline-cache"] == "hit"  # now in its own memory
+        page = b.get("/search", params={"q": "bridge"})  # pages too, and they are shared the other way
+        assert page.headers["x-storyline-cache"] == "miss"
+        assert a.get("/search", params={"q": "bridge"}).content == page.content
+
+
+def test_a_write_retires_shared_answers_in_every_worker(small_db, tmp_path):
+    shared = str(tmp_path / "answers.db")
+    one, two = (create_app(small_db, shared_cache=shared, token=TOKEN) for _ in range(2))
+    with TestClient(one) as a, TestClient(two) as b:
+        url = f"{API}/articles"
+        before = a.get(url, params={"limit": 200})
+        assert b.get(url, params={"limit": 200}).headers["x-storyline-cache"] == "miss"  # its first look
+        assert b.get(url, params={"limit": 200}).headers["x-storyline-cache"] == "hit"
+        con = sqlite3.connect(small_db)  # another process writes (a CLI ingest, say)
+        with con:
+            con.execute("UPDATE articles SET title = 'Retitled elsewhere' WHERE id = ?",
+                        (before.json()["items"][0]["id"],))
+        con.close()
+        for client in (a, b, a):
+            after = client.get(url, params={"limit": 200})
+            assert after.json()["items"][0]["title"] == "Retitled elsewhere"
+        r = b.post(url, json=[{"id": "shared-1", "text": "Lantern boats race at dusk, the harbour office said.",
+                               "title": "Lantern boats race", "date": "2026-03-21"}], headers=AUTH)
+        assert r.status_code == 200, r.text
+        assert "shared-1" in [x["id"] for x in a.get(url, params={"limit": 200}).json()["items"]]
+
+
+def test_shared_answers_are_bounded(tmp_path):
+    from storyline.api import SharedAnswers
+
+    shared = SharedAnswers(str(tmp_path / "answers.db"), max_entries=10)
+    generation = shared.generation()
+    for i in range(64):
+        shared.put(f"key-{i}", generation, [(b"content-type", b"text/plain")], f"body {i}".encode(), b'"e"')
+    count = shared.conn.execute("SELECT count(*) FROM answers").fetchone()[0]
+    assert count == 10
+    assert shared.get("key-63", generation) == ([(b"content-type", b"text/plain")], b"body 63", b'"e"')
+    assert shared.get("key-0", generation) is None
+    shared.bump()  # what was written under the old generation is not found under the new one
+    assert shared.generation() == generation + 1 and shared.get("key-63", shared.generation()) is None
+    shared.close()
+
+
+def test_serve_with_workers_shares_answers_in_a_temporary_directory(monkeypatch, small_db):
+    import json
+    import os
+
+    import uvicorn.supervisors
+
+    from storyline.api import SERVE_ENV, serve
+
+    seen = {}
+
+    class FakeSupervisor:
+        def __init__(self, config, sockets):
+            sockets[0].close()
+
+        def run(self):
+            config = json.loads(os.environ[SERVE_ENV])
+            seen.update(config, existed=os.path.isdir(os.path.dirname(config["shared_cache"])))
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", FakeSupervisor)
+    monkeypatch.delenv(SERVE_ENV, raising=False)
+    serve(small_db, port=0, workers=2, cache_entries=7)
+    assert seen["existed"] and seen["cache_entries"] == 7 and seen["db_path"] == small_db
+    assert not os.path.exists(os.path.dirname(seen["shared_cache"]))  # removed when the server stops
