@@ -62,6 +62,8 @@ for _lemma, _forms in {
     "tweet": "tweet tweets tweeted",
     "maintain": "maintain maintains maintained",
     "find": "find finds found",
+    "argue": "argue argues argued",
+    "repeat": "repeat repeats repeated",
 }.items():
     for _f in _forms.split():
         VERBS[_f] = _lemma
@@ -76,7 +78,8 @@ _NEGATED_ACTION = re.compile(
     r"\s+(?!been\b|yet\b|seen\b|heard\b|received\b|known\b)[a-z]+", re.IGNORECASE)
 _DENIAL_TEXT = re.compile(
     r"\b(?:untrue|not true|false|baseless|groundless|unfounded|fabricat\w*|fake|lies?|disinformation|"
-    r"misinformation|denied|denies|rejected the (?:accusation|claim|report)s?|never happened|did not happen|"
+    r"misinformation|denied|denies|(?:its|his|her|their) denial|rejected the (?:accusation|claim|report)s?|"
+    r"never happened|did not happen|"
     r"nothing to do with)\b",
     re.IGNORECASE,
 )
@@ -105,8 +108,28 @@ _ACCORDING_TRAIL = re.compile(
 _FIGURE_LEAD = re.compile(
     rf"^(?P<speaker>.{{1,120}}?)\s+{_FILLER}(?P<verb>raised|raises|revised|revises|put|puts|lowered|lowers|updated|"
     r"updates|gave|gives|published|publishes|released|releases)\s+(?P<rest>(?:(?:its|the|their|his|her|an?|new|"
-    r"official|own|latest|updated|revised|death|casualty|injury|[A-Z][\w\-]*)\s+){0,4}(?:toll|tolls|losses|"
+    r"official|own|latest|updated|revised|death|casualty|injury|higher|lower|final|first|full|total|"
+    r"preliminary|provisional|separate|[A-Z][\w\-]*)\s+){0,4}(?:toll|tolls|losses|"
     r"figures?|count|estimate|number|tally|data|results?)\b.*)$", re.DOTALL)
+# "Polls put the two parties neck and neck at around 30 per cent": a figure put at a number
+_PUT_AT = re.compile(
+    rf"^(?P<speaker>.{{1,120}}?)\s+{_FILLER}(?P<verb>put|puts)\s+(?P<rest>[^.;]{{1,100}}?\s+at\s+(?:about\s+|around\s+|"
+    r"roughly\s+|nearly\s+|some\s+|more\s+than\s+|over\s+|under\s+|at\s+least\s+)?\d.*)$", re.DOTALL)
+# "..., which Drassk denies.", "..., a claim Drassk swiftly rejected as invented": a denial by a later speaker
+_WHICH_DENIER = re.compile(
+    r"^(?P<ante>.{12,}?),\s+(?:which|a\s+claim|a\s+figure|an\s+accusation|a\s+report)\s+"
+    r"(?P<speaker>(?:the\s+)?[A-Z][^,;\"“”]{1,60}?)\s+(?:has\s+|have\s+|had\s+|swiftly\s+|flatly\s+|also\s+|"
+    r"quickly\s+|strongly\s+)*(?P<verb>denies|denied|deny|rejects|rejected|disputes|disputed|dismissed|dismisses)\b"
+    r"[^,;\"“”]*$", re.DOTALL)
+# "by the union's count": the source of the figures in its sentence
+_BY_COUNT = re.compile(r",?\s*\bby\s+(?:the\s+)?(?P<speaker>[^,;\"“”]{2,60}?)['’]s\s+(?:own\s+)?(?:count|estimate|"
+                       r"tally|figures|reckoning|calculations?)\b,?")
+# a deny verb whose object is a proposal refuses it and states nothing: "dismissed the offer"
+_PROPOSAL = re.compile(r"^(?:the|an?|any|this|that|his|her|its|their)\s+(?:\w+\s+)?(?:offer|proposal|plan|deal|call|"
+                       r"demand|request|invitation|idea|talks|bid|appeal|ultimatum|compromise|settlement)s?\b",
+                       re.IGNORECASE)
+# "..., residents said they would wait and see": the claim follows the verb, the text before is no claim
+_CLAUSE_AFTER = re.compile(r"^\s+(?:that|they|he|she|it|we|i|there)\s+\w+\s+\w+")
 _FIGURE_VERBS = {"raised": "report", "raises": "report", "revised": "report", "revises": "report", "put": "report",
                  "puts": "report", "lowered": "report", "lowers": "report", "updated": "report",
                  "updates": "report", "gave": "report", "gives": "report", "published": "report",
@@ -122,7 +145,7 @@ _WHICH_SPEAKER = re.compile(
 _WHICH_VERB = re.compile(
     r"(?P<speaker>[A-Z][^,;]{1,80}?),\s+(?:which|who)\s+(?:has\s+|had\s+|also\s+|continues\s+to\s+)?"
     r"(?P<verb>denies|denied|deny|says|said|claims|claimed|insists|insisted|maintains|maintained|rejects|rejected|"
-    r"disputes|disputed)\s+(?P<rest>[^,;]{3,})")
+    r"disputes|disputed|found|finds)\s+(?P<rest>[^,;]{3,})")
 # "The Civic Alliance questioned the count, saying it had evidence that ...": a participle attributes
 _SAYING = re.compile(
     r"^(?P<speaker>(?:The\s+)?(?:(?:[A-Z][\w'’\-]*|chief|minister|spokes\w+|leader|head|secretary|director|"
@@ -130,7 +153,7 @@ _SAYING = re.compile(
     r"[a-z]+\b[^\"“”]*?,\s+(?P<verb>saying|adding|insisting|claiming|warning|arguing)\s+(?:that\s+)?"
     r"(?P<rest>.{3,})$", re.DOTALL)
 # ", which runs field clinics on both sides," between a subject and its reporting verb
-_APPOSITIVE = re.compile(rf",\s+(?:which|who)\s+[^,\"“”]{{3,120}},(?=\s+{_FILLER}(?:{_VERB_ALT})\b)")
+_APPOSITIVE = re.compile(rf",\s+(?:which|who|whose)\s+[^,\"“”]{{3,120}},(?=\s+{_FILLER}(?:{_VERB_ALT})\b)")
 _GENERIC_SPEAKERS = re.compile(
     r"^(?:the |a |an |his |her |its |their |both |two |local |senior |government |military |other )*"
     r"(?:officials?|authorities|ministry|government|police|army|military|spokesm[ae]n|spokeswom[ae]n|"
@@ -139,7 +162,8 @@ _GENERIC_SPEAKERS = re.compile(
     r"commission|court|committee|administration|campaign|company|group|officers?|rebels|activists|"
     r"doctors|hospital|medics|monitors|monitoring group|general|commander|chief|envoy|ambassador|"
     r"(?:fire |rescue |emergency |health |civil defen[cs]e )?service|union|inspectors?|firm|poll|survey|"
-    r"researchers?|investigators?|prosecutors?|regulators?|organi[sz]ers?|(?:election |electoral )?commission)\b",
+    r"researchers?|investigators?|prosecutors?|regulators?|organi[sz]ers?|(?:election |electoral )?commission|"
+    r"figures|data|estimates|records|polls?)\b",
     re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i"}
 _BAD_IN_SPEAKER = re.compile(
@@ -198,6 +222,8 @@ def extract_claims(
     prev_speaker: tuple[str | None, str | None] = (None, None)
     prev_sentence: _Sentence | None = None
     open_quote: list[_Sentence] = []  # sentences of a quotation still open (attributed where it closes)
+    carry: Claim | None = None  # an attributed quotation: the next quoted sentences are its speaker's too
+    open_carry: Claim | None = None  # ``carry`` when the open quotation began
     for si, (s, e, _t) in enumerate(sentence_spans(text)):
         raw = text[s:e]
         sent = _Sentence(si, s, raw, by_sentence.get(si, []))
@@ -209,20 +235,60 @@ def extract_claims(
             open_quote = []
             claims.append(claim)
             extra = _relative_denial(article, sent, prev_speaker, alias_ids) if claim.polarity != "deny" else None
+            if extra is None and claim.verb not in DENY_VERBS:
+                extra = _trailing_denial(article, sent, prev_speaker, alias_ids)
             if extra is not None:
                 claims.append(extra)  # "X, which denies ..., said it would contest the case"
             prev_speaker = (claim.speaker, claim.speaker_entity_id)
+            carry = claim if quotes else None
         else:
-            if raw[:1] in "\"“" and len(quotes) % 2 == 1:
+            stripped = raw.strip()
+            opens = stripped[:1] in "\"“"
+            if opens and len(quotes) % 2 == 1:
                 open_quote = [sent]  # a quotation opens and runs on into the next sentence
+                open_carry = carry
             elif open_quote and not quotes and len(open_quote) < 4:
                 open_quote.append(sent)
+            elif open_quote and len(quotes) % 2 == 1 and open_carry is not None:
+                # the quotation closes unattributed: it goes on from the attributed one before it
+                claims.extend(_quoted_claim(q, open_carry) for q in (*open_quote, sent))
+                open_quote = []
+            elif carry is not None and opens and quotes and _QUOTE_CLOSE.search(stripped):
+                claims.append(_quoted_claim(sent, carry))  # a whole quoted sentence after an attributed one
+                open_quote = []
             else:
                 open_quote = []
-            subject = _subject(sent)
-            prev_speaker = subject if subject[0] else (None, None)
+                carry = None
+                extra = _trailing_denial(article, sent, prev_speaker, alias_ids)
+                if extra is not None:
+                    claims.append(extra)
+            if not open_quote and carry is None:
+                subject = _subject(sent)
+                prev_speaker = subject if subject[0] else (None, None)
         prev_sentence = sent
     return claims
+
+
+_QUOTE_CLOSE = re.compile(r"[\"”][.!?]?$|[.!?][\"”]$")
+
+
+def _trailing_denial(article: Article, sent: _Sentence, prev_speaker, alias_ids) -> Claim | None:
+    """"..., which Drassk denies." / "..., a claim Drassk swiftly rejected as invented.": a denial of what the
+    sentence says before it, by the speaker named in the relative clause."""
+    raw = " ".join(sent.text.split())
+    if not any(k in raw for k in (", which ", ", a claim ", ", a figure ", ", an accusation ", ", a report ")):
+        return None
+    m = _WHICH_DENIER.match(raw.rstrip(".!"))
+    if not m or not _valid_speaker(m.group("speaker")):
+        return None
+    speaker, entity_id = _speaker(m.group("speaker"), sent, prev_speaker, article.id, alias_ids)
+    text = _clean_claim(m.group("ante"))
+    if speaker is None or len(text) < 3:
+        return None
+    lemma = VERBS.get(m.group("verb").lower(), "deny")
+    return Claim(article_id=article.id, speaker=speaker, verb=lemma, text=text, figures=claim_figures(text),
+                 speaker_entity_id=entity_id, sentence=sent.index, polarity="deny",
+                 id=_claim_id(article.id, sent.index, lemma, m.start("verb")))
 
 
 _QUOTE_CHARS = re.compile(r"[\"“”]")
@@ -273,7 +339,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
         candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
     m = _TRAIL.match(raw) if _TRAIL_HINT.search(raw) else None
     if m and (raw[:1] in "\"“'‘" or _after_punct(raw, m.group("speaker"))) \
-            and _valid_speaker(m.group("speaker")):
+            and _valid_speaker(m.group("speaker")) and not _CLAUSE_AFTER.match(m.group("tail")):
         candidates.append((m.group("speaker"), m.group("verb").split()[0], m.group("claim"), m.start("verb")))
     if "ccording to " in raw:
         m = _ACCORDING_LEAD.match(raw)
@@ -283,14 +349,21 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
         if m:
             candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
     quoted = raw[:1] in "\"“'‘" and candidates
-    opened = _strip_opener(raw)
-    lead = _lead(_APPOSITIVE.sub("", opened) if (", which " in raw or ", who " in raw) else opened)
+    relative = ", which " in raw or ", who " in raw or ", whose " in raw
+    # "Ferenc, who leads the Civic Alliance, said ...": the appositive goes first, so that the name is no opener
+    lead = _lead(_strip_opener(_APPOSITIVE.sub("", raw) if relative else raw, sent))
     if lead is not None and not quoted:
         candidates.insert(0, lead)
-    m = _FIGURE_LEAD.match(_strip_opener(raw)) if _FIGURE_HINT.search(raw) else None
+    m = _FIGURE_LEAD.match(_strip_opener(raw, sent)) if _FIGURE_HINT.search(raw) else None
+    if m is None and " at " in raw and (" put " in raw or " puts " in raw):
+        m = _PUT_AT.match(_strip_opener(raw, sent))
     if m and _valid_speaker(m.group("speaker")) and not m.group("speaker").lstrip().startswith(("\"", "“")):
         candidates.insert(0, (m.group("speaker"), m.group("verb"), m.group("rest"), m.start("verb")))
-    if not candidates and (", which " in raw or ", who " in raw):
+    if not candidates and "'s " in raw.replace("’s ", "'s ") and " by " in raw:
+        m = _BY_COUNT.search(raw)
+        if m and _valid_speaker(m.group("speaker")):
+            candidates.append((m.group("speaker"), "count", raw[:m.start()] + raw[m.end():], m.start("speaker")))
+    if not candidates and relative:
         m = _WHICH_VERB.search(raw)
         if m and _valid_speaker(m.group("speaker")):
             candidates.append((m.group("speaker"), m.group("verb"), m.group("rest"), m.start("verb")))
@@ -299,7 +372,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
             ante = m.group("ante").split(",")[-1].strip()
             candidates.append((m.group("speaker"), m.group("verb"), f"{ante} {m.group('rest')}", m.start("verb")))
     if not candidates and _PARTICIPLE_HINT.search(raw):
-        m = _SAYING.match(_strip_opener(raw))
+        m = _SAYING.match(_strip_opener(raw, sent))
         if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in ("the", "but", "and"):
             candidates.append((m.group("speaker"), "said", m.group("rest"), m.start("verb")))
     if not candidates:
@@ -313,7 +386,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     if speaker is None:
         return None
     text = _clean_claim(claim_text)
-    if len(text) < 3:
+    if len(text) < 3 or (lemma in DENY_VERBS and _PROPOSAL.match(text)):
         return None
     polarity = "deny" if (lemma in DENY_VERBS or _DENIAL_TEXT.search(text)
                           or _NEGATED_ACTION.match(text)) else "assert"
@@ -350,6 +423,11 @@ def _lead(raw: str) -> tuple[str, str, str, int] | None:
         if noun_use or that_only:
             masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]
             continue
+        if not _valid_speaker(speaker):
+            # "The release came a day after Velmora claimed ...": the speaker is the subject after the conjunction
+            tail = _SUBORDINATE.split(speaker)[-1]
+            if tail != speaker and len(tail.split()) <= 6 and _valid_speaker(tail):
+                speaker = tail
         if not _valid_speaker(speaker) or speaker.endswith(("'s", "’s")) \
                 or speaker.lstrip().startswith(("\"", "“")):  # '"...," said X' is no speaker-first sentence
             return None
@@ -362,6 +440,7 @@ def _lead(raw: str) -> tuple[str, str, str, int] | None:
     return None
 
 
+_SUBORDINATE = re.compile(r",\s+|\b(?:after|when|as|because|while|before|since|until|though|although|once|where)\s+")
 _TOLD_WHOM = re.compile(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*")
 _OPENER = re.compile(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)")
 _CAP_WORD = re.compile(r"\b[A-Z][\w\-]+")
@@ -383,13 +462,21 @@ def _after_punct(raw: str, phrase: str) -> bool:
 
 _LOWER_WORD = re.compile(r"[a-z]+")
 _TRIGGERS = frozenset(VERBS) | frozenset(_FIGURE_VERBS) | {"according", "saying", "adding", "insisting",
-                                                            "claiming", "warning", "arguing"}
+                                                            "claiming", "warning", "arguing", "count", "tally",
+                                                            "reckoning", "calculation", "calculations"}
 
 
-def _strip_opener(raw: str) -> str:
-    """"Meanwhile, both sides reported ..." -> "both sides reported ..."."""
+def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
+    """"Meanwhile, both sides reported ..." -> "both sides reported ..."; a name is no opener ("Wendt, leader of
+    the National Union, said ...")."""
     m = _OPENER.match(raw)
-    return raw[m.end():] if m else raw
+    if m is None:
+        return raw
+    if sent is not None:
+        lead = len(sent.text) - len(sent.text.lstrip())
+        if any(x.start - sent.start == lead and x.type in ("PERSON", "ORG", "PLACE") for x in sent.mentions):
+            return raw
+    return raw[m.end():]
 
 
 def _valid_speaker(phrase: str) -> bool:
@@ -462,12 +549,14 @@ _APPROX_BEFORE = re.compile(
     r"(?:about|around|nearly|almost|roughly|some|more than|over|at least|up to|approximately|an estimated|"
     r"fewer than|less than|close to|as many as|upwards of|estimated)\s+$", re.IGNORECASE)
 _OUTCOMES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:killed|dead|died|deaths?|death toll|lives|fatalities|perished|slain)\b", re.I), "killed"),
+    (re.compile(r"\b(?:killed|killing|dead|died|deaths?|death toll|lives|fatalities|perished|slain)\b", re.I),
+     "killed"),
     (re.compile(r"\bcasualt(?:y|ies)\b", re.I), "casualties"),
-    (re.compile(r"\b(?:wounded|injured|injuries|hurt)\b", re.I), "wounded"),
+    (re.compile(r"\b(?:wounded|wounding|injured|injuring|injuries|hurt)\b", re.I), "wounded"),
     (re.compile(r"\b(?:arrested|detained|arrests|detentions)\b", re.I), "arrested"),
     (re.compile(r"\bmissing\b", re.I), "missing"),
-    (re.compile(r"\b(?:displaced|fled|refugees)\b", re.I), "displaced"),
+    (re.compile(r"\b(?:displaced|fled|refugees|forced from (?:their )?homes|left (?:their )?homes)\b", re.I),
+     "displaced"),
     (re.compile(r"\b(?:captured|taken prisoner|prisoners)\b", re.I), "captured"),
     (re.compile(r"\b(?:evacuated)\b", re.I), "evacuated"),
     (re.compile(r"\b(?:infected|infections|cases)\b", re.I), "infected"),
@@ -540,7 +629,16 @@ def claim_figures(text: str) -> list[Figure]:
     """The figures a claim states: ``extract_figures`` without the time spans and measures that only frame it
     ("destroyed two weeks ago", "talks lasted 11 hours")."""
     return [f for f in extract_figures(text)
-            if f.unit not in _NOT_FIGURE_UNITS and not _ONE_OF.match(f.text)]
+            if f.unit not in _NOT_FIGURE_UNITS and not _ONE_OF.match(f.text) and not _definite(f, text)]
+
+
+def _definite(fig: Figure, text: str) -> bool:
+    """"the two parties", "the three leaders": a small number in words after "the" names a group, it does not
+    count one."""
+    first = fig.text.split()[0].lower() if fig.text else ""
+    if first not in NUMBER_WORDS or fig.value is None or fig.value > 10:
+        return False
+    return re.search(rf"(?i)\bthe\s+{re.escape(fig.text)}", text) is not None
 
 
 _ONE_OF = re.compile(r"(?i)one\s+of\b")  # "one of the plant's tanks" counts nothing
@@ -576,9 +674,17 @@ def extract_figures(text: str) -> list[Figure]:
             continue
         if subject is None:
             subject = _outcome_near(text, unit_end, start)
+        if subject is None and unit in _FIGHTERS and _LOST_BEFORE.search(text[max(0, start - 40):start]):
+            subject = "killed"  # "Velmora had lost more than 1,500 soldiers"
         figures.append(Figure(value=value, unit=unit, subject=subject, text=text[start:unit_end].strip(),
                               approximate=approx or value is None))
     return figures
+
+
+_FIGHTERS = frozenset({"soldiers", "servicemen", "men", "troops", "fighters", "officers", "police", "sailors",
+                        "pilots"})
+_LOST_BEFORE = re.compile(r"\b(?:lost|losing|loses|lose)\b(?:\s+(?:more than|over|about|around|nearly|some|at least|"
+                          r"up to))?\s*$", re.IGNORECASE)
 
 
 def _unit_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
