@@ -162,13 +162,23 @@ def _qualifier(fig: Figure) -> str | None:
     return None
 
 
+# Counted people that one figure may give under several names ("four workers injured" / "11 of its members
+# injured"; "eight civilians killed" / "six people had died"), and outcomes that count the same people
+# ("6,000 evacuated" / "9,000 forced from their homes"). Soldiers stay apart from the others.
+_UNIT_CLASS = {u: "people" for u in ("people", "persons", "civilians", "residents", "workers", "members",
+                                     "employees", "staff", "evacuees", "villagers", "inhabitants", "passengers")}
+_UNIT_CLASS.update({u: "soldiers" for u in ("soldiers", "troops", "servicemen", "men", "fighters")})
+_SUBJECT_CLASS = {"evacuated": "displaced"}
+
+
 def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     groups: dict[tuple[str, str], list[tuple[int, Figure]]] = {}
     for i, c in enumerate(claims):
         for f in c.figures:
             if f.value is None or not f.unit or not f.subject:
                 continue
-            groups.setdefault((f.unit, f.subject), []).append((i, f))
+            key = (_UNIT_CLASS.get(f.unit, f.unit), _SUBJECT_CLASS.get(f.subject, f.subject))
+            groups.setdefault(key, []).append((i, f))
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
     for (unit, subject), items in sorted(groups.items()):
