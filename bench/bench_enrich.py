@@ -111,6 +111,9 @@ def claim_scores(store: Store, truth: list[dict]) -> dict:
         if not hits:
             missed.append(t)
             continue
+        # one extracted claim per truth claim where the sentence has several: one not taken yet, of the same
+        # polarity, holding the text itself, first
+        hits.sort(key=lambda c: (c.id in matched_pred, c.polarity != t["polarity"], want not in norm(c.text)))
         matched_pred.add(hits[0].id)
         if t["polarity"] == "deny":
             deny_total += 1
