@@ -54,25 +54,23 @@ class EntityStoreMixin:
         Alias counts are per (entity, alias, article): an article arrives in one batch, so the count computed
         from the batch's mentions is the article's whole count (re-saving is idempotent).
         """
-        written = 0
-        with self.transaction() as conn:
-            for e in entities:
-                if not e.mentions:
-                    continue
-                conn.execute(
-                    "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                    "name = excluded.name, type = excluded.type, "
-                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                    (e.id, e.name, e.type),
-                )
-                counts = Counter((_alias_of(m), m.article_id) for m in e.mentions)
-                conn.executemany(
-                    "INSERT INTO entity_aliases(entity_id, alias, article_id, count) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(entity_id, alias, article_id) DO UPDATE SET count = excluded.count",
-                    [(e.id, alias, article_id, n) for (alias, article_id), n in counts.items()],
-                )
-                written += 1
-        return written
+        entity_rows: list[tuple[str, str, str]] = []
+        alias_rows: list[tuple[str, str, str, int]] = []
+        for e in entities:
+            if not e.mentions:
+                continue
+            entity_rows.append((e.id, e.name, e.type))
+            counts = Counter((_alias_of(m), m.article_id) for m in e.mentions)
+            alias_rows.extend((e.id, alias, article_id, n) for (alias, article_id), n in counts.items())
+        with self.transaction() as conn:  # two statements for the batch, not two per entity
+            conn.executemany(
+                "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "name = excluded.name, type = excluded.type, "
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", entity_rows)
+            conn.executemany(
+                "INSERT INTO entity_aliases(entity_id, alias, article_id, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(entity_id, alias, article_id) DO UPDATE SET count = excluded.count", alias_rows)
+        return len(entity_rows)
 
     def load_entities(self) -> list[Entity]:
         """Every entity with its aliases and articles (no mentions): the input of incremental reconcile."""
