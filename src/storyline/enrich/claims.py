@@ -269,12 +269,15 @@ def extract_claims(
     return claims
 
 
+_DENY_HINT = re.compile(r"den(?:y|ies|ied)\b|reject|disput|dismiss")
 _QUOTE_CLOSE = re.compile(r"[\"”][.!?]?$|[.!?][\"”]$")
 
 
 def _trailing_denial(article: Article, sent: _Sentence, prev_speaker, alias_ids) -> Claim | None:
     """"..., which Drassk denies." / "..., a claim Drassk swiftly rejected as invented.": a denial of what the
     sentence says before it, by the speaker named in the relative clause."""
+    if _DENY_HINT.search(sent.text) is None:
+        return None
     raw = " ".join(sent.text.split())
     if not any(k in raw for k in (", which ", ", a claim ", ", a figure ", ", an accusation ", ", a report ")):
         return None
