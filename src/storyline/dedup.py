@@ -71,8 +71,13 @@ def _word_hashes(words: list[str]) -> np.ndarray:
 
 def _shingle_hashes(words: list[str], k: int) -> list[int]:
     """32-bit hashes of the word k-shingles (one shingle of all words when there are fewer than k)."""
+    return _shingle_array(words, k).tolist()
+
+
+def _shingle_array(words: list[str], k: int) -> np.ndarray:
+    """``_shingle_hashes`` as a uint64 array."""
     if not words:
-        return []
+        return np.zeros(0, dtype=np.uint64)
     wh = _word_hashes(words)
     k = min(k, len(words), len(_MIX))
     n = len(words) - k + 1
@@ -83,14 +88,53 @@ def _shingle_hashes(words: list[str], k: int) -> list[int]:
         acc ^= acc >> np.uint64(29)
         acc *= _MIX[0]
         acc ^= acc >> np.uint64(32)
-    return (acc & np.uint64(0xFFFFFFFF)).tolist()
+    return acc & np.uint64(0xFFFFFFFF)
 
 
 def signature_parts(text: str, num_perm: int = 128, shingle_size: int = 5, seed: int = 1) -> tuple[LeanMinHash, int]:
     """An article's MinHash signature and its word count: a pure function of the text, so the pipeline runs it
     in its per-article worker task and hands the result to ``Deduper.process``."""
     words = _words(text)
-    return _minhash(_shingle_hashes(words, shingle_size), num_perm, seed), len(words)
+    shingles = _shingle_array(words, shingle_size)
+    proto = _prototype(num_perm, seed)
+    if shingles.size and _fast_ok(proto):
+        values = _affine32_minhash(shingles, proto.permutations)
+        return LeanMinHash(seed=seed, hashvalues=values, scheme=proto.scheme), len(words)
+    return _minhash(shingles.tolist(), num_perm, seed), len(words)
+
+
+def _affine32_minhash(shingles: np.ndarray, permutations: np.ndarray) -> np.ndarray:
+    """The hash values ``MinHash.update_batch`` computes for the 'affine32' scheme with an identity hash
+    function (MurmurHash3 finaliser, then h -> a*h + b mod 2^32 per permutation, minimum over the shingles),
+    without its per-shingle Python loop. ``_fast_ok`` checks it against datasketch before it is used."""
+    hv = shingles.astype(np.uint32)
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    hv = hv ^ (hv >> np.uint32(16))
+    a, b = permutations
+    return (hv[:, None] * a[None, :] + b[None, :]).min(axis=0)
+
+
+_FAST_OK: dict[int, bool] = {}
+
+
+def _fast_ok(proto: MinHash) -> bool:
+    """Whether ``_affine32_minhash`` gives exactly datasketch's values for this prototype (checked once on a
+    spread of shingle hashes; any other scheme or datasketch version falls back to ``update_batch``)."""
+    key = id(proto)
+    if key not in _FAST_OK:
+        ok = getattr(proto, "scheme", None) == "affine32"
+        if ok:
+            try:
+                sample = np.random.RandomState(7).randint(0, 1 << 32, 512, dtype=np.uint64)
+                ok = bool(np.array_equal(_affine32_minhash(sample, proto.permutations),
+                                         _minhash(sample.tolist(), len(proto), proto.seed).hashvalues))
+            except Exception:
+                ok = False
+        _FAST_OK[key] = ok
+    return _FAST_OK[key]
 
 
 def _identity(x: int) -> int:

@@ -6,6 +6,7 @@ batch's transaction so an interrupted run leaves whole batches or nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 import os
@@ -166,6 +167,32 @@ def _resolve_speakers(claims: Iterable[Claim], lookup: Mapping[tuple[str, str], 
             c.speaker_entity_id = lookup.get((c.article_id, name)) or lookup.get(("", name))
 
 
+class _Columns(list):  # type: ignore[type-arg]
+    """A list of same-class dataclass objects (an article's entity mentions) that pickles as one tuple per
+    field: a worker's result then unpickles in the main process as a few hundred strings and ints instead of
+    a few hundred objects with their attribute dicts (half the main process's cost of receiving it)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        cls = type(self[0]) if self else None
+        names = _init_fields(cls) if cls is not None else None
+        if names is None or any(type(x) is not cls for x in self):
+            return list, (list(self),)
+        return _from_columns, (cls, tuple(tuple(getattr(x, n) for x in self) for n in names))
+
+
+@functools.lru_cache(maxsize=16)
+def _init_fields(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass whose __init__ takes exactly its fields, in order; else None."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    fields = dataclasses.fields(cls)
+    return tuple(f.name for f in fields) if all(f.init for f in fields) else None
+
+
+def _from_columns(cls: type, columns: tuple[tuple[Any, ...], ...]) -> list[Any]:
+    return [cls(*values) for values in zip(*columns)]
+
+
 def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None) -> Analysed:
     """Everything per-article and context-free, in one worker task: cleanup, identity, the MinHash signature
     and the names and claims the who-said-what stage needs (used only if the article turns out new and not a
@@ -190,6 +217,8 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None)
             claims = extract_claims(prepared, names, _SpeakerIdsLater())
         except Exception:  # likewise
             claims = None
+    if names is not None:
+        names = _Columns(names)
     return Analysed(prepared, names, claims, signature, time.perf_counter() - t0)
 
 
