@@ -4,10 +4,12 @@ No logic lives here: every row comes from ``storyline.export`` row functions, ev
 every write through ``storyline.pipeline``. GET requests use read-only SQLite connections from a small pool;
 uploads open their own read-write store, one at a time.
 
-The reads behind the pages and lists (a few milliseconds of SQLite and templating each) run on the event loop:
-handing them to a thread costs more than they do (with the GIL, the hand-off back waits out the interpreter's
-switch interval), and ``serve --workers N`` gives one process per core for parallelism. Work that can take long
-(a summary not cached yet, timelines, uploads) still runs in a thread.
+Light reads (well under a millisecond) run on the event loop. The heavier ones behind the event pages, searches
+and event listings go through ``StorePool.run``: in a thread while the answer cache is on (so a miss does not
+hold up the hits answered on the loop), on the loop when it is off (every request computes, and a thread hand-off
+would only add to each: with the GIL, the hand-off back waits out the interpreter's switch interval).
+``serve --workers N`` gives one process per core for parallelism. Work that can take long (a summary not cached
+yet, timelines, uploads) always runs in a thread.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ import json
 import os
 import queue
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,6 +39,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import __version__
 from .export import article_row, claim_export_row, entity_row, search_row
 from .store import Store
+
+T = TypeVar("T")
 
 API = "/api/v1"
 MAX_BODY_BYTES = 20 * 1024 * 1024
@@ -87,6 +91,7 @@ class StorePool:
         self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
         self._created = 0
         self._lock = threading.Lock()
+        self.offload = False
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -110,6 +115,17 @@ class StorePool:
             yield store
         finally:
             self._idle.put(store)
+
+    async def run(self, read: Callable[..., T], *args: Any) -> T:
+        """``read(*args)``, in a worker thread when ``offload`` is set, else right here on the event loop.
+
+        ``create_app`` sets ``offload`` when the answer cache is on: then most requests are hits answered on the
+        loop in microseconds, and a miss computed on the loop (milliseconds, more for a common search word)
+        would hold every one of them up; in a thread it only takes the loop's turns. With the cache off every
+        request computes, and a thread hand-off would only add to each."""
+        if self.offload:
+            return await run_in_threadpool(read, *args)
+        return read(*args)
 
     def close(self) -> None:
         """Close the idle connections (the pool stays usable: it opens new ones on demand)."""
@@ -582,11 +598,15 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
         if offset > 10_000:
             raise ApiError(400, "bad cursor", "search pages stop after 10000 hits; narrow the query")
         lo, hi = date_range(since, until)
-        with pool.read() as store:
-            hits = store.search_page(q, source=source, since=lo, until=hi, limit=limit + 1, offset=offset)
-        more = len(hits) > limit
-        return json_answer(page([search_row(h) for h in hits[:limit]],  # type: ignore[return-value]
-                                encode_cursor("search", offset + limit) if more else None))
+
+        def read() -> Response:
+            with pool.read() as store:
+                hits = store.search_page(q, source=source, since=lo, until=hi, limit=limit + 1, offset=offset)
+            more = len(hits) > limit
+            return json_answer(page([search_row(h) for h in hits[:limit]],
+                                    encode_cursor("search", offset + limit) if more else None))
+
+        return await pool.run(read)  # type: ignore[return-value]
 
     # -- events, storylines, timelines ------------------------------------------------------------------------
     @router.get("/events", tags=["events"], summary="List events, latest first")
@@ -598,25 +618,32 @@ def api_router(pool: StorePool, db_path: str, token: str | None) -> APIRouter:
 
         after = pair_cursor("events", cursor)
         lo, hi = date_range(since, until)
-        with pool.read() as store:
-            keys = store.event_page(since=lo, until=hi, source=source, story_id=story, after=after, limit=limit + 1)
-            events = store.get_events([eid for _, eid in keys[:limit]])
-            who = store.events_who_said_what([e.id for e in events])
-        rows = [event_export_row(e, who.get(e.id)) for e in events]
-        nxt = encode_cursor("events", list(keys[limit - 1][0])) if len(keys) > limit else None
-        return json_answer(page(rows, nxt))  # type: ignore[return-value]
+
+        def read() -> Response:
+            with pool.read() as store:
+                keys = store.event_page(since=lo, until=hi, source=source, story_id=story, after=after,
+                                        limit=limit + 1)
+                events = store.get_events([eid for _, eid in keys[:limit]])
+                who = store.events_who_said_what([e.id for e in events])
+            rows = [event_export_row(e, who.get(e.id)) for e in events]
+            nxt = encode_cursor("events", list(keys[limit - 1][0])) if len(keys) > limit else None
+            return json_answer(page(rows, nxt))
+
+        return await pool.run(read)  # type: ignore[return-value]
 
     @router.get("/events/{event_id}", tags=["events"], summary="One event with its cited summary (a merged-away id gives the event it joined)")
     async def get_event(event_id: str) -> dict[str, Any]:
         from .export import event_detail_row
         from .web.pages import cached_summary, fresh_summary
 
-        with pool.read() as store:
-            event = store.get_event(event_id)
-            if event is None:
-                raise not_found("event", event_id)
-            who = store.events_who_said_what([event.id]).get(event.id)
-            summary = cached_summary(store, event.id)
+        def read() -> tuple[Any, Any, Any]:
+            with pool.read() as store:
+                event = store.get_event(event_id)
+                if event is None:
+                    raise not_found("event", event_id)
+                return event, store.events_who_said_what([event.id]).get(event.id), cached_summary(store, event.id)
+
+        event, who, summary = await pool.run(read)
         if summary is None:  # first request: compute and cache it with a short-lived writable connection
             summary = await run_in_threadpool(fresh_summary, pool.db_path, event.id)
         return json_answer(event_detail_row(event, who, summary))  # type: ignore[return-value]
@@ -745,6 +772,7 @@ def create_app(db_path: str, *, token: str | None = None, max_body_bytes: int = 
     with Store(db_path):  # create or migrate once, so every later read can be read-only
         pass
     pool = StorePool(db_path, size=pool_size)
+    pool.offload = cache_entries > 0  # see StorePool.run
     cache = ResponseCache(db_path, max_entries=cache_entries, shared_path=shared_cache)
 
     @asynccontextmanager

@@ -296,3 +296,27 @@ def test_serve_with_workers_shares_answers_in_a_temporary_directory(monkeypatch,
     serve(small_db, port=0, workers=2, cache_entries=7)
     assert seen["existed"] and seen["cache_entries"] == 7 and seen["db_path"] == small_db
     assert not os.path.exists(os.path.dirname(seen["shared_cache"]))  # removed when the server stops
+
+
+@pytest.mark.parametrize("cache_entries", [0, 16])  # reads on the event loop, and in threads
+def test_heavy_reads_answer_the_same_with_the_cache_off_and_on(small_db, cache_entries):
+    from markupsafe import escape
+
+    app = create_app(small_db, cache_entries=cache_entries)
+    assert app.state.pool.offload == (cache_entries > 0)
+    with TestClient(app) as client:
+        event_id = client.get(f"{API}/events", params={"limit": 1}).json()["items"][0]["event_id"]
+        with sqlite3.connect(small_db) as con:  # no cached summary: the first view computes it
+            con.execute("UPDATE events SET summary = NULL")
+        page = client.get(f"/events/{event_id}")
+        assert page.status_code == 200 and "No summary." not in page.text
+        api = client.get(f"{API}/events/{event_id}").json()
+        assert api["summary"] and str(escape(api["summary"][0]["text"])) in page.text
+        assert client.get(f"/events/{event_id}").text == page.text
+        assert client.get("/events/no-such-event").status_code == 404
+        hits = client.get(f"{API}/search", params={"q": "bridge"}).json()["items"]
+        assert hits and client.get("/search", params={"q": "bridge"}).text.count('<li class="hit">') == len(hits)
+        assert client.get(f"{API}/search", params={"q": "bridge", "cursor": "bad"}).status_code == 400
+        entity = client.get(f"{API}/entities", params={"limit": 1}).json()["items"][0]
+        assert client.get(f"/entities/{entity['id']}").status_code == 200
+        assert client.get("/entities/no-such-entity").status_code == 404

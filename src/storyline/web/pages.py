@@ -129,21 +129,25 @@ def pages_router(pool: Any) -> APIRouter:
             raise ApiError(400, "bad cursor", "search pages stop after 10000 hits; narrow the query")
         lo, hi = date_range(_form_date("since", since), _form_date("until", until))
         limit = 20
-        with pool.read() as store:
-            sources = store.source_names()
-            hits = store.search_page(q, source=source or None, since=lo, until=hi, limit=limit + 1,
-                                     offset=offset) if q.strip() else []
-        more = len(hits) > limit
-        rows = [search_row(h) for h in hits[:limit]]
-        next_url = None
-        if more:
-            next_url = "/search?" + _qs(q=q, source=source, since=lo, until=hi,
-                                        cursor=encode_cursor("search", offset + limit))
-        context = dict(q=q, source=source, since=lo or "", until=hi or "", sources=sources, hits=rows,
-                       next_url=next_url, offset=offset)
-        if request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "results":
-            return render(request, "_search_results.html", **context)
-        return render(request, "search.html", **context)
+
+        def read() -> Response:
+            with pool.read() as store:
+                sources = store.source_names()
+                hits = store.search_page(q, source=source or None, since=lo, until=hi, limit=limit + 1,
+                                         offset=offset) if q.strip() else []
+            more = len(hits) > limit
+            rows = [search_row(h) for h in hits[:limit]]
+            next_url = None
+            if more:
+                next_url = "/search?" + _qs(q=q, source=source, since=lo, until=hi,
+                                            cursor=encode_cursor("search", offset + limit))
+            context = dict(q=q, source=source, since=lo or "", until=hi or "", sources=sources, hits=rows,
+                           next_url=next_url, offset=offset)
+            if request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "results":
+                return render(request, "_search_results.html", **context)
+            return render(request, "search.html", **context)
+
+        return await pool.run(read)
 
     @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
     async def article_page(request: Request, article_id: str) -> Response:
@@ -180,19 +184,28 @@ def pages_router(pool: Any) -> APIRouter:
 
     @router.get("/events/{event_id}", response_class=HTMLResponse)
     async def event_page(request: Request, event_id: str) -> Response:
+        answer = await pool.run(event_answer, request, event_id, None)
+        if answer is None:  # no current summary yet: computed and stored off the event loop, then the page
+            summary = await run_in_threadpool(fresh_summary, pool.db_path, event_id)
+            answer = await pool.run(event_answer, request, event_id, summary)
+        return answer
+
+    def event_answer(request: Request, event_id: str, summary: list[Any] | None) -> Response | None:
+        """The event page, or None when the event's summary is not cached (and ``summary`` not given)."""
         with pool.read() as store:
             event = store.get_event(event_id)
             if event is None:
                 raise ApiError(404, "not found", f"no event with id {event_id!r}")
             if event.id != event_id:
                 return RedirectResponse(f"/events/{_idpath(event.id)}", status_code=308)
+            if summary is None:
+                summary = cached_summary(store, event.id)
+                if summary is None:
+                    return None
             articles = store.event_articles(event.id)
             story = store.get_story(event.story_id) if event.story_id else None
             said = store.event_who_said_what(event.id)
             entity_ids = {e["name"]: e["id"] for e in store.list_entities(event_id=event.id)}
-            summary = cached_summary(store, event.id)
-        if summary is None:  # not cached yet: computed and stored off the event loop
-            summary = await run_in_threadpool(fresh_summary, pool.db_path, event.id)
         cite = {a.id: i for i, a in enumerate(articles, 1)}
         source_of = {a.id: a.source for a in articles}
         outlets: dict[str, list[dict[str, Any]]] = {}
@@ -227,16 +240,20 @@ def pages_router(pool: Any) -> APIRouter:
 
     @router.get("/entities/{entity_id}", response_class=HTMLResponse)
     async def entity_page(request: Request, entity_id: str) -> Response:
-        with pool.read() as store:
-            entity = store.entity_info(entity_id)
-            if entity is None:
-                raise ApiError(404, "not found", f"no entity with id {entity_id!r}")
-            events = store.get_events([r["event_id"] for r in store.entity_events(entity_id, limit=30)])
-            claims = [claim_export_row(c, ev) for _, c, ev in store.claim_page(speaker_entity_id=entity_id, limit=50)]
-            articles = [article_row(a) for a in store.get_articles(entity["article_ids"][:50])]
-            titles = _story_titles(store, events)
-        return render(request, "entity.html", entity=entity, events=events, claims=claims, articles=articles,
-                      more_articles=max(0, len(entity["article_ids"]) - 50), story_titles=titles)
+        def read() -> Response:  # an entity named in many articles takes a while: see StorePool.run
+            with pool.read() as store:
+                entity = store.entity_info(entity_id)
+                if entity is None:
+                    raise ApiError(404, "not found", f"no entity with id {entity_id!r}")
+                events = store.get_events([r["event_id"] for r in store.entity_events(entity_id, limit=30)])
+                claims = [claim_export_row(c, ev)
+                          for _, c, ev in store.claim_page(speaker_entity_id=entity_id, limit=50)]
+                articles = [article_row(a) for a in store.get_articles(entity["article_ids"][:50])]
+                titles = _story_titles(store, events)
+            return render(request, "entity.html", entity=entity, events=events, claims=claims, articles=articles,
+                          more_articles=max(0, len(entity["article_ids"]) - 50), story_titles=titles)
+
+        return await pool.run(read)
 
     @router.get("/docs", response_class=HTMLResponse)
     async def docs(request: Request) -> Response:
