@@ -152,3 +152,78 @@ def test_events_who_said_what_matches_the_per_event_view_and_drops_merged_events
     assert store.events_who_said_what([gone])[gone]["disagreements"] == []
     assert store.conn.execute("SELECT count(*) FROM disagreements WHERE event_id = ?", (gone,)).fetchone()[0] == 0
     store.close()
+
+
+# -- quotations, relative denials, subjects (fictional names) ----------------------------------------------
+
+def test_quoted_sentences_around_an_attributed_quotation_keep_its_speaker():
+    found = claims('Mira Tolle, chair of the dockers\' union, said nine workers were hurt. "Nine people were hurt. '
+                   'Two went to hospital. The other seven are injured too," she said. "We counted them ourselves."')
+    assert {c.speaker for c in found} == {"Mira Tolle"}
+    texts = [c.text for c in found]
+    assert "Two went to hospital" in texts and "We counted them ourselves" in texts
+    assert "The other seven are injured too" in texts
+
+
+def test_a_quotation_after_an_unrelated_sentence_is_not_carried():
+    found = claims('"The report is untrue," the ministry said. Roads were closed all day. "Nobody was told."')
+    assert [c.text for c in found] == ["The report is untrue"]
+
+
+def test_which_x_denies_is_a_denial_by_x():
+    found = claims("The talks came a day after Kardon claimed to have shot down a Velsk drone, which Velsk denies.")
+    claim = next(c for c in found if c.polarity == "assert")
+    denial = next(c for c in found if c.polarity == "deny")
+    assert (claim.speaker, claim.verb) == ("Kardon", "claim")
+    assert denial.speaker == "Velsk" and "shot down a Velsk drone" in denial.text
+
+
+def test_a_claim_x_rejected_is_a_denial_by_x():
+    found = claims("Kardon said its gunners had downed a jet near Orl, a claim Velsk swiftly rejected as invented.")
+    assert [(c.speaker, c.polarity) for c in found] == [("Kardon", "assert"), ("Velsk", "deny")]
+
+
+def test_an_appositive_with_whose_and_a_name_before_a_comma():
+    c = one("Ada Rinn, whose party won 19 seats, said she had chosen Tomas Wey for 200 new inspectors.")
+    assert c.speaker == "Ada Rinn" and "200 new inspectors" in c.text
+    c = one("Wey, leader of the Harbour Union, said unemployment had fallen to 5.1 per cent.")
+    assert c.speaker == "Wey"
+
+
+def test_dismissing_an_offer_states_nothing():
+    assert claims("Lena Ostrova, the lawyer for the residents, dismissed the offer.") == []
+
+
+def test_a_clause_after_the_verb_is_the_claim_not_the_text_before():
+    found = claims("In Orl, where rockets killed nine people in March, residents said they would wait and see.")
+    assert all("nine people" not in c.text for c in found)
+
+
+@pytest.mark.parametrize("text,speaker,value", [
+    ("Polls published this week put the two main parties neck and neck at around 30 per cent each.",
+     "Polls", 30),
+    ("Halden employs 900 people directly and, by the union's count, supports 2,500 more jobs in the port.",
+     "union", 2500),
+    ("The Orl interior ministry gave a higher death toll of eight.", "Orl interior ministry", 8),
+])
+def test_figure_attributions(text, speaker, value):
+    c = one(text)
+    assert speaker in c.speaker
+    assert value in [f.value for f in c.figures]
+
+
+def test_figures_subjects_and_groups():
+    assert [(f.value, f.unit, f.subject) for f in claim_figures(
+        "Velsk had lost more than 1,500 soldiers")] == [(1500, "soldiers", "killed")]
+    assert [f.subject for f in claim_figures("shells struck, killing at least eight civilians")] == ["killed"]
+    assert [f.subject for f in claim_figures("a fire broke out, injuring four workers")] == ["wounded"]
+    assert claim_figures("negotiators for the two parties drafted a programme") == []
+    assert [f.value for f in claim_figures("the 900 workers at the plant stay on full pay")] == [900]
+
+
+def test_figure_conflicts_across_names_for_the_same_people():
+    from storyline.enrich.disagreements import find_disagreements
+    a = one("A fire broke out at the plant on Tuesday, injuring four workers, the fire service said.")
+    b = one("The union said 11 of its members had been injured.")
+    flags = find_disagreements([a, b])
+    assert [(d.kind, d.claims) for d in flags] == [("figures", [0, 1])]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from collections.abc import Mapping
 
 from ..model import Article, Claim, Figure
@@ -237,6 +238,8 @@ def extract_claims(
             extra = _relative_denial(article, sent, prev_speaker, alias_ids) if claim.polarity != "deny" else None
             if extra is None and claim.verb not in DENY_VERBS:
                 extra = _trailing_denial(article, sent, prev_speaker, alias_ids)
+                if extra is not None:
+                    claims[-1] = claim = _without_denier(claim)
             if extra is not None:
                 claims.append(extra)  # "X, which denies ..., said it would contest the case"
             prev_speaker = (claim.speaker, claim.speaker_entity_id)
@@ -271,6 +274,24 @@ def extract_claims(
 
 _DENY_HINT = re.compile(r"den(?:y|ies|ied)\b|reject|disput|dismiss")
 _QUOTE_CLOSE = re.compile(r"[\"”][.!?]?$|[.!?][\"”]$")
+
+
+_DENIER_TAIL = re.compile(r",\s+(?:which|a claim|a figure|an accusation|a report)\s+[^,;]*?\b(?:denies|denied|deny|"
+                          r"rejects|rejected|disputes|disputed|dismissed|dismisses)\b.*$")
+
+
+def _polarity(lemma: str, text: str) -> str:
+    return "deny" if (lemma in DENY_VERBS or _DENIAL_TEXT.search(text) or _NEGATED_ACTION.match(text)) else "assert"
+
+
+def _without_denier(claim: Claim) -> Claim:
+    """The claim without the relative clause that denies it ("..., which Velsk denies"): that is another
+    speaker's claim."""
+    m = _DENIER_TAIL.search(claim.text)
+    if not m or m.start() < 3:
+        return claim
+    text = claim.text[:m.start()]
+    return replace(claim, text=text, figures=claim_figures(text), polarity=_polarity(claim.verb or "", text))
 
 
 def _trailing_denial(article: Article, sent: _Sentence, prev_speaker, alias_ids) -> Claim | None:
@@ -391,8 +412,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     text = _clean_claim(claim_text)
     if len(text) < 3 or (lemma in DENY_VERBS and _PROPOSAL.match(text)):
         return None
-    polarity = "deny" if (lemma in DENY_VERBS or _DENIAL_TEXT.search(text)
-                          or _NEGATED_ACTION.match(text)) else "assert"
+    polarity = _polarity(lemma, text)
     return Claim(
         article_id=article.id,
         speaker=speaker,
@@ -447,7 +467,7 @@ _SUBORDINATE = re.compile(r",\s+|\b(?:after|when|as|because|while|before|since|u
 _TOLD_WHOM = re.compile(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*")
 _OPENER = re.compile(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)")
 _CAP_WORD = re.compile(r"\b[A-Z][\w\-]+")
-_GENERIC_OF = re.compile(r"^\S+(?:\s+\S+)?\s+(?:in|of|from|at)\s+")
+_GENERIC_OF = re.compile(r"^\S+(?:\s+\S+){0,2}\s+(?:in|of|from|at)\s+")
 
 
 def _after_punct(raw: str, phrase: str) -> bool:
@@ -477,7 +497,7 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
         return raw
     if sent is not None:
         lead = len(sent.text) - len(sent.text.lstrip())
-        if any(x.start - sent.start == lead and x.type in ("PERSON", "ORG", "PLACE") for x in sent.mentions):
+        if any(x.start - sent.start == lead for x in sent.mentions):
             return raw
     return raw[m.end():]
 
@@ -511,7 +531,11 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
         m.text.split()) in p]
     generic = _GENERIC_SPEAKERS.match(p)
     person = [m for m in inside if m.type == "PERSON"]
-    if person:
+    head = p.split(",", 1)[0].strip() if "," in p else ""
+    first = [m for m in inside if head and " ".join(m.text.split()) == head]
+    if first:
+        chosen = first[0]  # "Wey, leader of the Harbour Union": the name, then what it is
+    elif person:
         chosen = person[-1]
     elif generic and _GENERIC_OF.match(p[generic.start():]) \
             and not p.lower().startswith(("spokes", "the spokes")):
@@ -673,6 +697,8 @@ def extract_figures(text: str) -> list[Figure]:
     spans.sort()
     for start, end, value, approx in spans:
         unit, subject, unit_end = _unit_after(text, end)
+        if unit is None and _TOLL_BEFORE.search(text[max(0, start - 60):start]):
+            unit, subject, unit_end = "people", "killed", end  # "raised its death toll to nine"
         if unit is None:
             continue
         if subject is None:
@@ -684,6 +710,8 @@ def extract_figures(text: str) -> list[Figure]:
     return figures
 
 
+_TOLL_BEFORE = re.compile(r"\bdeath\s+toll\b(?:\s+\w+){0,3}?\s+(?:of|to|at)\s+(?:about\s+|around\s+|at\s+least\s+|"
+                          r"more\s+than\s+|nearly\s+|some\s+)?$", re.IGNORECASE)
 _FIGHTERS = frozenset({"soldiers", "servicemen", "men", "troops", "fighters", "officers", "police", "sailors",
                         "pilots"})
 _LOST_BEFORE = re.compile(r"\b(?:lost|losing|loses|lose)\b(?:\s+(?:more than|over|about|around|nearly|some|at least|"
