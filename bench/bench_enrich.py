@@ -1,12 +1,17 @@
 """Who-said-what quality and cost.
 
-1. Quality on the bundled sample corpus (examples/corpus + examples/truth.json): entity-merge precision/recall
-   (pairwise over the truth's aliases: is each pair put in the same entity or not) and claim-extraction
-   precision/recall (a truth claim is found when a claim of the same article contains its ``text_contains``).
+1. Quality on the bundled sample corpus (examples/corpus + examples/truth.json, claims annotated by the guideline
+   in examples/README.md): entity-merge precision/recall (pairwise over the truth's aliases: is each pair put in
+   the same entity or not); claim-extraction precision/recall (a truth claim is found when a claim of the same
+   article contains its ``text_contains`` or comes from the sentence holding it, one extracted claim per truth
+   claim); for the found claims, how many truth figures are extracted (value; value and unit; value and subject)
+   and whether denials are marked deny; disagreement detection on the truth's events (found truth
+   disagreements, flags that link articles of one). ``--truth FILE`` scores against another truth file.
 2. Cost on Timeline17 (../shared/data/timeline17/*/articles.jsonl, skipped when absent): articles/s of the
-   whole ingest with enrichment and, in the same run, with the enrichment stage switched off.
+   whole ingest with enrichment and, in the same run, with it switched off (the enrich stage and the worker's
+   name finding). ``--profile`` prints a cProfile of one ingest with enrichment instead.
 
-    .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput] [--profile] [--verbose]
+    .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput] [--profile] [--verbose] [--truth FILE]
 """
 
 from __future__ import annotations
