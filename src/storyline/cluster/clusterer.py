@@ -216,15 +216,15 @@ class Clusterer:
         if c.norm_at < 0 or self.n_docs > c.norm_at + (c.norm_at >> 4):
             c.nstart = int(np.searchsorted(c.idx, self._half))
             x = c.val * self._idf(c.idx)
-            c.norm = float(np.sqrt(x @ x)) or 1.0
+            c.norm = float(np.sqrt((x * x).sum())) or 1.0
             xn = x[c.nstart:]
-            c.nnorm = float(np.sqrt(xn @ xn))
+            c.nnorm = float(np.sqrt((xn * xn).sum()))
             c.norm_at = self.n_docs
 
     def _dots(self, c: _Cluster) -> tuple[float, float]:
         """(article . centroid, names part of it) under the current idf, via the scratch row of the article."""
         self._refresh(c)
-        g = self._row[c.idx] * c.val
+        g = self._row[c.idx] * c.val  # (no BLAS dot: threaded BLAS stalls on a busy machine)
         return float(g.sum()), float(g[c.nstart:].sum())
 
     def _pair_dots(self, c1: _Cluster, c2: _Cluster) -> tuple[float, float]:
@@ -281,9 +281,9 @@ class Clusterer:
         idf = self._idf(idx)
         w = tf * idf
         wq = w * idf  # the article's side of a dot product against a centroid (the centroid's idf)
-        anorm = float(np.sqrt(w @ w)) or 1.0
+        anorm = float(np.sqrt((w * w).sum())) or 1.0
         nstart = int(np.searchsorted(idx, self._half))
-        n_norm = float(np.sqrt(w[nstart:] @ w[nstart:]))
+        n_norm = float(np.sqrt((w[nstart:] ** 2).sum()))
         self._row[idx] = wq  # scratch row: a centroid's dot with the article is one gather
         try:
             return self._place(a, day, window, idx, tf, w, anorm, n_norm, merges)
@@ -437,10 +437,11 @@ class Clusterer:
             c.article_ids.append(a.id)
             if a.source and a.source not in c.sources:
                 c.sources.append(a.source)
-            title = (a.title or "").strip() or lead_sentence(a.text)
             # the representative headline: the member closest to the event when it joined (first one to start)
-            if title and (c.title is None or score > c.title_score):
-                c.title, c.title_score = title, score
+            if c.title is None or score > c.title_score:
+                title = (a.title or "").strip() or lead_sentence(a.text)
+                if title:
+                    c.title, c.title_score = title, score
 
     def _merge_events(self, c1: _Cluster, c2: _Cluster, merges: list[tuple[str, str, str]]) -> None:
         keep, gone = (c1, c2) if c1.seq < c2.seq else (c2, c1)

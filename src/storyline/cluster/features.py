@@ -149,9 +149,14 @@ class Hasher:
         """Sublinear term frequencies, L2-normalised, as sorted unique (columns, values)."""
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        hashed = list(map(self._cache.get, counts))  # C-level lookups; hash only the terms not seen yet
+        cache = self._cache
+        hashed = list(map(cache.get, counts))  # C-level lookups; hash only the terms not seen yet
         if None in hashed:
-            hashed = [h if h is not None else self(t) for h, t in zip(hashed, counts)]
+            for t in set(counts).difference(cache):
+                self(t)
+            hashed = list(map(cache.get, counts))
+            if None in hashed:  # the cache is full: hash the rest each time
+                hashed = [h if h is not None else self(t) for h, t in zip(hashed, counts)]
         cols = np.fromiter(hashed, dtype=np.int64, count=len(hashed))
         raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         order = np.argsort(cols, kind="stable")
@@ -160,7 +165,7 @@ class Hasher:
             cols, inv = np.unique(cols, return_inverse=True)
             raw = np.bincount(inv, weights=raw, minlength=len(cols))
         val = np.where(raw > 1.0, 1.0 + np.log(np.maximum(raw, 1.0)), raw)  # sublinear above one occurrence
-        val /= np.linalg.norm(val)
+        val /= np.sqrt((val * val).sum())
         return cols, val
 
 
