@@ -179,3 +179,27 @@ def test_copy_matching_two_originals_joins_them_under_the_earliest():
     assert d.take_relinked() == {"tail-cut": "lead-edit"}
     assert d.original("tail-cut") == "lead-edit"
     assert d.take_relinked() == {}
+
+
+def test_signature_parts_match_datasketchs_own_update():
+    """The one-pass numpy MinHash gives the bytes datasketch's update_batch gives (stored signatures stay
+    comparable), and the worker's precomputed parts give the same marks as signing in process."""
+    from storyline.dedup import _minhash, _shingle_hashes, _to_bytes, _words, signature_parts
+
+    texts = ["The harbour council of Port Idris voted on the flood barrier budget again on Tuesday night.",
+             "short text", "",
+             " ".join(f"word{i % 97} item{i % 13}" for i in range(3000))]
+    for text in texts:
+        lean, n_words = signature_parts(text)
+        assert n_words == len(_words(text))
+        assert _to_bytes(lean) == _to_bytes(_minhash(_shingle_hashes(_words(text), 5), 128, 1))
+        assert _to_bytes(lean) == Deduper.signature(text)
+    base = "Officials in Port Idris said the flood barrier would be finished by spring, the council reported. " * 4
+    arts = [Article(id="a", text=base), Article(id="b", text=base + "An extra closing line."),
+            Article(id="c", text="Completely different words about a mountain festival and its music. " * 4)]
+    marks = []
+    for parts in (None, {a.id: signature_parts(a.text) for a in arts}):
+        copies = [Article(id=a.id, text=a.text) for a in arts]
+        sigs = Deduper().process(copies, {}, parts)
+        marks.append(([a.duplicate_of for a in copies], sigs))
+    assert marks[0] == marks[1] and marks[0][0] == [None, "a", None]
