@@ -855,25 +855,23 @@ def app_from_env() -> FastAPI:
 def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           log_level: str = "info", workers: int = 1, cache_entries: int = 2048) -> None:
     """Run the server until interrupted (the CLI's `storyline serve`). ``workers`` > 1 runs that many server
-    processes on the one port (uvicorn's supervisor); each has its own connection pool and answer cache, backed
+    processes on the one port (see ``run_workers``); each has its own connection pool and answer cache, backed
     by answers shared between them (a file in a temporary directory removed at exit), and every cache follows
     the store's write generation, so a write through any of them invalidates all."""
     import uvicorn
 
     token = token or os.environ.get("STORYLINE_TOKEN") or None
     # keep-alive longer than uvicorn's 5 s so busy clients do not race the server closing idle connections
-    options: dict[str, Any] = dict(host=host, port=port, log_level=log_level, access_log=False,
-                                   timeout_keep_alive=30)
+    options: dict[str, Any] = dict(log_level=log_level, access_log=False, timeout_keep_alive=30)
     if workers <= 1:
-        uvicorn.run(create_app(db_path, token=token, cache_entries=cache_entries), **options)
+        uvicorn.run(create_app(db_path, token=token, cache_entries=cache_entries), host=host, port=port, **options)
         return
-    from uvicorn.supervisors import Multiprocess
-
     import shutil
     import tempfile
 
     shm = Path("/dev/shm")
     shared_dir = tempfile.mkdtemp(prefix="storyline-answers-", dir=shm if shm.is_dir() else None)
+    sockets = listening_sockets(host, port, workers)
     try:
         os.environ[SERVE_ENV] = json.dumps({
             "db_path": str(db_path), "cache_entries": cache_entries,
@@ -882,23 +880,100 @@ def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str
             os.environ["STORYLINE_TOKEN"] = token
         with Store(db_path):  # migrate once here, not racing in every worker
             pass
-        config = uvicorn.Config("storyline.api:app_from_env", factory=True, workers=workers, **options)
-        # uvicorn's own shared socket (Config.bind_socket) is made with protocol 0, so asyncio does not set
-        # TCP_NODELAY on the connections it accepts, and every answer written as headers + a body under one TCP
-        # segment waits for the client's delayed ACK (~40 ms on Linux). A socket made with IPPROTO_TCP avoids
-        # that.
-        Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+        run_workers(sockets, options)
     finally:
+        for sock in sockets:
+            sock.close()
         shutil.rmtree(shared_dir, ignore_errors=True)
 
 
-def listening_socket(host: str, port: int) -> Any:
-    """A bound TCP socket for worker processes to share; its accepted connections get TCP_NODELAY."""
+def _worker(sock: Any, options: dict[str, Any]) -> None:
+    """One worker process of ``run_workers``: uvicorn serving ``app_from_env`` on its own socket."""
+    import uvicorn
+
+    config = uvicorn.Config("storyline.api:app_from_env", factory=True, **options)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def run_workers(sockets: list[Any], options: dict[str, Any]) -> None:
+    """One uvicorn process per socket (``listening_sockets``), until SIGINT or SIGTERM; a worker that dies after
+    it has run a while is started again, one that dies at once stops the server (it would only die again).
+
+    Not uvicorn's own supervisor: that hands every worker the same listening socket, and whichever process
+    wakes first accepts a whole burst of new connections (measured: 49 of 50 in one process, 1 in the other),
+    so one core queues what the other could serve. Each worker here listens on a socket of its own bound with
+    SO_REUSEPORT to the same port, and the kernel spreads the connections over them evenly."""
+    import multiprocessing
+    import signal
+    import threading
+    import time
+
+    context = multiprocessing.get_context("spawn")
+    stop = threading.Event()
+    processes: list[Any] = [None] * len(sockets)
+    started = [0.0] * len(sockets)
+
+    def start(i: int) -> None:
+        processes[i] = context.Process(target=_worker, args=(sockets[i], options), name=f"storyline-worker-{i}")
+        processes[i].start()
+        started[i] = time.monotonic()
+
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for i in range(len(sockets)):
+            start(i)
+        while not stop.wait(0.5):
+            for i, process in enumerate(processes):
+                if process.is_alive():
+                    continue
+                if time.monotonic() - started[i] < 10:
+                    raise RuntimeError(f"server worker {i} exited at start (exit code {process.exitcode})")
+                start(i)
+    finally:
+        for process in processes:
+            if process is not None and process.is_alive():
+                process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
+        for process in processes:
+            if process is not None:
+                process.join(30)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def listening_sockets(host: str, port: int, n: int) -> list[Any]:
+    """``n`` TCP sockets bound to one address with SO_REUSEPORT (port 0: the port the first one got), one per
+    worker process; their accepted connections get TCP_NODELAY."""
+    sockets = [listening_socket(host, port, reuse_port=True)]
+    port = sockets[0].getsockname()[1]
+    try:
+        sockets += [listening_socket(host, port, reuse_port=True) for _ in range(n - 1)]
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def listening_socket(host: str, port: int, *, reuse_port: bool = False) -> Any:
+    """A bound TCP socket to serve on; its accepted connections get TCP_NODELAY.
+
+    uvicorn's own socket (Config.bind_socket) is made with protocol 0, so asyncio does not set TCP_NODELAY on
+    the connections it accepts, and every answer written as headers + a body under one TCP segment waits for
+    the client's delayed ACK (~40 ms on Linux). A socket made with IPPROTO_TCP avoids that."""
     import socket
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     sock.set_inheritable(True)
     return sock

@@ -277,25 +277,52 @@ def test_serve_with_workers_shares_answers_in_a_temporary_directory(monkeypatch,
     import json
     import os
 
-    import uvicorn.supervisors
-
+    import storyline.api
     from storyline.api import SERVE_ENV, serve
 
     seen = {}
 
-    class FakeSupervisor:
-        def __init__(self, config, sockets):
-            sockets[0].close()
+    def fake_run_workers(sockets, options):
+        config = json.loads(os.environ[SERVE_ENV])
+        ports = {s.getsockname()[1] for s in sockets}
+        seen.update(config, existed=os.path.isdir(os.path.dirname(config["shared_cache"])), sockets=len(sockets),
+                    ports=len(ports))
 
-        def run(self):
-            config = json.loads(os.environ[SERVE_ENV])
-            seen.update(config, existed=os.path.isdir(os.path.dirname(config["shared_cache"])))
-
-    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", FakeSupervisor)
+    monkeypatch.setattr(storyline.api, "run_workers", fake_run_workers)
     monkeypatch.delenv(SERVE_ENV, raising=False)
-    serve(small_db, port=0, workers=2, cache_entries=7)
+    serve(small_db, port=0, workers=3, cache_entries=7)
     assert seen["existed"] and seen["cache_entries"] == 7 and seen["db_path"] == small_db
+    assert seen["sockets"] == 3 and seen["ports"] == 1  # one socket per worker, all on one port
     assert not os.path.exists(os.path.dirname(seen["shared_cache"]))  # removed when the server stops
+
+
+def test_worker_sockets_share_the_connections():
+    import socket
+
+    from storyline.api import listening_sockets
+
+    sockets = listening_sockets("127.0.0.1", 0, 2)
+    try:
+        for sock in sockets:
+            sock.listen(64)
+            sock.setblocking(False)
+        port = sockets[0].getsockname()[1]
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+        accepted = [0, 0]
+        for i, sock in enumerate(sockets):
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except BlockingIOError:
+                    break
+                accepted[i] += 1
+                conn.close()
+        for c in clients:
+            c.close()
+        assert sum(accepted) == 40 and min(accepted) > 0  # the kernel spread them over both sockets
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 @pytest.mark.parametrize("cache_entries", [0, 16])  # reads on the event loop, and in threads
