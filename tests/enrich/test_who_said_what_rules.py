@@ -227,3 +227,15 @@ def test_figure_conflicts_across_names_for_the_same_people():
     b = one("The union said 11 of its members had been injured.")
     flags = find_disagreements([a, b])
     assert [(d.kind, d.claims) for d in flags] == [("figures", [0, 1])]
+
+
+def test_a_number_with_a_thousands_comma_is_no_year_and_the_outcome_before_a_number_is_its_own():
+    assert [(f.value, f.subject) for f in claim_figures("1,900 Velsk soldiers had been killed")] == [(1900, "killed")]
+    assert [(f.value, f.subject) for f in claim_figures("killing 11 civilians and wounding dozens")][0] == (11, "killed")
+
+
+def test_a_trailing_attribution_followed_by_its_own_clause_reads_from_the_verb():
+    c = one("In Orl, the town shelled on March 11, the hospital director said staff were treating 30 wounded.")
+    assert c.speaker == "the hospital director" and "30 wounded" in c.text
+    c = one("Shells struck Orl, killing 11 civilians, Velsk said, six days after a similar attack.")
+    assert c.speaker == "Velsk" and "killing 11 civilians" in c.text

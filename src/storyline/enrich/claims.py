@@ -130,7 +130,8 @@ _PROPOSAL = re.compile(r"^(?:the|an?|any|this|that|his|her|its|their)\s+(?:\w+\s
                        r"demand|request|invitation|idea|talks|bid|appeal|ultimatum|compromise|settlement)s?\b",
                        re.IGNORECASE)
 # "..., residents said they would wait and see": the claim follows the verb, the text before is no claim
-_CLAUSE_AFTER = re.compile(r"^\s+(?:that|they|he|she|it|we|i|there)\s+\w+\s+\w+")
+_CLAUSE_AFTER = re.compile(r"^\s+(?:(?:that|they|he|she|it|we|i|there)\s+\w+\s+\w+|(?:[\w'’\-]+\s+){1,3}(?:were|was|is|are|"
+                           r"had|has|have|would|will|could|can|did|should|may|might)\b)")
 _FIGURE_VERBS = {"raised": "report", "raises": "report", "revised": "report", "revises": "report", "put": "report",
                  "puts": "report", "lowered": "report", "lowers": "report", "updated": "report",
                  "updates": "report", "gave": "report", "gives": "report", "published": "report",
@@ -375,7 +376,10 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     quoted = raw[:1] in "\"“'‘" and candidates
     relative = ", which " in raw or ", who " in raw or ", whose " in raw
     # "Ferenc, who leads the Civic Alliance, said ...": the appositive goes first, so that the name is no opener
-    lead = _lead(_strip_opener(_APPOSITIVE.sub("", raw) if relative else raw, sent))
+    opened = _strip_opener(_APPOSITIVE.sub("", raw) if relative else raw, sent)
+    lead = _lead(opened)
+    if lead is None and not candidates:  # "..., after inspectors said ...": the subject after a conjunction
+        lead = _lead(opened, split=True)
     if lead is not None and not quoted:
         candidates.insert(0, lead)
     m = _FIGURE_LEAD.match(_strip_opener(raw, sent)) if _FIGURE_HINT.search(raw) else None
@@ -431,7 +435,7 @@ _DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|
                               re.IGNORECASE)
 
 
-def _lead(raw: str) -> tuple[str, str, str, int] | None:
+def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
     """Speaker first: "X (has, on Monday, ...) said ...". A speaker that is no speaker ("The report has been
     passed", "The preliminary report by ...") sends the search on to the next reporting verb."""
     masked = raw
@@ -446,7 +450,7 @@ def _lead(raw: str) -> tuple[str, str, str, int] | None:
         if noun_use or that_only:
             masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]
             continue
-        if not _valid_speaker(speaker):
+        if split and not _valid_speaker(speaker):
             # "The release came a day after Velmora claimed ...": the speaker is the subject after the conjunction
             tail = _SUBORDINATE.split(speaker)[-1]
             if tail != speaker and len(tail.split()) <= 6 and _valid_speaker(tail):
@@ -685,7 +689,7 @@ def extract_figures(text: str) -> list[Figure]:
         if _MONTHS_RE.search(before) or _MONTH_AFTER.match(after):
             continue  # a date ("October 21", "21 October")
         digits = raw.replace(",", "")
-        if re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(r"\s+(?:people|persons|soldiers|troops)", after):
+        if "," not in raw and re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(r"\s+(?:people|persons|soldiers|troops)", after):
             continue  # a year
         if raw.lower() in ("one", "a dozen") and not re.match(r"\s+[a-z]+s?\b(?! of)", after):
             continue
@@ -702,6 +706,9 @@ def extract_figures(text: str) -> list[Figure]:
         if unit is None:
             continue
         if subject is None:
+            before_verb = _OUTCOME_VERB_BEFORE.search(text[max(0, start - 30):start])
+            subject = _OUTCOME_VERB_SUBJECT[before_verb.group(1).lower()] if before_verb else None
+        if subject is None:
             subject = _outcome_near(text, unit_end, start)
         if subject is None and unit in _FIGHTERS and _LOST_BEFORE.search(text[max(0, start - 40):start]):
             subject = "killed"  # "Velmora had lost more than 1,500 soldiers"
@@ -710,6 +717,13 @@ def extract_figures(text: str) -> list[Figure]:
     return figures
 
 
+# "killing at least 11 civilians and wounding dozens": the outcome right before the number is its own
+_OUTCOME_VERB_BEFORE = re.compile(r"\b(killing|killed|wounding|wounded|injuring|injured|evacuating|evacuated)\s+"
+                                  r"(?:at\s+least\s+|about\s+|around\s+|more\s+than\s+|some\s+|nearly\s+|over\s+)?$",
+                                  re.IGNORECASE)
+_OUTCOME_VERB_SUBJECT = {"killing": "killed", "killed": "killed", "wounding": "wounded", "wounded": "wounded",
+                         "injuring": "wounded", "injured": "wounded", "evacuating": "evacuated",
+                         "evacuated": "evacuated"}
 _TOLL_BEFORE = re.compile(r"\bdeath\s+toll\b(?:\s+\w+){0,3}?\s+(?:of|to|at)\s+(?:about\s+|around\s+|at\s+least\s+|"
                           r"more\s+than\s+|nearly\s+|some\s+)?$", re.IGNORECASE)
 _FIGHTERS = frozenset({"soldiers", "servicemen", "men", "troops", "fighters", "officers", "police", "sailors",
