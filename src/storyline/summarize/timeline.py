@@ -15,8 +15,9 @@ Unsupervised and fast (one TF-IDF fit, linear scans):
    considered: ``since``..``until`` when given, else from ``LOOKBACK_DAYS`` before the first publication to a
    week after the last.
 3. Sentence selection per day, among sentences that mention the day or, having no date of their own, were
-   published on it or the day after: ranked by cosine to the day's content centroid (blended with the query
-   centroid when a query is given), sentences that name the day explicitly first-class. A sentence too
+   published on it or the day after: ranked by cosine to the day's content centroid blended with the story's
+   centroid (``GLOBAL_WEIGHT``: off-topic asides that happen to name the day rank lower) and with the query
+   centroid when a query is given, sentences that name the day explicitly first-class. A sentence too
    similar to one already chosen anywhere in the timeline is skipped (similarity = the larger of the TF-IDF
    cosine and the word-set overlap cosine, >= ``REDUNDANCY``).
 
@@ -45,10 +46,11 @@ FUTURE_WEIGHT = 0.25  # weight of an announcement ("talks will be held on Octobe
 RELATIVE_WEIGHT = 0.5  # a day named relatively ("on Friday", "yesterday") against a calendar date ("May 25")
 RETROSPECTIVE_DAYS = 5  # an article referring to this many days counts double (it recounts a story)
 LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach without ``since``
-REDUNDANCY = 0.4  # max cosine between two sentences of one timeline
+REDUNDANCY = 0.5  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
 MENTION_BONUS = 0.1  # ranking bonus for a sentence that names its day explicitly
-MIN_TOKENS, MAX_TOKENS = 5, 40
+GLOBAL_WEIGHT = 0.5  # weight of the story's centroid in a day's ranking centroid
+MIN_TOKENS, MAX_TOKENS = 5, 50
 _EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not always exact in floating point
 
 
@@ -188,6 +190,7 @@ def build_timeline(
         if rows:
             query_vec = centroid(matrix[rows])
 
+    global_vec = centroid(matrix)
     ranked_days = sorted((d for d in day_scores if by_day.get(d)), key=lambda d: (-day_scores[d], d))
     timeline: list[dict[str, Any]] = []
     picked_rows: list[int] = []
@@ -200,7 +203,10 @@ def build_timeline(
                 uniq[s.row] = (s, named)
         cands = list(uniq.values())
         sub = matrix[[s.row for s, _ in cands]]
-        c = centroid(sub)
+        # what the day's sentences share, pulled towards what the whole story is about (off-topic asides
+        # that happen to name the day rank lower)
+        c = centroid(sub) + GLOBAL_WEIGHT * global_vec
+        c = c / (np.linalg.norm(c) or 1.0)
         if query_vec is not None:
             c = c + 0.5 * query_vec
             c = c / (np.linalg.norm(c) or 1.0)
