@@ -204,6 +204,20 @@ async def prime(base: str, paths: list[str], concurrency: int = 4) -> dict[str, 
     return counts
 
 
+def listeners(port: int) -> int | None:
+    """How many sockets listen on ``port`` (one per worker with SO_REUSEPORT); None where /proc is not there."""
+    found = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        fields = [ln.split() for ln in lines]
+        found = (found or 0) + sum(1 for f in fields
+                                   if len(f) > 3 and f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port)
+    return found
+
+
 def start_server(db: str, workers: int, cache_size: int, log_path: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ)
@@ -217,9 +231,11 @@ def start_server(db: str, workers: int, cache_size: int, log_path: str) -> tuple
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
-            # every worker must be up: ask a few times over fresh connections
-            if all(httpx.get(f"{base}/api/v1/articles?limit=1", timeout=2).status_code == 200
-                   for _ in range(2 * workers)):
+            # every worker must be up (each listens on a socket of its own once its app is loaded)
+            up = listeners(port)
+            if (up is None or up >= workers) and all(
+                    httpx.get(f"{base}/api/v1/articles?limit=1", timeout=2).status_code == 200
+                    for _ in range(2 * workers)):
                 return server, base
         except httpx.HTTPError:
             pass
