@@ -50,8 +50,8 @@ class ClusterParams:
     name_weight: float = 0.0  # extra count for a capitalised word inside a sentence (a name)
     number_weight: float = 0.5  # extra count for a number (figures, years, tolls: specifics of one event)
     top_terms: int = 24  # terms per article indexed for candidate search
-    max_candidates: int = 40  # events scored exactly per article
-    max_postings: int = 128  # events remembered per indexed term (least recently used forgotten): keeps the
+    max_candidates: int = 15  # events scored exactly per article
+    max_postings: int = 32  # events remembered per indexed term (least recently used forgotten): keeps the
     # candidate search, and so each article's cost, bounded as the archive grows
     event_threshold: float = 0.20  # cosine(article, event centroid) to join an event
     event_merge_threshold: float = 0.45  # cosine(event, event) to merge two events
@@ -66,7 +66,7 @@ class ClusterParams:
     story_name_relative: bool = True  # names also agree when shared and no rival candidate storyline shares more
     story_candidates: int = 20  # storylines scored per new event (those of its candidate events)
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
-    max_event_terms: int = 4000  # centroid pruning (largest weights kept)
+    max_event_terms: int = 1500  # centroid pruning (largest weights kept)
     max_story_terms: int = 8000
 
 

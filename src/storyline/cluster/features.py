@@ -60,17 +60,21 @@ def content_terms(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if len(t) > 1 and t not in _DROP]
 
 
-def cap_phrases(text: str) -> list[str]:
-    """Multi-word capitalised phrases (names of people, places, organisations), lower-cased."""
-    out = []
-    for m in _CAP_PHRASE.finditer(text):
-        words = [w.strip(".'’").lower() for w in m.group(0).split()]
-        while words and (words[0] in STOPWORDS or words[0] in _WEEKDAYS or words[0] in _MONTHS):
+_EDGE = frozenset(STOPWORDS | _WEEKDAYS | set(_MONTHS))  # words that do not begin or end a phrase
+
+
+def cap_phrases(text: str) -> dict[str, int]:
+    """Multi-word capitalised phrases (names of people, places, organisations), lower-cased, with counts."""
+    out: dict[str, int] = {}
+    for m, n in Counter(_CAP_PHRASE.findall(text)).items():
+        words = [w.strip(".'’") for w in m.lower().split()]
+        while words and words[0] in _EDGE:
             words = words[1:]
-        while words and (words[-1] in STOPWORDS or words[-1] in _WEEKDAYS or words[-1] in _MONTHS):
+        while words and words[-1] in _EDGE:
             words = words[:-1]
         if len(words) >= 2:
-            out.append(" ".join(words))
+            k = " ".join(words)
+            out[k] = out.get(k, 0) + n
     return out
 
 
@@ -121,9 +125,9 @@ def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead
             counts[t] = get(t, 0) + lead_weight
     if phrase_weight:
         body = clean_text(text[:phrase_chars] if phrase_chars else text)
-        for p in cap_phrases(title + "\n" + body if title else body):
+        for p, n in cap_phrases(title + "\n" + body if title else body).items():
             k = "\x01" + p
-            counts[k] = get(k, 0) + phrase_weight
+            counts[k] = get(k, 0) + phrase_weight * n
     return counts
 
 
