@@ -88,7 +88,9 @@ def ingest(
     ] = False,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 256,
     workers: Annotated[
-        Optional[int], typer.Option("--workers", min=1, help="Processes for per-article stages [default: one per core].")
+        Optional[int],
+        typer.Option("--workers", min=1,
+                     help="Processes, this one included: N-1 analyse articles while it stores (default: one per core)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -38,7 +38,8 @@ R = TypeVar("R")
 
 
 def default_workers() -> int:
-    """Worker processes for the per-article stages: $STORYLINE_WORKERS, else one per core."""
+    """Processes an ingest uses, the main one included: $STORYLINE_WORKERS, else one per core. With N > 1,
+    N - 1 worker processes analyse a batch while the main process stores the previous one."""
     env = os.environ.get("STORYLINE_WORKERS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
@@ -222,19 +223,6 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None)
     return Analysed(prepared, names, claims, signature, time.perf_counter() - t0)
 
 
-# Worker processes run at a lower priority than the main process: the main process runs the serial stages,
-# the critical path, and the workers only need to keep one batch ahead of it, on whatever CPU it leaves.
-WORKER_NICE = int(os.environ.get("STORYLINE_WORKER_NICE", "10"))
-
-
-def _worker_init() -> None:
-    if WORKER_NICE and hasattr(os, "nice"):
-        try:
-            os.nice(WORKER_NICE)
-        except OSError:
-            pass
-
-
 class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
@@ -242,7 +230,8 @@ class Ingestor:
     def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1) -> None:
         self.store = store
         self.batch_size = batch_size
-        self.workers = max(1, workers)  # >1: per-article stages in forked worker processes (not from threads)
+        # processes, this one included; >1: per-article stages in forked worker processes (not from threads)
+        self.workers = max(1, workers)
         self._pool: Executor | None = None
         self._deduper: Deduper | None = None
         self._reconciler: Reconciler | None = None  # canonical entities so far (loaded once per run)
@@ -257,12 +246,19 @@ class Ingestor:
             self._deduper = deduper
         return self._deduper
 
+    @property
+    def pool_size(self) -> int:
+        """Worker processes beside this one: the main process runs the serial stages of a batch while the
+        workers analyse the next, so it counts as one of the ``workers`` (more processes than cores would
+        only take CPU from the serial stages, the critical path)."""
+        return max(1, self.workers - 1)
+
     def _pool_for(self, n_items: int) -> Executor | None:
         if self.workers <= 1 or n_items < PARALLEL_MIN_BATCH:
             return None
         if self._pool is None:
             ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_init)
+            self._pool = ProcessPoolExecutor(max_workers=self.pool_size, mp_context=ctx)
         return self._pool
 
     def _map_async(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
@@ -271,7 +267,7 @@ class Ingestor:
         pool = self._pool_for(len(items))
         if pool is None:
             return [fn(x) for x in items]
-        return pool.map(fn, items, chunksize=max(1, len(items) // (self.workers * 4)))
+        return pool.map(fn, items, chunksize=max(1, len(items) // (self.pool_size * 4)))
 
     def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return list(self._map_async(fn, items))
@@ -475,7 +471,7 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Read every input, run the stages, store the result. Bad records are reported, never fatal.
-    ``workers``: processes for the per-article stages (default: one per core, see ``default_workers``)."""
+    ``workers``: processes to use, this one included (default: one per core, see ``default_workers``)."""
     items = read_inputs(inputs, source=source, source_from_dir=source_from_dir, allow_private=allow_private,
                         stdin=stdin)
     workers = default_workers() if workers is None else workers
