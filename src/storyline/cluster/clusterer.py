@@ -554,10 +554,13 @@ class Clusterer:
         }
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            z.writestr("meta.json", json.dumps(meta, separators=(",", ":")))
             npz = io.BytesIO()
             np.savez(npz, **arrays)
-            z.writestr("arrays.npz", npz.getvalue())
+            for name, payload in (("meta.json", json.dumps(meta, separators=(",", ":")).encode("utf-8")),
+                                  ("arrays.npz", npz.getvalue())):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # same state, same bytes
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, payload, compresslevel=1)
         return buf.getvalue()
 
     @classmethod
