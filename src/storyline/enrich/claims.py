@@ -450,6 +450,16 @@ def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
         if noun_use or that_only:
             masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]
             continue
+        core = speaker.strip()
+        if ", " in core and not core.endswith(","):
+            # "In Orl, the town shelled on March 11, the hospital director said": the subject follows the last
+            # comma ("Wey, leader of the Harbour Union, said" ends with one: an appositive, kept whole). Tried
+            # only when no other pattern attributes ("Shells struck Orl, Velsk said, after ..." reads from the end)
+            if not split:
+                return None
+            last = core.rsplit(", ", 1)[1]
+            if _valid_speaker(last):
+                speaker = last
         if split and not _valid_speaker(speaker):
             # "The release came a day after Velmora claimed ...": the speaker is the subject after the conjunction
             tail = _SUBORDINATE.split(speaker)[-1]
