@@ -141,14 +141,6 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
             self._in_tx = False
 
     # -- sources -------------------------------------------------------------------------------------
-    def _source_id(self, name: str | None) -> int | None:
-        if not name:
-            return None
-        row = self.conn.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
-        if row:
-            return int(row[0])
-        return int(self.conn.execute("INSERT INTO sources(name) VALUES (?)", (name,)).lastrowid)
-
     def sources(self) -> list[dict[str, Any]]:
         rows = self.conn.execute(
             "SELECT s.name, count(a.seq) AS articles FROM sources s LEFT JOIN articles a ON a.source_id = s.id "
@@ -175,6 +167,17 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
                 out[h] = i
         return out
 
+    def _source_ids(self, names: Iterable[str | None]) -> dict[str, int]:
+        """Source name -> id for every non-empty name, creating the missing ones (a few statements a batch)."""
+        wanted = {n for n in names if n}
+        ids: dict[str, int] = {}
+        for chunk in _chunks(sorted(wanted), 500):
+            q = f"SELECT name, id FROM sources WHERE name IN ({','.join('?' * len(chunk))})"
+            ids.update((name, int(i)) for name, i in self.conn.execute(q, chunk))
+        for name in sorted(wanted - ids.keys()):
+            ids[name] = int(self.conn.execute("INSERT INTO sources(name) VALUES (?)", (name,)).lastrowid)
+        return ids
+
     def add_articles(self, articles: Sequence[Article], signatures: dict[str, bytes] | None = None) -> list[str]:
         """Insert the articles that are not stored yet; return the ids actually inserted.
 
@@ -183,21 +186,24 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
         inserted: list[str] = []
         with self.transaction() as conn:
             present = self.existing_ids(a.id for a in articles)
+            new: list[Article] = []
             for a in articles:
                 if a.id in present:
                     continue
                 present.add(a.id)
-                conn.execute(
-                    "INSERT INTO articles(id, title, text, raw, date, source_id, url, lang, dateline, origin, meta, "
-                    "content_hash, duplicate_of, event_id, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (a.id, a.title, a.text, a.raw, a.date, self._source_id(a.source), a.url, a.lang, a.dateline,
-                     a.origin, json.dumps(a.meta, ensure_ascii=False, sort_keys=True), a.content_hash or "",
-                     a.duplicate_of, a.event_id, a.story_id),
-                )
-                if signatures and a.id in signatures:
-                    conn.execute("INSERT INTO article_signatures(article_id, signature) VALUES (?, ?)",
-                                 (a.id, signatures[a.id]))
-                inserted.append(a.id)
+                new.append(a)
+            source_ids = self._source_ids(a.source for a in new)
+            conn.executemany(
+                "INSERT INTO articles(id, title, text, raw, date, source_id, url, lang, dateline, origin, meta, "
+                "content_hash, duplicate_of, event_id, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(a.id, a.title, a.text, a.raw, a.date, source_ids.get(a.source) if a.source else None, a.url,
+                  a.lang, a.dateline, a.origin, json.dumps(a.meta, ensure_ascii=False, sort_keys=True),
+                  a.content_hash or "", a.duplicate_of, a.event_id, a.story_id) for a in new],
+            )
+            if signatures:
+                conn.executemany("INSERT INTO article_signatures(article_id, signature) VALUES (?, ?)",
+                                 [(a.id, signatures[a.id]) for a in new if a.id in signatures])
+            inserted = [a.id for a in new]
         return inserted
 
     def relink_duplicates(self, relinked: dict[str, str]) -> None:
