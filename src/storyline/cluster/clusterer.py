@@ -63,6 +63,13 @@ class ClusterParams:
     # keeps neighbouring threads (Egypt, Libya, Syria in 2011) apart
     story_centroid_threshold: float = 0.14  # cosine(new event's first article, a storyline's aggregate
     # centroid: all its articles) to join that storyline
+    story_attach_threshold: float = 0.06  # a new event below ``story_centroid_threshold`` still joins the most
+    # similar storyline at this cosine, when that storyline is ``story_attach_margin`` times more similar than
+    # the runner-up; such a loosely attached event does not move the storyline's centroid (no drift)
+    story_attach_margin: float = 1.5
+    loose_max_articles: int = 3  # a loosely attached event that grows to this size opens its own storyline
+    story_merge_on_event_merge: bool = True  # two events merging merge their storylines (else the older
+    # event's storyline takes the merged event and the other storyline keeps the rest)
     story_name_relative: bool = True  # names also agree when shared and no rival candidate storyline shares more
     story_candidates: int = 20  # storylines scored per new event (those of its candidate events)
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
@@ -96,6 +103,7 @@ class _Cluster:
     story: str | None = None  # events only
     event_ids: list[str] = field(default_factory=list)  # stories only
     merged_into: str | None = None
+    loose: bool = False  # events only: attached to its storyline without adding to the storyline's centroid
     norm_at: int = -1  # n_docs when ``norm`` and ``nnorm`` were computed (-1: stale)
     norm: float = 1.0  # ||idf * centroid||
     nnorm: float = 0.0  # the same over the names part (the upper half of the columns)
@@ -157,6 +165,7 @@ class Clusterer:
         self.assign: dict[str, str] = {}  # article id -> event id when assigned (follow redirects)
         # column -> events (an ordered set) whose articles rank the term among their top terms
         self.event_post: dict[int, dict[str, None]] = {}
+        self._touched_stories: dict[str, None] = {}
         self._half = 1 << (self.params.hash_bits - 1)  # names and phrases live in columns from here on
         # scratch rows (dense, all zero between uses): a sparse vector scattered into one makes its dot product
         # with any centroid a single gather
@@ -168,6 +177,7 @@ class Clusterer:
         """Assign each new article (in the order given) to an event and a storyline; return what changed."""
         touched_events: dict[str, None] = {}
         touched_stories: dict[str, None] = {}
+        self._touched_stories = touched_stories  # storylines changed by the way (an event moved out)
         merges: list[tuple[str, str, str]] = []
         batch_ids: list[str] = []
         for a in articles:
@@ -346,7 +356,8 @@ class Clusterer:
                 del post[next(iter(post))]
 
         if new_event:
-            sid = self._best_story(ranked, anorm, n_norm)
+            sid, core = self._best_story(ranked, anorm, n_norm)
+            ev.loose = not core
             if sid is None:
                 sid = _stable_id("st", a.id, self.stories)
                 self.stories[sid] = _Cluster(id=sid, seq=self.seq, idx=np.zeros(0, dtype=np.int64),
@@ -354,7 +365,10 @@ class Clusterer:
             ev.story = sid
             self.stories[sid].event_ids.append(eid)
         st = self.stories[ev.story or ""]
-        self._add_member(st, a, day, score=-1.0, vec=(idx, tf), event=None, anorm=anorm, n_norm=n_norm)
+        self._add_member(st, a, day, score=-1.0, vec=None if ev.loose else (idx, tf), event=None, anorm=anorm,
+                         n_norm=n_norm)
+        if ev.loose and ev.n >= p.loose_max_articles:  # it has become a thread of its own
+            self._detach(ev)
 
         # bounded refinement: the article's event against the events it nearly joined
         if not new_event:
@@ -374,6 +388,20 @@ class Clusterer:
             self._check_story(ev.story or "", ranked, merges)
         return eid
 
+    def _detach(self, ev: _Cluster) -> None:
+        """Move a loosely attached event out of its storyline into a new one (its articles never entered the old
+        storyline's centroid, so that stays as it was)."""
+        old = self.stories[self._resolve_story(ev.story or "")]
+        if ev.id in old.event_ids:
+            old.event_ids.remove(ev.id)
+        old.n -= ev.n
+        sid = _stable_id("st", ev.article_ids[0], self.stories)
+        st = _Cluster(id=sid, seq=ev.seq, idx=ev.idx.copy(), val=ev.val.copy(), n=ev.n, lo=ev.lo, hi=ev.hi,
+                      event_ids=[ev.id])
+        self.stories[sid] = st
+        ev.story, ev.loose = sid, False
+        self._touched_stories[old.id] = None
+
     def _story_candidates(self, ranked: list[tuple[str, float]], limit: int) -> list[str]:
         seen: dict[str, None] = {}
         for other, _ in ranked:
@@ -382,14 +410,15 @@ class Clusterer:
                 break
         return list(seen)
 
-    def _best_story(self, ranked: list[tuple[str, float]], anorm: float, n_norm: float) -> str | None:
+    def _best_story(self, ranked: list[tuple[str, float]], anorm: float, n_norm: float) -> tuple[str | None, bool]:
         """The storyline whose aggregate centroid is most similar to the article, among the storylines of its
         candidate events at any time, if it reaches ``story_centroid_threshold`` and its names agree: names
         cosine at least ``story_name_threshold``, or (with ``story_name_relative``) some names shared and no
         rival candidate storyline sharing more; a lone candidate has no rival to lose to, so it must pass the
-        threshold."""
+        threshold. Returns (storyline or None, whether the event is a core member: see ``story_attach_threshold``)."""
         p = self.params
         best: tuple[float, int, str, float | None] | None = None
+        second = 0.0
         best_names, rivals = -1.0, 0
         for sid in self._story_candidates(ranked, p.story_candidates):
             st = self.stories[sid]
@@ -398,15 +427,23 @@ class Clusterer:
             if ns is not None:
                 best_names, rivals = max(best_names, ns), rivals + 1
             sc = d / (anorm * st.norm)
-            if sc >= p.story_centroid_threshold and (best is None or (-sc, st.seq) < (-best[0], best[1])):
+            if best is None or (-sc, st.seq) < (-best[0], best[1]):
+                if best is not None:
+                    second = max(second, best[0])
                 best = (sc, st.seq, sid, ns)
+            else:
+                second = max(second, sc)
         if best is None:
-            return None
-        ns = best[3]
-        if ns is None or ns >= p.story_name_threshold or (
-                p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0):
-            return best[2]
-        return None
+            return None, True
+        sc, _, sid, ns = best
+        if not (ns is None or ns >= p.story_name_threshold or (
+                p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0)):
+            return None, True
+        if sc >= p.story_centroid_threshold:
+            return sid, True
+        if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second:
+            return sid, False
+        return None, True
 
     def _spans_ok(self, c1: _Cluster, c2: _Cluster, window: int) -> bool:
         if c1.lo is None or c2.lo is None or c1.hi is None or c2.hi is None:
@@ -459,12 +496,12 @@ class Clusterer:
         gone.merged_into = keep.id
         gone.idx, gone.val, gone.article_ids, gone.sources = (np.zeros(0, dtype=np.int64), np.zeros(0), [], [])
         merges.append(("event", gone.id, keep.id))
-        s_keep, s_gone = self.stories[keep.story or ""], self.stories[gone.story or ""]
-        if s_keep.id != s_gone.id:
-            self._merge_stories(s_keep, s_gone, merges)
-        story = self.stories[self._resolve_story(keep.story or "")]
-        if gone.id in story.event_ids:
-            story.event_ids.remove(gone.id)
+        s_keep = self.stories[self._resolve_story(keep.story or "")]
+        s_gone = self.stories[self._resolve_story(gone.story or "")]
+        if gone.id in s_gone.event_ids:
+            s_gone.event_ids.remove(gone.id)
+        if s_keep.id != s_gone.id and (self.params.story_merge_on_event_merge or not s_gone.event_ids):
+            self._merge_stories(s_keep, s_gone, merges)  # (a storyline left without events goes too)
 
     def _merge_stories(self, s1: _Cluster, s2: _Cluster, merges: list[tuple[str, str, str]]) -> None:
         keep, gone = (s1, s2) if s1.seq < s2.seq else (s2, s1)
