@@ -104,6 +104,12 @@ def main() -> int:
     print_breakdown(report, t_ing)
     print(f"CPU seconds: main process {cpu_main:.1f}, workers {cpu_kids:.1f}, total {cpu_main + cpu_kids:.1f} "
           f"(wall {t_ing:.1f})")
+    # On a shared machine wall time mostly measures the neighbours; the CPU seconds bound what two idle
+    # cores could do: the main process's serial stages run on one, everything else must fit on the two.
+    cores = os.cpu_count() or 1
+    bound = max(cpu_main, (cpu_main + cpu_kids) / cores)
+    print(f"CPU-bound estimate on {cores} idle cores: >= {bound:.1f} s = {bound / t_bare:.1f}x the bare pass "
+          f"(max of main-process CPU and total CPU / cores; the bare pass as measured above)")
     print(f"peak RSS: main process {peak_mb:.0f} MB, largest worker {peak_kid_mb:.0f} MB")
     return 0
 
