@@ -543,7 +543,13 @@ def _region_shapes(region: str, cue2: str, cue1: str, nxt: str, gap: str | None,
 
 def _context_before(raw: str, pos: int) -> list[tuple[str, int, int]]:
     """The (up to) two tokens before ``pos`` (text only: the classifier reads them as cues)."""
-    return [(t, -1, -1) for t in _TOKEN.findall(raw, max(0, pos - 80), pos)[-2:]] if pos else []
+    if not pos:
+        return []
+    found = _TOKEN.findall(raw, max(0, pos - 32), pos)
+    if len(found) < 4 and pos > 32:  # (with four, the last two are whole: a token cut by the window start
+        # gives at most two pieces, "U.S." -> "S", ".")
+        found = _TOKEN.findall(raw, max(0, pos - 80), pos)
+    return [(t, -1, -1) for t in found[-2:]]
 
 
 _TWO_UPPER = re.compile(r"[A-Z][A-Z.]")
