@@ -207,3 +207,25 @@ def test_a_thread_with_the_same_words_but_other_names_opens_its_own_storyline() 
             art("a2", "2031-03-20", "Corvin", "Malek Drossen")]
     st = {a: s for a, (_, s) in Clusterer().partial_fit(arts).assignments.items()}
     assert st["a1"] == st["a2"] != st["b1"]
+
+
+def test_a_loosely_attached_event_leaves_the_storyline_centroid_alone_and_grows_into_its_own_storyline() -> None:
+    arts = {a.id: a for a in corpus()}
+    # nothing is similar enough to join a storyline as a core member; anything above 0.01 attaches loosely
+    params = ClusterParams(story_centroid_threshold=0.9, story_attach_threshold=0.01, story_attach_margin=1.0,
+                           loose_max_articles=2, story_merge_threshold=0.99)
+    c = Clusterer(params)
+    first = c.partial_fit([arts["v1"], arts["v2"], arts["v3"]])
+    bridge_story = first.assignments["v1"][1]
+    before = (c.stories[bridge_story].idx.copy(), c.stories[bridge_story].val.copy())
+    inquiry = c.partial_fit([arts["v4"]])
+    ev4, st4 = inquiry.assignments["v4"]
+    assert st4 == bridge_story and ev4 != first.assignments["v1"][0]
+    after = c.stories[bridge_story]
+    assert (after.idx.tolist(), after.val.tolist()) == (before[0].tolist(), before[1].tolist())
+    grown = c.partial_fit([arts["v5"]])
+    ev5, st5 = grown.assignments["v5"]
+    assert ev5 == ev4 and st5 != bridge_story
+    changed = {s.id: s for s in grown.stories}
+    assert ev4 not in changed[bridge_story].event_ids and changed[st5].event_ids == [ev4]
+    assert {e.id: e.story_id for e in grown.events}[ev4] == st5
