@@ -72,6 +72,25 @@ def test_timeline_ranks_days_by_references_and_publications() -> None:
     assert len(tl[0]["article_ids"]) >= 5  # the paraphrases in other reports are cited too
 
 
+def test_timeline_calendar_dates_outweigh_relative_references() -> None:
+    # two reports recall Monday (March 8) in words, two name March 10 as a date: the written date wins
+    arts = [
+        Article(id="r1", date="2032-03-12",
+                text="Crowds gathered at the Orvel bridge on Monday to watch the new lights switched on."),
+        Article(id="r2", date="2032-03-13",
+                text="Thousands of visitors walked across the Orvel bridge on Monday evening, organisers said."),
+        Article(id="c1", date="2032-03-12",
+                text="The Orvel bridge was closed on March 10 after engineers found a crack in the main span."),
+        Article(id="c2", date="2032-03-13",
+                text="Engineers closed the Orvel bridge on March 10 when a crack appeared in its main span."),
+    ]
+    tl = build_timeline(arts, dates=1, sentences=1)
+    assert [e["date"] for e in tl] == ["2032-03-10"]
+    assert set(tl[0]["article_ids"]) == {"c1", "c2"}
+    both = build_timeline(arts, dates=2, sentences=1)
+    assert [e["date"] for e in both] == ["2032-03-08", "2032-03-10"]
+
+
 def test_timeline_empty_and_undated() -> None:
     assert build_timeline([]) == []
     undated = [Article(id="u", text="Nothing here has a date at all, only words and more words.")]
