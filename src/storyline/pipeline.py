@@ -223,6 +223,21 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None)
     return Analysed(prepared, names, claims, signature, time.perf_counter() - t0)
 
 
+def _worker_init(parent: int) -> None:
+    """A worker ends with the process that started it: after a ``kill -9`` of an ingest its workers would
+    otherwise wait on their task queue for ever (Linux: the parent-death signal; elsewhere nothing)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+
+
 class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
@@ -258,7 +273,8 @@ class Ingestor:
             return None
         if self._pool is None:
             ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            self._pool = ProcessPoolExecutor(max_workers=self.pool_size, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(max_workers=self.pool_size, mp_context=ctx, initializer=_worker_init,
+                                             initargs=(os.getpid(),))
         return self._pool
 
     def _map_async(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
