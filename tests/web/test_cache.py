@@ -325,12 +325,11 @@ def test_worker_sockets_share_the_connections():
             sock.close()
 
 
-@pytest.mark.parametrize("cache_entries", [0, 16])  # reads on the event loop, and in threads
+@pytest.mark.parametrize("cache_entries", [0, 16])
 def test_heavy_reads_answer_the_same_with_the_cache_off_and_on(small_db, cache_entries):
     from markupsafe import escape
 
     app = create_app(small_db, cache_entries=cache_entries)
-    assert app.state.pool.offload == (cache_entries > 0)
     with TestClient(app) as client:
         event_id = client.get(f"{API}/events", params={"limit": 1}).json()["items"][0]["event_id"]
         with sqlite3.connect(small_db) as con:  # no cached summary: the first view computes it
