@@ -213,4 +213,6 @@ def test_report_times_each_stage(tmp_path):
     stages = report.to_dict()["stage_seconds"]
     for stage in ("read", "analyse", "analyse_cpu", "dedup", "store", "cluster", "enrich"):
         assert stages[stage] >= 0.0
-    assert sum(stages[s] for s in ("read", "analyse", "dedup", "store", "cluster", "enrich")) <= report.seconds
+    # the unrounded timers: the sum of six figures rounded to milliseconds may pass the total by 3 ms
+    serial = ("read", "analyse", "dedup", "store", "cluster", "enrich")
+    assert sum(report.stage_seconds[s] for s in serial) <= report.seconds
