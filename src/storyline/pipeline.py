@@ -194,10 +194,10 @@ def _from_columns(cls: type, columns: tuple[tuple[Any, ...], ...]) -> list[Any]:
     return [cls(*values) for values in zip(*columns)]
 
 
-def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None) -> Analysed:
+def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None, enrich: bool = True) -> Analysed:
     """Everything per-article and context-free, in one worker task: cleanup, identity, the MinHash signature
-    and the names and claims the who-said-what stage needs (used only if the article turns out new and not a
-    copy). Pure: runs in any process."""
+    and, with ``enrich``, the names and claims the who-said-what stage needs (used only if the article turns
+    out new and not a copy). Pure: runs in any process."""
     t0 = time.perf_counter()
     prepared = _prepare_or_problem(article)
     if isinstance(prepared, IngestProblem):
@@ -209,6 +209,8 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None)
         except Exception:  # the deduper signs it again in-process
             signature = None
     names = claims = None
+    if not enrich:
+        return Analysed(prepared, None, None, signature, time.perf_counter() - t0)
     try:
         names = extract_names(prepared)
     except Exception:  # the enrich stage retries in-process and reports there
@@ -306,6 +308,9 @@ class Ingestor:
         report = IngestReport()
         started = time.perf_counter()
         analyse = functools.partial(_analyse, dedup_params=DEDUP_PARAMS)
+        # in-process the names and claims wait for the enrich stage, which reads only the new articles that are
+        # no copies: worker processes find them ahead, while this process stores the batch before
+        analyse_lean = functools.partial(_analyse, dedup_params=DEDUP_PARAMS, enrich=False)
 
         def problem(p: IngestProblem) -> None:
             report.problems.append(p)
@@ -321,7 +326,8 @@ class Ingestor:
             report.read += skipped
             report.already_stored += skipped
             with report.timed("analyse"):  # in-process: the work itself; with workers: only handing it over
-                return len(raw), self._map_async(analyse, todo)
+                fn = analyse if self._pool_for(len(todo)) is not None else analyse_lean
+                return len(raw), self._map_async(fn, todo)
 
         def finish(pending: tuple[int, Iterable[Analysed]]) -> None:
             size, results = pending

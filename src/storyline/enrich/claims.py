@@ -359,25 +359,29 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     if _TRIGGERS.isdisjoint(_LOWER_WORD.findall(raw.lower())):
         return None  # no reporting verb at all: the common case, decided by one set test
     candidates: list[tuple[str, str, str, int]] = []  # speaker phrase, verb, claim text, position
-    m = _TRAIL_INV.match(raw)
-    if m and _valid_speaker(m.group("speaker")):
-        candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
-    m = _TRAIL.match(raw) if _TRAIL_HINT.search(raw) else None
-    if m and (raw[:1] in "\"“'‘" or _after_punct(raw, m.group("speaker"))) \
-            and _valid_speaker(m.group("speaker")) and not _CLAUSE_AFTER.match(m.group("tail")):
-        candidates.append((m.group("speaker"), m.group("verb").split()[0], m.group("claim"), m.start("verb")))
-    if "ccording to " in raw:
-        m = _ACCORDING_LEAD.match(raw)
-        if m and not m.group("pre").strip(" ,"):
-            candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
-        m = _ACCORDING_TRAIL.match(raw)
-        if m:
-            candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
-    quoted = raw[:1] in "\"“'‘" and candidates
     relative = ", which " in raw or ", who " in raw or ", whose " in raw
     # "Ferenc, who leads the Civic Alliance, said ...": the appositive goes first, so that the name is no opener
     opened = _strip_opener(_APPOSITIVE.sub("", raw) if relative else raw, sent)
     lead = _lead(opened)
+    starts_quoted = raw[:1] in "\"“'‘"
+    # a speaker-first match in a sentence that opens with no quotation mark goes before every speaker-last one
+    # (and makes the fallbacks below moot): those patterns, the costly ones, are only tried when it could lose
+    if lead is None or starts_quoted:
+        m = _TRAIL_INV.match(raw)
+        if m and _valid_speaker(m.group("speaker")):
+            candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
+        m = _TRAIL.match(raw) if _TRAIL_HINT.search(raw) else None
+        if m and (starts_quoted or _after_punct(raw, m.group("speaker"))) \
+                and _valid_speaker(m.group("speaker")) and not _CLAUSE_AFTER.match(m.group("tail")):
+            candidates.append((m.group("speaker"), m.group("verb").split()[0], m.group("claim"), m.start("verb")))
+        if "ccording to " in raw:
+            m = _ACCORDING_LEAD.match(raw)
+            if m and not m.group("pre").strip(" ,"):
+                candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
+            m = _ACCORDING_TRAIL.match(raw)
+            if m:
+                candidates.append((m.group("speaker"), "according to", m.group("claim"), m.start("speaker")))
+    quoted = starts_quoted and candidates
     if lead is None and not candidates:  # "..., after inspectors said ...": the subject after a conjunction
         lead = _lead(opened, split=True)
     if lead is not None and not quoted:
