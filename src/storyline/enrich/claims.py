@@ -230,9 +230,9 @@ def extract_claims(
         raw = text[s:e]
         sent = _Sentence(si, s, raw, by_sentence.get(si, []))
         claim = _claim_in(article, sent, prev_speaker, prev_sentence, alias_ids)
-        quotes = _QUOTE_CHARS.findall(raw)
+        quotes = raw.count('"') + raw.count("“") + raw.count("”")  # how many quotation marks
         if claim is not None:
-            if open_quote and len(quotes) % 2 == 1:  # '... the rest," she said.' closes the quotation
+            if open_quote and quotes % 2 == 1:  # '... the rest," she said.' closes the quotation
                 claims.extend(_quoted_claim(q, claim) for q in open_quote)
             open_quote = []
             claims.append(claim)
@@ -248,12 +248,12 @@ def extract_claims(
         else:
             stripped = raw.strip()
             opens = stripped[:1] in "\"“"
-            if opens and len(quotes) % 2 == 1:
+            if opens and quotes % 2 == 1:
                 open_quote = [sent]  # a quotation opens and runs on into the next sentence
                 open_carry = carry
             elif open_quote and not quotes and len(open_quote) < 4:
                 open_quote.append(sent)
-            elif open_quote and len(quotes) % 2 == 1 and open_carry is not None:
+            elif open_quote and quotes % 2 == 1 and open_carry is not None:
                 # the quotation closes unattributed: it goes on from the attributed one before it
                 claims.extend(_quoted_claim(q, open_carry) for q in (*open_quote, sent))
                 open_quote = []
@@ -316,9 +316,6 @@ def _trailing_denial(article: Article, sent: _Sentence, prev_speaker, alias_ids)
                  id=_claim_id(article.id, sent.index, lemma, m.start("verb")))
 
 
-_QUOTE_CHARS = re.compile(r"[\"“”]")
-
-
 def _relative_denial(article: Article, sent: _Sentence, prev_speaker, alias_ids) -> Claim | None:
     """The denial in a relative clause beside a sentence's main attribution."""
     raw = " ".join(sent.text.split())
@@ -353,11 +350,11 @@ def _subject(sent: _Sentence) -> tuple[str | None, str | None]:
 
 
 def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, alias_ids) -> Claim | None:
+    if _TRIGGERS.isdisjoint(_LOWER_WORD.findall(sent.text.lower())):
+        return None  # no reporting verb at all: the common case, decided by one set test
     raw = " ".join(sent.text.split())
     if len(raw) < 12:
         return None
-    if _TRIGGERS.isdisjoint(_LOWER_WORD.findall(raw.lower())):
-        return None  # no reporting verb at all: the common case, decided by one set test
     candidates: list[tuple[str, str, str, int]] = []  # speaker phrase, verb, claim text, position
     relative = ", which " in raw or ", who " in raw or ", whose " in raw
     # "Ferenc, who leads the Civic Alliance, said ...": the appositive goes first, so that the name is no opener

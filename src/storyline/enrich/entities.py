@@ -891,6 +891,8 @@ class _Rec:
     givens: tuple[str, ...] = ()
     surname: str = ""
     article_set: set[str] = field(default_factory=set)
+    alias_set: set[str] = field(default_factory=set)  # ``entity.aliases`` as a set (they are appended to here)
+    indexed: set[tuple[str, str]] = field(default_factory=set)  # (type, alias) pairs ``_index_alias`` has seen
 
 
 class _Index:
@@ -910,7 +912,7 @@ class _Index:
 
     # -- building --------------------------------------------------------------------------------------
     def add(self, entity: Entity) -> _Rec:
-        rec = _Rec(entity, article_set=set(entity.article_ids))
+        rec = _Rec(entity, article_set=set(entity.article_ids), alias_set=set(entity.aliases))
         self.recs.append(rec)
         self.ids.add(entity.id)
         if entity.type == "PERSON":
@@ -939,6 +941,11 @@ class _Index:
 
     def _index_alias(self, rec: _Rec, alias: str) -> None:
         typ = rec.entity.type
+        # indexing is idempotent: an alias comes again with every mention of it
+        seen = (typ, alias)
+        if seen in rec.indexed:
+            return
+        rec.indexed.add(seen)
         if typ == "PERSON" and " " in alias.strip():
             return
         self.by_key.setdefault((typ, phonetic(alias)), rec)
@@ -991,7 +998,8 @@ def _attach(rec: _Rec, m: EntityMention) -> None:
     e = rec.entity
     alias = m.name if m.type != "PLACE" or m.name == m.text else m.text
     for a in {alias, m.name}:
-        if a and a not in e.aliases:
+        if a and a not in rec.alias_set:
+            rec.alias_set.add(a)
             e.aliases.append(a)
     if m.article_id not in rec.article_set:
         rec.article_set.add(m.article_id)

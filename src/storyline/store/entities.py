@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from ..model import Claim, Disagreement, Entity, Figure
-
-
-def _alias_of(mention: Any) -> str:
-    # places keep the spelling as written ("U.S.") beside their canonical name ("United States")
-    if getattr(mention, "type", None) == "PLACE":
-        return mention.text
-    return getattr(mention, "name", None) or mention.text
 
 
 def _row_to_claim(row: sqlite3.Row) -> Claim:
@@ -60,8 +52,13 @@ class EntityStoreMixin:
             if not e.mentions:
                 continue
             entity_rows.append((e.id, e.name, e.type))
-            counts = Counter((_alias_of(m), m.article_id) for m in e.mentions)
-            alias_rows.extend((e.id, alias, article_id, n) for (alias, article_id), n in counts.items())
+            counts: dict[tuple[str, str], int] = {}
+            for m in e.mentions:  # places keep the spelling as written ("U.S."), not the canonical name
+                key = (m.text if getattr(m, "type", None) == "PLACE" else getattr(m, "name", None) or m.text,
+                       m.article_id)
+                counts[key] = counts.get(key, 0) + 1
+            eid = e.id
+            alias_rows.extend((eid, alias, article_id, n) for (alias, article_id), n in counts.items())
         with self.transaction() as conn:  # two statements for the batch, not two per entity
             conn.executemany(
                 "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
