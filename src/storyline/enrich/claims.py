@@ -226,7 +226,7 @@ def extract_claims(
     open_quote: list[_Sentence] = []  # sentences of a quotation still open (attributed where it closes)
     carry: Claim | None = None  # an attributed quotation: the next quoted sentences are its speaker's too
     open_carry: Claim | None = None  # ``carry`` when the open quotation began
-    for si, (s, e, _t) in enumerate(sentence_spans(text)):
+    for si, (s, e) in enumerate(sentence_spans(text)):
         raw = text[s:e]
         sent = _Sentence(si, s, raw, by_sentence.get(si, []))
         claim = _claim_in(article, sent, prev_speaker, prev_sentence, alias_ids)
@@ -697,7 +697,8 @@ def extract_figures(text: str) -> list[Figure]:
             continue
         raw = m.group(0)
         before, after = text[:m.start()], text[m.end():]
-        if _MONTHS_RE.search(before) or _MONTH_AFTER.match(after):
+        # (the month must end the text before, bar whitespace: its last ten characters are enough to look at)
+        if _MONTHS_RE.search(before.rstrip()[-10:]) or _MONTH_AFTER.match(after):
             continue  # a date ("October 21", "21 October")
         digits = raw.replace(",", "")
         if "," not in raw and re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(r"\s+(?:people|persons|soldiers|troops)", after):

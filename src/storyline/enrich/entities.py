@@ -33,7 +33,7 @@ from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import Indel
 
 from ..model import Article, Entity, Mention
-from .sentences import STOPWORDS, split_sentences
+from .sentences import STOPWORDS, sentence_bounds
 
 # Demonym / nationality adjective -> country name. Not entities themselves, but strong cues: "Armenian
 # President X", "772 Armenian soldiers".
@@ -345,7 +345,7 @@ def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention
     text = article.text or ""
     lower_seen = _LowerSeen(text)
     out: list[EntityMention] = []
-    for si, (s_start, s_end, _s_text) in enumerate(sentence_spans(text)):
+    for si, (s_start, s_end) in enumerate(sentence_spans(text)):
         if "\n" not in text[s_start:s_end]:
             out.extend(_sentence_mentions(article.id, text[s_start:s_end], s_start, si, lower_seen, spans))
             continue
@@ -364,9 +364,10 @@ def extract_names(article: Article) -> list[EntityMention]:
 
 
 @lru_cache(maxsize=320)
-def sentence_spans(text: str) -> list[tuple[int, int, str]]:
-    """``split_sentences``, remembered for the last batch's texts (mentions and claims read the same article)."""
-    return split_sentences(text)
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``sentences.sentence_bounds``, remembered for the last batch's texts (mentions and claims read the same
+    article)."""
+    return sentence_bounds(text)
 
 
 def _upper_class() -> str:

@@ -71,7 +71,13 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
     Each line of a paragraph that looks like a list or a one-line-per-sentence layout (pre-tokenised corpora)
     is split too: a newline ends a sentence when the line ends in terminal punctuation.
     """
-    spans: list[tuple[int, int, str]] = []
+    return [(s, e, " ".join(text[s:e].split())) for s, e in sentence_bounds(text)]
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """``split_sentences`` without the whitespace-normalised texts: only the ``(start, end)`` offsets (what
+    the entity and claim readers use; each sentence's text is ``text[start:end]``)."""
+    spans: list[tuple[int, int]] = []
     for p_start, para in split_paragraphs(text):
         # a newline after terminal punctuation is a boundary even before a lower-case word
         pieces: list[tuple[int, str]] = []
@@ -92,14 +98,13 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _emit(spans: list[tuple[int, int, str]], text: str, start: int, end: int) -> None:
+def _emit(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
     if not stripped:
         return
-    lead = len(chunk) - len(chunk.lstrip())
-    s = start + lead
-    spans.append((s, s + len(stripped), " ".join(stripped.split())))
+    s = start + len(chunk) - len(chunk.lstrip())
+    spans.append((s, s + len(stripped)))
 
 
 def sentences(article: Article) -> list[Sentence]:
