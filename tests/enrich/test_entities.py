@@ -143,3 +143,24 @@ def test_seeds_name_pairs_and_people():
     ents = reconcile({a.id: extract_mentions(a) for a in cleaned})
     assert "Jeyhun Bayramov" in by_alias(ents, "Ceyhun Bayramov").aliases
     assert "Zohrab Mnatsakanyan" in by_alias(ents, "Zohrab Mnatsakanian").aliases
+
+
+def test_lower_case_use_of_a_word_needs_it_standing_alone():
+    """A sentence-initial capital is no name when the article writes the word in lower case elsewhere, as a
+    word of its own: not inside another word, nor joined by a hyphen, apostrophe or underscore."""
+    from storyline.enrich.entities import _LowerSeen
+
+    seen = _LowerSeen("The bus stopped. Non-US aid; pro-un talks, un_official. Drivers met us n times.")
+    assert "us" in seen and "n" in seen and "drivers" not in seen
+    assert "un" not in seen and "bus" in seen and "top" not in seen
+    assert "ab" in _LowerSeen("ab") and "ab" not in _LowerSeen("éab ab1 ab'")
+
+
+def test_sentence_bounds_are_the_split_sentences_offsets():
+    from storyline.enrich.sentences import sentence_bounds, split_sentences
+
+    text = "  Mr. Smith said so.\nThen  he   left.\n\n\"Yes,\" she said. U.S. forces went home  "
+    spans = split_sentences(text)
+    assert [(s, e) for s, e, _ in spans] == sentence_bounds(text)
+    assert [t for _, _, t in spans] == [" ".join(text[s:e].split()) for s, e in sentence_bounds(text)]
+    assert spans[1][2] == "Then he left."

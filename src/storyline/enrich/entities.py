@@ -265,6 +265,13 @@ NUMBER_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _standalone(word: str) -> re.Pattern[str]:
+    """``word`` with no word character, apostrophe or hyphen either side (what ``_LowerSeen`` accepts)."""
+    w = re.escape(word)  # first, so that the engine looks for it as a literal
+    return re.compile(rf"{w}(?<![\w'\-]{w})(?![\w'\-])")
+
+
 class _LowerSeen:
     """"Is this word written in lower case somewhere in the text?" (a capitalised sentence-initial word that is
     also written in lower case is a common word). Answered lazily with ``str.find`` and remembered."""
@@ -284,6 +291,8 @@ class _LowerSeen:
     def _find(self, word: str) -> bool:
         if not word or not word.islower() or not word[:1].isalpha():
             return False
+        if len(word) <= 3:  # a short word hides in many longer ones: one regex pass, not a find per hiding place
+            return _standalone(word).search(self.text) is not None
         text, n = self.text, len(word)
         i = text.find(word)
         while i >= 0:
