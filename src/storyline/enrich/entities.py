@@ -435,10 +435,13 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
     # capitalisation signal.
     unterminated = not raw.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
     if unterminated or _TWO_UPPER.search(raw):
-        words = len(_WORD_START.findall(raw))
-        if words >= 3 and ((unterminated and len(_CAP_RE.findall(raw)) / words >= 0.6)
-                           or len(_SHOUT.findall(raw)) / words >= 0.5):
-            return mentions
+        # (a terminated line shouts only with half of its three or more words in capitals: two at least)
+        shout = None if unterminated else len(_SHOUT.findall(raw))
+        if shout is None or shout >= 2:
+            words = len(_WORD_START.findall(raw))
+            if words >= 3 and ((unterminated and len(_CAP_RE.findall(raw)) / words >= 0.6)
+                               or (len(_SHOUT.findall(raw)) if shout is None else shout) / words >= 0.5):
+                return mentions
     for rs, re_ in regions:
         # a capital says nothing at the start of the line or after an opening quote, a colon or a dash
         j = rs - 1

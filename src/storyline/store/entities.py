@@ -128,7 +128,7 @@ class EntityStoreMixin:
                         "approximate": f.approximate} for f in c.figures]
             rows.append((c.id, c.article_id, (event_by_article or {}).get(c.article_id), c.speaker,
                          c.speaker_entity_id, c.verb, c.text, c.polarity, c.sentence,
-                         json.dumps(figures, ensure_ascii=False)))
+                         json.dumps(figures, ensure_ascii=False) if figures else "[]"))
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO claims(id, article_id, event_id, speaker, speaker_entity_id, verb, text, "
