@@ -1185,14 +1185,19 @@ def alias_lookup(entities: Iterable[Entity]) -> dict[tuple[str, str], str]:
     """(article_id, folded alias) -> entity id, plus ("", folded alias) -> entity id where the alias is unique
     across entities: to link claim speakers to entities."""
     out: dict[tuple[str, str], str] = {}
-    counts: dict[str, set[str]] = {}
+    owner: dict[str, str] = {}  # folded alias -> the first entity with it
+    shared: set[str] = set()  # folded aliases of more than one entity
     for e in entities:
+        eid = e.id
         for m in e.mentions:
-            out.setdefault((m.article_id, fold(m.name)), e.id)
-            out.setdefault((m.article_id, fold(m.text)), e.id)
+            out.setdefault((m.article_id, fold(m.name)), eid)
+            if m.text != m.name:
+                out.setdefault((m.article_id, fold(m.text)), eid)
         for alias in [e.name, *e.aliases]:
-            counts.setdefault(fold(alias), set()).add(e.id)
-    for alias, ids in counts.items():
-        if len(ids) == 1:
-            out[("", alias)] = next(iter(ids))
+            key = fold(alias)
+            if owner.setdefault(key, eid) != eid:
+                shared.add(key)
+    for alias, eid in owner.items():
+        if alias not in shared:
+            out[("", alias)] = eid
     return out
