@@ -229,3 +229,30 @@ def test_a_loosely_attached_event_leaves_the_storyline_centroid_alone_and_grows_
     changed = {s.id: s for s in grown.stories}
     assert ev4 not in changed[bridge_story].event_ids and changed[st5].event_ids == [ev4]
     assert {e.id: e.story_id for e in grown.events}[ev4] == st5
+
+
+def _fight(aid: str, opponent: str) -> Article:
+    first, last = opponent.split()
+    text = (f"Champion Boris Kalder stopped {opponent} in the sixth round in Mannheim to retain his heavyweight "
+            f"titles on Saturday night. Kalder knocked {last} down twice before the referee ended the bout. "
+            f"The challenger {last} said the champion was too strong. {first} {last} had trained for the heavyweight "
+            f"fight for months, and Kalder said {last} had been brave.")
+    return Article(id=aid, text=text)
+
+
+def test_look_alike_events_about_other_participants_stay_apart() -> None:
+    a, b, c = _fight("f1", "Hasan Ruhland"), _fight("f2", "Tomas Trevino"), _fight("f3", "Hasan Ruhland")
+    on = Clusterer().partial_fit([a, b, c]).assignments
+    assert on["f1"][0] == on["f3"][0] != on["f2"][0]
+    off = Clusterer(ClusterParams(event_name_conflict=False)).partial_fit([a, b, c]).assignments
+    assert off["f1"][0] == off["f2"][0]  # the same words alone would have made them one event
+
+
+def test_prominent_names_skip_common_words_and_weekdays() -> None:
+    from storyline.cluster.features import prominent_names, term_weights
+
+    art = _fight("f1", "Hasan Ruhland")
+    counts = term_weights(art, title_weight=2.0, lead_chars=400, lead_weight=1.0, phrase_weight=1.0)
+    names = prominent_names(art, counts, lead_chars=400, top=0)
+    assert "ruhland" in names and "kalder" in names
+    assert "saturday" not in names and "champion" not in names

@@ -26,10 +26,11 @@ from datetime import date
 import numpy as np
 
 from ..model import Article, Event, Story
-from .features import Hasher, article_day, lead_sentence, term_weights
+from .features import Hasher, article_day, lead_sentence, prominent_names, term_weights
 
 STATE_FORMAT = "storyline.cluster"
-STATE_VERSION = 2  # 2: one-pass features (names = words never written in lower case), names norms
+STATE_VERSION = 3  # 2: one-pass features (names = words never written in lower case), names norms;
+# 3: storylines count their articles' names (salient entities)
 
 
 class StateVersionError(ValueError):
@@ -55,6 +56,10 @@ class ClusterParams:
     # candidate search, and so each article's cost, bounded as the archive grows
     event_threshold: float = 0.20  # cosine(article, event centroid) to join an event
     event_merge_threshold: float = 0.45  # cosine(event, event) to merge two events
+    event_name_conflict: bool = True  # an article does not join (and events do not merge with) an event
+    # when each side is about a name the other never mentions (see ``features.prominent_names``): two look-alike
+    # events of one topic share the topic's words but not their participants
+    event_name_top: int = 1  # the article's most mentioned prominent names count (0: all of them)
     window_days: int = 7  # an event spans at most this many days (from its first to its last report)
     header_window_days: int = 60  # the same when the article's day comes from its header, not a pub date
     story_merge_threshold: float = 0.50  # cosine(storyline, storyline) to merge two storylines
@@ -67,6 +72,12 @@ class ClusterParams:
     # similar storyline at this cosine, when that storyline is ``story_attach_margin`` times more similar than
     # the runner-up; such a loosely attached event does not move the storyline's centroid (no drift)
     story_attach_margin: float = 1.5
+    story_entity_min_docs: int = 2  # a storyline's salient entities: names in at least ``story_entity_share`` of
+    story_entity_share: float = 0.5  # its (core) articles, once it has ``story_entity_min_docs`` of them, and
+    story_entity_lift: float = 3.0  # at least this many times more frequent there than in the whole corpus
+    story_entity_merge_cos: float = 0.1  # two storylines merge at this cosine (below ``story_merge_threshold``)
+    story_entity_overlap: float = 0.5  # when this share of the salient entities (idf-weighted, of the storyline
+    # with fewer) are salient in both; checked when a storyline's core doubles (0: off)
     loose_max_articles: int = 3  # a loosely attached event that grows to this size opens its own storyline
     story_merge_on_event_merge: bool = True  # two events merging merge their storylines (else the older
     # event's storyline takes the merged event and the other storyline keeps the rest)
@@ -108,6 +119,10 @@ class _Cluster:
     norm: float = 1.0  # ||idf * centroid||
     nnorm: float = 0.0  # the same over the names part (the upper half of the columns)
     nstart: int = 0  # where the names part starts in ``idx``
+    nd: int = 0  # stories only: core articles whose names are counted in ``ndf``
+    ndf: dict[int, int] = field(default_factory=dict)  # stories only: names column -> core articles holding it
+    prom: dict[int, int] = field(default_factory=dict)  # events only: term column of a prominent name ->
+    # members it is prominent in (``nd`` counts the members)
 
 
 def _stable_id(prefix: str, key: str, taken: dict[str, _Cluster]) -> str:
@@ -137,6 +152,11 @@ def _sp_add(i1: np.ndarray, v1: np.ndarray, i2: np.ndarray, v2: np.ndarray) -> t
     if not miss.any():
         return i1, v1
     return np.insert(i1, pos[miss], i2[miss]), np.insert(v1, pos[miss], v2[miss])
+
+
+def _has(idx: np.ndarray, col: int) -> bool:
+    i = int(np.searchsorted(idx, col))
+    return i < len(idx) and int(idx[i]) == col
 
 
 def _prune(c: _Cluster, limit: int) -> None:
@@ -286,6 +306,8 @@ class Clusterer:
                               phrase_weight=p.phrase_weight, name_weight=p.name_weight,
                               number_weight=p.number_weight, max_chars=p.max_chars, phrase_chars=p.phrase_chars)
         idx, tf = self._hasher.vector(counts)
+        prom = [self._hasher(t) for t in prominent_names(a, counts, lead_chars=p.lead_chars, top=p.event_name_top)] \
+            if p.event_name_conflict else []
         self.df[idx] += 1
         self.n_docs += 1
         idf = self._idf(idx)
@@ -296,12 +318,12 @@ class Clusterer:
         n_norm = float(np.sqrt((w[nstart:] ** 2).sum()))
         self._row[idx] = wq  # scratch row: a centroid's dot with the article is one gather
         try:
-            return self._place(a, day, window, idx, tf, w, anorm, n_norm, merges)
+            return self._place(a, day, window, idx, tf, w, anorm, n_norm, merges, prom)
         finally:
             self._row[idx] = 0.0
 
     def _place(self, a: Article, day: int | None, window: int, idx: np.ndarray, tf: np.ndarray, w: np.ndarray,
-               anorm: float, n_norm: float, merges: list[tuple[str, str, str]]) -> str:
+               anorm: float, n_norm: float, merges: list[tuple[str, str, str]], prom: list[int]) -> str:
         p = self.params
         top = idx[np.argsort(-w, kind="stable")[: p.top_terms]] if len(idx) else idx
         top_list = top.tolist()
@@ -333,16 +355,23 @@ class Clusterer:
                 break
         scored.sort(key=lambda t: (-t[0], events[t[1]].seq))
 
-        if scored and scored[0][0] >= p.event_threshold:
-            eid = scored[0][1]
+        join = None
+        for s, eid in scored:
+            if s < p.event_threshold:
+                break
+            if not (prom or events[eid].prom) or not self._conflict(prom, idx, events[eid]):
+                join = (s, eid)
+                break
+        if join is not None:
+            eid = join[1]
             ev = events[eid]
-            self._add_member(ev, a, day, score=scored[0][0], vec=(idx, tf), anorm=anorm, n_norm=n_norm)
+            self._add_member(ev, a, day, score=join[0], vec=(idx, tf), anorm=anorm, n_norm=n_norm, prom=prom)
             new_event = False
         else:
             eid = _stable_id("ev", a.id, events)
             ev = _Cluster(id=eid, seq=self.seq, idx=np.zeros(0, dtype=np.int64), val=np.zeros(0))
             events[eid] = ev
-            self._add_member(ev, a, day, score=-1.0, vec=(idx, tf), anorm=anorm, n_norm=n_norm)
+            self._add_member(ev, a, day, score=-1.0, vec=(idx, tf), anorm=anorm, n_norm=n_norm, prom=prom)
             new_event = True
         self.assign[a.id] = eid
         for col in top_list:
@@ -369,6 +398,9 @@ class Clusterer:
                          n_norm=n_norm)
         if ev.loose and ev.n >= p.loose_max_articles:  # it has become a thread of its own
             self._detach(ev)
+        elif (p.story_entity_merge_cos > 0 and not ev.loose and st.nd >= p.story_entity_min_docs
+              and (st.nd & (st.nd - 1)) == 0):  # the storyline's core doubled: consolidate on shared entities
+            self._check_story_entities(st, ranked, merges)
 
         # bounded refinement: the article's event against the events it nearly joined
         if not new_event:
@@ -380,13 +412,29 @@ class Clusterer:
                 c1, c2 = events[cur], events[other]
                 if not self._spans_ok(c1, c2, window):
                     continue
-                if self._cos(c1, c2) >= p.event_merge_threshold:
+                if self._cos(c1, c2) >= p.event_merge_threshold and not (
+                        c1.prom and c2.prom and self._conflict(self._core_names(c1), c1.idx, c2)):
                     self._merge_events(c1, c2, merges)
         eid = self._resolve_event(eid)
         ev = events[eid]
         if not new_event and (ev.n & (ev.n - 1)) == 0:  # the event doubled: re-check its storyline
             self._check_story(ev.story or "", ranked, merges)
         return eid
+
+    @staticmethod
+    def _core_names(ev: _Cluster) -> list[int]:
+        """The event's prominent names: prominent in at least half of its members."""
+        return [col for col, k in ev.prom.items() if 2 * k >= ev.nd]
+
+    def _conflict(self, prom: list[int], idx: np.ndarray, ev: _Cluster) -> bool:
+        """Whether a report (or event) about names ``prom`` (term columns; ``idx`` holds every term it
+        mentions) and event ``ev`` are about different participants: each is about a name the other never
+        mentions. Sharing the topic's words is not enough to be one event."""
+        if not prom or not ev.prom:
+            return False
+        if all(_has(ev.idx, col) for col in prom):
+            return False
+        return any(not _has(idx, col) for col in self._core_names(ev))
 
     def _detach(self, ev: _Cluster) -> None:
         """Move a loosely attached event out of its storyline into a new one (its articles never entered the old
@@ -436,13 +484,12 @@ class Clusterer:
         if best is None:
             return None, True
         sc, _, sid, ns = best
-        if not (ns is None or ns >= p.story_name_threshold or (
-                p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0)):
-            return None, True
-        if sc >= p.story_centroid_threshold:
-            return sid, True
-        if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second:
-            return sid, False
+        if ns is None or ns >= p.story_name_threshold or (
+                p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0):
+            if sc >= p.story_centroid_threshold:
+                return sid, True
+            if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second:
+                return sid, False
         return None, True
 
     def _spans_ok(self, c1: _Cluster, c2: _Cluster, window: int) -> bool:
@@ -452,9 +499,18 @@ class Clusterer:
 
     def _add_member(self, c: _Cluster, a: Article, day: int | None, *, score: float,
                     vec: tuple[np.ndarray, np.ndarray] | None = None, event: bool | None = True,
-                    anorm: float = 0.0, n_norm: float = 0.0) -> None:
+                    anorm: float = 0.0, n_norm: float = 0.0, prom: list[int] | None = None) -> None:
         """Add one article (its vector when given: the scratch row must hold it) to an event or storyline."""
         c.n += 1
+        if vec is not None and event and self.params.event_name_conflict:
+            c.nd += 1
+            for col in prom or ():
+                c.prom[col] = c.prom.get(col, 0) + 1
+        if vec is not None and event is None:  # a storyline's core article: count its names
+            c.nd += 1
+            ndf = c.ndf
+            for col in vec[0][int(np.searchsorted(vec[0], self._half)):].tolist():
+                ndf[col] = ndf.get(col, 0) + 1
         if vec is not None:
             if len(c.idx) == 0:
                 c.idx, c.val = vec[0].copy(), vec[1].copy()
@@ -486,6 +542,10 @@ class Clusterer:
         keep.norm_at = -1
         _prune(keep, self.params.max_event_terms)
         keep.n += gone.n
+        keep.nd += gone.nd
+        for col, k in gone.prom.items():
+            keep.prom[col] = keep.prom.get(col, 0) + k
+        gone.prom, gone.nd = {}, 0
         keep.article_ids.extend(gone.article_ids)
         keep.sources.extend(s for s in gone.sources if s not in keep.sources)
         if gone.lo is not None:
@@ -509,6 +569,10 @@ class Clusterer:
         keep.norm_at = -1
         _prune(keep, self.params.max_story_terms)
         keep.n += gone.n
+        keep.nd += gone.nd
+        for col, k in gone.ndf.items():
+            keep.ndf[col] = keep.ndf.get(col, 0) + k
+        gone.ndf, gone.nd = {}, 0
         if gone.lo is not None:
             keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
             keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi or gone.lo)
@@ -534,6 +598,47 @@ class Clusterer:
             s1, s2 = self.stories[cur], self.stories[other]
             if self._cos(s1, s2) >= p.story_merge_threshold and self._names_cos(s1, s2) >= p.story_name_threshold:
                 self._merge_stories(s1, s2, merges)
+            if checked >= p.story_check_candidates:
+                break
+
+    def _entities(self, st: _Cluster) -> dict[int, float]:
+        """The storyline's salient entities with their idf: names held by at least ``story_entity_share`` of its
+        core articles (once it has ``story_entity_min_docs``), at least ``story_entity_lift`` times as common there
+        as in the whole corpus."""
+        p = self.params
+        if st.nd < p.story_entity_min_docs:
+            return {}
+        cols = np.fromiter((c for c, k in st.ndf.items() if k >= p.story_entity_share * st.nd), dtype=np.int64)
+        if not len(cols):
+            return {}
+        share = np.array([st.ndf[c] for c in cols.tolist()]) / st.nd
+        keep = share * self.n_docs >= p.story_entity_lift * self.df[cols]
+        cols = cols[keep]
+        return dict(zip(cols.tolist(), self._idf(cols).tolist()))
+
+    def _check_story_entities(self, st: _Cluster, ranked: list[tuple[str, float]],
+                              merges: list[tuple[str, str, str]]) -> None:
+        """Merge the storyline with a candidate storyline of the article's events that is similar enough
+        (``story_entity_merge_cos``) and shares most salient entities (``story_entity_overlap``)."""
+        p = self.params
+        mine = self._entities(st)
+        if not mine:
+            return
+        checked = 0
+        for other in self._story_candidates(ranked, p.story_candidates):
+            cur = self._resolve_story(st.id)
+            other = self._resolve_story(other)
+            if other == cur:
+                continue
+            checked += 1
+            s1, s2 = self.stories[cur], self.stories[other]
+            theirs = self._entities(s2)
+            if theirs:
+                shared = sum(v for c, v in mine.items() if c in theirs)
+                least = min(sum(mine.values()), sum(theirs.values()))
+                if shared >= p.story_entity_overlap * least and self._cos(s1, s2) >= p.story_entity_merge_cos:
+                    self._merge_stories(s1, s2, merges)
+                    mine = self._entities(self.stories[self._resolve_story(cur)])
             if checked >= p.story_check_candidates:
                 break
 
@@ -618,6 +723,8 @@ class Clusterer:
             for kind, table in (("events", self.events), ("stories", self.stories)):
                 idx, val, off = arrays[f"{kind}_idx"], arrays[f"{kind}_val"], arrays[f"{kind}_off"]
                 for i, d in enumerate(meta[kind]):
+                    d["ndf"] = {int(k): v for k, v in d.get("ndf", {}).items()}
+                    d["prom"] = {int(k): v for k, v in d.get("prom", {}).items()}
                     c = _Cluster(idx=idx[off[i]:off[i + 1]].copy(), val=val[off[i]:off[i + 1]].copy(), **d)
                     table[c.id] = c
         return self

@@ -131,6 +131,42 @@ def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead
     return counts
 
 
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``text`` as a whole word (case-sensitive; no regular expression to compile)."""
+    n = len(word)
+    i = text.find(word)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not (before.isalnum() or before in "'’-_") and not (after.isalnum() or after in "'’-_"):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
+def prominent_names(article: Article, counts: dict[str, float], *, lead_chars: int, min_count: int = 2,
+                    top: int = 2) -> list[str]:
+    """The names a report is about: names (``\x02`` keys of ``term_weights``) written capitalised inside a
+    sentence at least ``min_count`` times, named in the title or the first ``lead_chars`` characters, and never
+    written in lower case (so "Police" or "President" are no names); weekdays and months are no names either.
+    The ``top`` most mentioned of them (0: all; the earlier one first on ties), as plain terms: a name's column
+    in the term part is where other reports mention it."""
+    cands = sorted(((n, k[1:]) for k, n in counts.items() if n >= min_count and k[:1] == "\x02"),
+                   key=lambda nt: -nt[0])
+    if not cands:
+        return []
+    text = article.text or ""
+    lead = clean_text((article.title or "") + "\n" + text[:lead_chars]).lower()
+    out: list[str] = []
+    for _, t in cands:
+        if len(t) < 3 or t in _WEEKDAYS or t in _MONTHS or not _has_word(lead, t) or _has_word(text, t):
+            continue
+        out.append(t)
+        if top and len(out) >= top:
+            break
+    return out
+
+
 class Hasher:
     """Stable term -> column mapping (CRC32 modulo a power of two), cached per process."""
 
