@@ -91,6 +91,24 @@ def test_timeline_calendar_dates_outweigh_relative_references() -> None:
     assert [e["date"] for e in both] == ["2032-03-08", "2032-03-10"]
 
 
+def test_timeline_chronology_entries_count_extra() -> None:
+    # a dated list of the story's events is an editor's own timeline: its entries outweigh a day that two
+    # reports name in passing, while the same dates told in running prose do not
+    events = [("March 1", "Protesters occupied the Velm square"), ("March 3", "The Velm council resigned"),
+              ("March 5", "Troops were deployed along the Velm river"), ("March 7", "Talks opened in Kasso")]
+    recall = [Article(id=f"p{i}", date="2033-03-18",
+                      text=f"Velm officials said the river dam was damaged on March 9 during the storm ({i}).")
+              for i in range(2)]
+    listing = "\n".join(f"{d} - {what} after days of unrest." for d, what in events)
+    chronology = Article(id="chron", date="2033-03-20", text=f"Key events in the Velm crisis:\n{listing}")
+    tl = build_timeline([chronology, *recall], dates=1, sentences=1)
+    assert [e["date"] for e in tl] == ["2033-03-01"]
+    assert "Velm square" in tl[0]["sentences"][0]
+    prose = " ".join(f"{what} on {d} after days of unrest." for d, what in events)
+    story = Article(id="story", date="2033-03-20", text=f"The Velm crisis went on for weeks. {prose}")
+    assert [e["date"] for e in build_timeline([story, *recall], dates=1, sentences=1)] == ["2033-03-09"]
+
+
 def test_timeline_empty_and_undated() -> None:
     assert build_timeline([]) == []
     undated = [Article(id="u", text="Nothing here has a date at all, only words and more words.")]

@@ -10,7 +10,10 @@ Unsupervised and fast (one TF-IDF fit, linear scans):
    journalist writes the date out when recalling an event), ``RELATIVE_WEIGHT`` for a relative one ("on
    Friday", "yesterday": routine reporting of the news of the day), times ``FUTURE_WEIGHT`` for an
    announcement of a later day; an article recounting many dated events (``RETROSPECTIVE_DAYS`` or more) is a
-   small timeline of its own and counts up to double. Each publication adds ``PUB_WEIGHT`` to its day. Page
+   small timeline of its own and counts up to double. A chronology (an article with ``CHRONOLOGY_ENTRIES`` or
+   more lines opening with distinct calendar dates: "February 24 - Rebels take Misrata") is an editor's own
+   timeline of the story, and each of its entries adds ``CHRONOLOGY_WEIGHT`` more to its day; dates told in
+   running prose do not. Each publication adds ``PUB_WEIGHT`` to its day. Page
    debris (comment and byline time stamps such as "March 9, 2011 at 11:01 am") is not a reference. Days
    considered: ``since``..``until`` when given, else from ``LOOKBACK_DAYS`` before the first publication to a
    week after the last.
@@ -45,6 +48,8 @@ PUB_WEIGHT = 0.2  # weight of a publication against a back-reference when scorin
 FUTURE_WEIGHT = 0.25  # weight of an announcement ("talks will be held on October 23")
 RELATIVE_WEIGHT = 0.5  # a day named relatively ("on Friday", "yesterday") against a calendar date ("May 25")
 RETROSPECTIVE_DAYS = 5  # an article referring to this many days counts double (it recounts a story)
+CHRONOLOGY_ENTRIES = 4  # an article with this many lines opening with distinct calendar dates is a chronology
+CHRONOLOGY_WEIGHT = 1.0  # extra score of a day for each chronology that gives it an entry
 LOOKBACK_DAYS = 31  # how far before the first publication a timeline may reach without ``since``
 REDUNDANCY = 0.5  # max cosine between two sentences of one timeline
 PARAPHRASE = 0.5  # min cosine for another article's sentence to count as stating the same thing
@@ -56,6 +61,7 @@ _EPS = 1e-9  # thresholds are inclusive; cosines of equal word sets are not alwa
 
 # a calendar date as written ("May 25", "25 May 2012", "2010-04-20", "4/20/2010"), not "Friday"/"yesterday"
 _CALENDAR = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d/\d|\d-\d", re.IGNORECASE)
+_ENTRY_LEAD = re.compile(r"[\s*•·\-–—]*")  # what may precede the date of a chronology entry (bullets)
 _TIMESTAMP = re.compile(r"\s*(?:at\s+)?\d{1,2}[:.]\d{2}\b")  # "March 9, 2011 at 11:01 am": page debris
 # sentences that are page furniture or reader comments rather than reporting
 _JUNK = re.compile(r"\||https?://|www\.|@\w|\b(?:click|subscribe|e-mail|email|reply|comments?|posted|"
@@ -77,6 +83,7 @@ class _Sent:
     index: int
     refs: list[date] = field(default_factory=list)  # days it refers to (day granularity)
     explicit: list[bool] = field(default_factory=list)  # per ref: written as a calendar date ("May 25")
+    entry: date | None = None  # the day a line of it opens with, as a calendar date ("March 22 : Six ...")
     row: int = -1  # row in the TF-IDF matrix
 
 
@@ -91,18 +98,23 @@ def _collect(articles: Iterable[Article]) -> tuple[list[_Sent], dict[str, date |
         for s, exprs in sentence_expressions(art):
             refs: list[date] = []
             explicit: list[bool] = []
+            entry: date | None = None
             for e in exprs:
                 if e.granularity == "day" and not _TIMESTAMP.match(art.text, e.end):
                     d = parse_date(e.value)
                     if d is None:
                         continue
                     named = bool(_CALENDAR.search(e.text))
+                    # the date opens the sentence or one of its lines (after a heading ending in a colon)
+                    line = max(s.start, art.text.rfind("\n", 0, e.start) + 1)
+                    if named and not refs and _ENTRY_LEAD.fullmatch(art.text, line, e.start):
+                        entry = d
                     if d not in refs:
                         refs.append(d)
                         explicit.append(named)
                     elif named:
                         explicit[refs.index(d)] = True
-            sents.append(_Sent(art.id, pub, s.text, s.index, refs, explicit))
+            sents.append(_Sent(art.id, pub, s.text, s.index, refs, explicit, entry))
     return sents, pubs
 
 
@@ -128,7 +140,17 @@ def score_dates(sents: Sequence[_Sent], pubs: dict[str, date | None], *, lo: dat
                 w *= FUTURE_WEIGHT
             if w > seen.get(d, 0.0):
                 seen[d] = w
+    # a chronology (a dated list of the story's events, "February 24 - Rebels take Misrata") is an editor's
+    # own timeline: each of its entries adds CHRONOLOGY_WEIGHT to its day on top of the reference itself
+    entries: dict[str, set[date]] = defaultdict(set)
+    for s in sents:
+        if s.entry is not None:
+            entries[s.article_id].add(s.entry)
     score: Counter[date] = Counter()
+    for days in entries.values():
+        if len(days) >= CHRONOLOGY_ENTRIES:
+            for d in days:
+                score[d] += CHRONOLOGY_WEIGHT
     for aid, refs in per_article.items():
         # a retrospective article (one recounting many dated events) is itself a little timeline
         retro = 1.0 + min(1.0, len(refs) / RETROSPECTIVE_DAYS)
