@@ -216,3 +216,38 @@ def test_report_times_each_stage(tmp_path):
     # the unrounded timers: the sum of six figures rounded to milliseconds may pass the total by 3 ms
     serial = ("read", "analyse", "dedup", "store", "cluster", "enrich")
     assert sum(report.stage_seconds[s] for s in serial) <= report.seconds
+
+
+def test_worker_task_makes_the_clusterers_features_and_the_clusterer_uses_them(tmp_path, monkeypatch):
+    """The per-article task makes each article's term vector (off the main process); it equals what the
+    clusterer would compute, and the clustering stage takes it as given."""
+    import numpy as np
+    from helpers import EXAMPLES
+
+    import storyline.pipeline as pipeline
+    from storyline.cluster import ArticleFeatures, ClusterParams, article_features
+    from storyline.cluster.clusterer import feature_key
+    from storyline.ingest import read_inputs
+
+    results = [pipeline._analyse(a) for a in read_inputs([str(EXAMPLES / "corpus")], source_from_dir=True)
+               if isinstance(a, Article)]
+    results = [r for r in results if isinstance(r.item, Article)]
+    assert len(results) > 60
+    for r in results:
+        assert r.features is not None and r.features.key == feature_key(ClusterParams())
+        mine = article_features(r.item)
+        assert np.array_equal(r.features.idx, mine.idx) and np.array_equal(r.features.tf, mine.tf)
+        assert r.features.prom == mine.prom
+
+    def counts():
+        with Store(tmp_path / f"{len(list(tmp_path.iterdir()))}.db") as store:
+            ingest([str(EXAMPLES / "corpus")], store, source_from_dir=True, workers=1)
+            return store.count_events()
+
+    from storyline.pipeline import ingest
+
+    events = counts()
+    # vectors that share their one column: the clusterer, given them, joins far more articles into events
+    monkeypatch.setattr(pipeline, "article_features", lambda a: ArticleFeatures(
+        feature_key(ClusterParams()), np.array([7], dtype=np.int64), np.array([1.0]), []))
+    assert counts() < events // 2

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from .clean import clean_article
+from .cluster.clusterer import ArticleFeatures, article_features
 from .cluster.stage import ClusterStage
 from .dedup import DEFAULT_PARAMS as DEDUP_PARAMS
 from .dedup import Deduper, signature_parts
@@ -133,6 +134,7 @@ class Analysed(NamedTuple):
     claims: list[Claim] | None  # attributed statements, speaker entity ids deferred (see _SpeakerIdsLater)
     signature: Any  # (LeanMinHash, word count) for the deduper
     seconds: float  # how long the task took
+    features: ArticleFeatures | None = None  # the clusterer's term vector (default parameters)
 
 
 _LATER = "\x00"  # marks a speaker entity id to look up once the batch's entities are reconciled
@@ -196,9 +198,9 @@ def _from_columns(cls: type, columns: tuple[tuple[Any, ...], ...]) -> list[Any]:
 
 
 def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None, enrich: bool = True) -> Analysed:
-    """Everything per-article and context-free, in one worker task: cleanup, identity, the MinHash signature
-    and, with ``enrich``, the names and claims the who-said-what stage needs (used only if the article turns
-    out new and not a copy). Pure: runs in any process."""
+    """Everything per-article and context-free, in one worker task: cleanup, identity, the MinHash signature,
+    the clusterer's term vector and, with ``enrich``, the names and claims the who-said-what stage needs (used
+    only if the article turns out new and not a copy). Pure: runs in any process."""
     t0 = time.perf_counter()
     prepared = _prepare_or_problem(article)
     if isinstance(prepared, IngestProblem):
@@ -209,9 +211,14 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None,
             signature = signature_parts(prepared.text or "", *dedup_params)
         except Exception:  # the deduper signs it again in-process
             signature = None
+    features = None
+    try:
+        features = article_features(prepared)
+    except Exception:  # the clusterer computes it in-process
+        features = None
     names = claims = None
     if not enrich:
-        return Analysed(prepared, None, None, signature, time.perf_counter() - t0)
+        return Analysed(prepared, None, None, signature, time.perf_counter() - t0, features)
     try:
         names = extract_names(prepared)
     except Exception:  # the enrich stage retries in-process and reports there
@@ -223,7 +230,7 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None,
             claims = None
     if names is not None:
         names = _Columns(names)
-    return Analysed(prepared, names, claims, signature, time.perf_counter() - t0)
+    return Analysed(prepared, names, claims, signature, time.perf_counter() - t0, features)
 
 
 def _worker_init(parent: int) -> None:
@@ -435,17 +442,19 @@ class Ingestor:
         if not stored:
             return
         with report.timed("cluster"):
-            self._cluster_batch(stored, report)
+            self._cluster_batch(stored, report, {i: r.features for i, r in done.items() if r.features is not None})
         with report.timed("enrich"):
             # keep last: disagreements are per event, so it runs after clustering
             self._enrich(stored, report, {i: r.names for i, r in done.items() if r.names is not None},
                          {i: r.claims for i, r in done.items() if r.claims is not None})
 
-    def _cluster_batch(self, stored: list[Article], report: IngestReport) -> None:
-        """Events and storylines: each stored article joins an event (wire copies their original's)."""
+    def _cluster_batch(self, stored: list[Article], report: IngestReport,
+                       features: Mapping[str, ArticleFeatures] | None = None) -> None:
+        """Events and storylines: each stored article joins an event (wire copies their original's).
+        ``features``: the term vectors the workers made (the clusterer ignores any made with other parameters)."""
         if self._cluster is None:
             self._cluster = ClusterStage(self.store)
-        update = self._cluster.process(stored)
+        update = self._cluster.process(stored, features)
         report.stats["event_merges"] = report.stats.get("event_merges", 0) + sum(
             1 for kind, _, _ in update.merges if kind == "event")
 

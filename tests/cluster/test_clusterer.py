@@ -256,3 +256,38 @@ def test_prominent_names_skip_common_words_and_weekdays() -> None:
     names = prominent_names(art, counts, lead_chars=400, top=0)
     assert "ruhland" in names and "kalder" in names
     assert "saturday" not in names and "champion" not in names
+
+
+def test_features_made_elsewhere_give_the_same_clustering() -> None:
+    """Vectors made by ``article_features`` (as the ingest's worker processes do) are used as given and give
+    the same events, storylines and state as computing them in ``partial_fit``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from storyline.cluster import article_features
+
+    arts = corpus()
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        made = dict(zip((a.id for a in arts), pool.map(article_features, arts)))
+    here, there = Clusterer(), Clusterer()
+    assert there.partial_fit(arts[:4], made).assignments == here.partial_fit(arts[:4]).assignments
+    assert there.partial_fit(arts[4:], made).assignments == here.partial_fit(arts[4:]).assignments
+    assert there.to_bytes() == here.to_bytes()
+
+
+def test_features_are_used_only_when_made_with_the_clusterers_parameters() -> None:
+    import numpy as np
+
+    from storyline.cluster import ArticleFeatures, article_features
+
+    arts = corpus()
+    plain = Clusterer().partial_fit(arts).assignments
+    other = ClusterParams(title_weight=5.0)
+    made = {a.id: article_features(a, other) for a in arts}
+    assert all(made[a.id].key != article_features(a).key for a in arts)
+    assert Clusterer().partial_fit(arts, made).assignments == plain  # other parameters: computed again
+    # the same parameters: the given vectors are what counts (here one shared term for every article)
+    one = {a.id: ArticleFeatures(article_features(a).key, np.array([7], dtype=np.int64), np.array([1.0]), [])
+           for a in arts}
+    shared = Clusterer().partial_fit(arts, one).assignments
+    assert plain["v1"][0] != plain["o1"][0] and shared["v1"][0] == shared["o1"][0]
+

@@ -20,8 +20,10 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -86,6 +88,50 @@ class ClusterParams:
     story_check_candidates: int = 3  # storylines re-checked for a merge per touched storyline
     max_event_terms: int = 1500  # centroid pruning (largest weights kept)
     max_story_terms: int = 8000
+
+
+# the parameters an article's feature vector depends on (see ``article_features``)
+_FEATURE_PARAMS = ("hash_bits", "max_chars", "title_weight", "lead_chars", "lead_weight", "phrase_weight",
+                   "phrase_chars", "name_weight", "number_weight", "event_name_conflict", "event_name_top")
+
+
+def feature_key(params: ClusterParams) -> tuple[object, ...]:
+    """What an article's feature vector depends on besides the article: vectors made under the same key are
+    interchangeable, whichever process made them."""
+    return (STATE_VERSION, *(getattr(params, name) for name in _FEATURE_PARAMS))
+
+
+class ArticleFeatures(NamedTuple):
+    """An article's hashed term vector (sorted columns, L2-normalised sublinear weights), made by
+    ``article_features`` -- in a worker process, say -- and handed to ``Clusterer.partial_fit``."""
+
+    key: tuple[object, ...]  # ``feature_key`` of the parameters it was made with
+    idx: np.ndarray
+    tf: np.ndarray
+    prom: list[int]  # columns of the article's prominent names (see ``features.prominent_names``)
+
+
+_hashers: dict[int, Hasher] = {}
+
+
+def article_features(article: Article, params: ClusterParams | None = None) -> ArticleFeatures:
+    """The feature vector ``Clusterer.partial_fit`` would compute for ``article``: a pure function of the article
+    and the parameters (the term -> column cache is per process), so any process can make it."""
+    params = params or ClusterParams()
+    hasher = _hashers.get(params.hash_bits)
+    if hasher is None:
+        hasher = _hashers[params.hash_bits] = Hasher(params.hash_bits)
+    return ArticleFeatures(feature_key(params), *_vector(article, params, hasher))
+
+
+def _vector(article: Article, p: ClusterParams, hasher: Hasher) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    counts = term_weights(article, title_weight=p.title_weight, lead_chars=p.lead_chars, lead_weight=p.lead_weight,
+                          phrase_weight=p.phrase_weight, name_weight=p.name_weight, number_weight=p.number_weight,
+                          max_chars=p.max_chars, phrase_chars=p.phrase_chars)
+    idx, tf = hasher.vector(counts)
+    prom = [hasher(t) for t in prominent_names(article, counts, lead_chars=p.lead_chars, top=p.event_name_top)] \
+        if p.event_name_conflict else []
+    return idx, tf, prom
 
 
 @dataclass
@@ -186,6 +232,8 @@ class Clusterer:
         # column -> events (an ordered set) whose articles rank the term among their top terms
         self.event_post: dict[int, dict[str, None]] = {}
         self._touched_stories: dict[str, None] = {}
+        self._features: Mapping[str, ArticleFeatures] = {}  # precomputed vectors of the current batch
+        self._feature_key = feature_key(self.params)
         self._half = 1 << (self.params.hash_bits - 1)  # names and phrases live in columns from here on
         # scratch rows (dense, all zero between uses): a sparse vector scattered into one makes its dot product
         # with any centroid a single gather
@@ -193,19 +241,27 @@ class Clusterer:
         self._row2 = np.zeros(1 << self.params.hash_bits)
 
     # -- public API ------------------------------------------------------------------------------------
-    def partial_fit(self, articles: list[Article]) -> ClusterUpdate:
-        """Assign each new article (in the order given) to an event and a storyline; return what changed."""
+    def partial_fit(self, articles: list[Article],
+                    features: Mapping[str, ArticleFeatures] | None = None) -> ClusterUpdate:
+        """Assign each new article (in the order given) to an event and a storyline; return what changed.
+        ``features``: article id -> its ``article_features`` made elsewhere (worker processes); used when made
+        with this clusterer's feature parameters, else (or when missing) the vector is computed here. Either
+        way the result is the same."""
+        self._features = features or {}
         touched_events: dict[str, None] = {}
         touched_stories: dict[str, None] = {}
         self._touched_stories = touched_stories  # storylines changed by the way (an event moved out)
         merges: list[tuple[str, str, str]] = []
         batch_ids: list[str] = []
-        for a in articles:
-            if a.id in self.assign:
-                continue
-            ev = self._add_article(a, merges)
-            batch_ids.append(a.id)
-            touched_events[ev] = None
+        try:
+            for a in articles:
+                if a.id in self.assign:
+                    continue
+                ev = self._add_article(a, merges)
+                batch_ids.append(a.id)
+                touched_events[ev] = None
+        finally:
+            self._features = {}
         update = ClusterUpdate(merges=merges)
         for kind, old, new in merges:
             (touched_events if kind == "event" else touched_stories)[old] = None
@@ -302,12 +358,11 @@ class Clusterer:
                 return orig
 
         self.seq += 1
-        counts = term_weights(a, title_weight=p.title_weight, lead_chars=p.lead_chars, lead_weight=p.lead_weight,
-                              phrase_weight=p.phrase_weight, name_weight=p.name_weight,
-                              number_weight=p.number_weight, max_chars=p.max_chars, phrase_chars=p.phrase_chars)
-        idx, tf = self._hasher.vector(counts)
-        prom = [self._hasher(t) for t in prominent_names(a, counts, lead_chars=p.lead_chars, top=p.event_name_top)] \
-            if p.event_name_conflict else []
+        given = self._features.get(a.id)
+        if given is not None and given.key == self._feature_key:
+            idx, tf, prom = given.idx, given.tf, given.prom
+        else:
+            idx, tf, prom = _vector(a, p, self._hasher)
         self.df[idx] += 1
         self.n_docs += 1
         idf = self._idf(idx)

@@ -9,12 +9,12 @@ ingest order, which rebuilds exactly the state the lost checkpoint would have he
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import Article
 from ..store.events import CLUSTER_STATE
-from .clusterer import ClusterParams, Clusterer, ClusterUpdate, StateVersionError
+from .clusterer import ArticleFeatures, ClusterParams, Clusterer, ClusterUpdate, StateVersionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -61,9 +61,11 @@ class ClusterStage:
             self._unsaved += len(missing)
         return clusterer
 
-    def process(self, articles: list[Article]) -> ClusterUpdate:
-        """Cluster one stored batch and write the result (call inside the batch's transaction)."""
-        update = self.clusterer.partial_fit(articles)
+    def process(self, articles: list[Article],
+                features: Mapping[str, ArticleFeatures] | None = None) -> ClusterUpdate:
+        """Cluster one stored batch and write the result (call inside the batch's transaction). ``features``:
+        the articles' vectors when already made (by the ingest's worker processes)."""
+        update = self.clusterer.partial_fit(articles, features)
         self.store.apply_cluster_update(update)
         for a in articles:
             if a.id in update.assignments:
