@@ -182,7 +182,7 @@ def records() -> dict[str, dict]:
 
 
 def test_truth_shape(truth):
-    assert set(truth) == {"articles", "events", "stories", "entities", "claims", "disagreements"}
+    assert set(truth) == {"articles", "events", "stories", "entities", "claims", "other_claims", "disagreements"}
     for key, a in truth["articles"].items():
         assert set(a) == {"event", "story", "duplicate_of", "source", "date", "title"}, key
     for eid, e in truth["events"].items():
@@ -319,6 +319,22 @@ def test_claims(records, truth):
             assert any(d["kind"] == "denial" and c["article"] in d["articles"] for d in truth["disagreements"]), c
     assert sum(c["polarity"] == "deny" for c in claims) >= 4
     assert sum(bool(c["figures"]) for c in claims) >= 20
+
+
+def test_other_claims_complete_the_annotation(records, truth):
+    # every claim of the guideline that is not a figure claim, a denial or the asserted side of one
+    other = truth["other_claims"]
+    assert len(other) >= len(truth["claims"])
+    originals = {k for k, a in truth["articles"].items() if a["duplicate_of"] is None}
+    for c in other:
+        assert set(c) == {"article", "speaker", "verb", "text_contains", "polarity"}, c
+        assert c["article"] in originals, f"wire copies carry no claims of their own: {c}"
+        assert c["polarity"] in {"assert", "deny"}, c
+        assert norm(c["text_contains"]) in records[c["article"]]["norm"], c
+    # every original article is annotated, and no claim is listed twice (two speakers of one text are two claims)
+    assert originals <= {c["article"] for c in other} | {c["article"] for c in truth["claims"]}
+    keys = [(c["article"], c["speaker"], norm(c["text_contains"])) for c in truth["claims"] + other]
+    assert len(keys) == len(set(keys))
 
 
 def test_disagreements(truth):
