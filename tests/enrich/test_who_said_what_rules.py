@@ -239,3 +239,24 @@ def test_a_trailing_attribution_followed_by_its_own_clause_reads_from_the_verb()
     assert c.speaker == "the hospital director" and "30 wounded" in c.text
     c = one("Shells struck Orl, killing 11 civilians, Velsk said, six days after a similar attack.")
     assert c.speaker == "Velsk" and "killing 11 civilians" in c.text
+
+
+@pytest.mark.parametrize("text,speaker,contains", [
+    ('Spokeswoman Ilka Varro called the raid "a deliberate strike on a sleeping town".', "Ilka Varro",
+     "the raid a deliberate strike"),
+    ('Opposition leader Tomas Rell called the accord "a pause, not a surrender", while others called on the army.',
+     "Tomas Rell", "the accord a pause"),
+    ('Officials in Orl called that explanation "insulting".', "Officials in Orl", "insulting"),
+])
+def test_calling_something_by_quoted_words_is_a_claim_about_it(text, speaker, contains):
+    c = one(text)
+    assert (c.speaker, c.verb, c.polarity) == (speaker, "call", "assert") and contains in c.text.replace("\"", "")
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor called for calm after the blast.",
+    "Union leaders called on the ministry to reopen the plant.",
+    'They live in a village called Orl, "the end of the world" to its people.',
+])
+def test_calling_for_or_naming_is_no_claim(text):
+    assert claims(text) == []

@@ -138,6 +138,12 @@ _FIGURE_VERBS = {"raised": "report", "raises": "report", "revised": "report", "r
                  "publishes": "report", "released": "report", "releases": "report"}
 _FIGURE_HINT = re.compile(r"\s(?:raise[sd]|revise[sd]|puts?|lowere?d?s?|update[sd]|gave|gives|publishe[sd]|"
                           r"release[sd])\s")
+# "X called the deal \"a pause, not a surrender\"": calling something by quoted words characterises it (a claim
+# about it); "called for", "called on", "a town called Orl" do not (the object must be short and a quotation follow)
+_CALLED = re.compile(
+    rf"^(?P<speaker>.{{1,140}}?)\s+{_FILLER}(?P<verb>called|calls)\s+(?P<rest>(?!(?:for|on|off|in|up|out|back|"
+    r"it\s+a\s+day)\b)[^\"“”,;:]{1,60}?\s+[\"“][^\"“”]{2,}[\"”].*)$", re.DOTALL)
+_PRONOUN_OBJECTS = frozenset({"which", "what", "who", "that"})
 _PARTICIPLE_HINT = re.compile(r",\s+(?:saying|adding|insisting|claiming|warning|arguing)\s")
 # "..., which the fire service says injured four workers": the speaker inside a relative clause
 _WHICH_SPEAKER = re.compile(
@@ -400,6 +406,11 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
         if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in _PRONOUNS:
             ante = m.group("ante").split(",")[-1].strip()
             candidates.append((m.group("speaker"), m.group("verb"), f"{ante} {m.group('rest')}", m.start("verb")))
+    if not candidates and (" called " in raw or " calls " in raw):
+        # "Hasanova called the attack \"a deliberate strike\"": a characterisation in quoted words
+        m = _CALLED.match(_strip_opener(raw, sent))
+        if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in _PRONOUN_OBJECTS:
+            candidates.append((m.group("speaker"), m.group("verb"), m.group("rest"), m.start("verb")))
     if not candidates and _PARTICIPLE_HINT.search(raw):
         m = _SAYING.match(_strip_opener(raw, sent))
         if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in ("the", "but", "and"):
@@ -410,7 +421,8 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     if verb_form == "according to":
         lemma = "say"
     else:
-        lemma = VERBS.get(verb_form.lower()) or _FIGURE_VERBS.get(verb_form.lower()) or verb_form.lower()
+        form = verb_form.lower()
+        lemma = VERBS.get(form) or _FIGURE_VERBS.get(form) or ("call" if form in ("called", "calls") else form)
     speaker, entity_id = _speaker(speaker_phrase, sent, prev_speaker, article.id, alias_ids)
     if speaker is None:
         return None
@@ -499,7 +511,7 @@ def _after_punct(raw: str, phrase: str) -> bool:
 
 
 _LOWER_WORD = re.compile(r"[a-z]+")
-_TRIGGERS = frozenset(VERBS) | frozenset(_FIGURE_VERBS) | {"according", "saying", "adding", "insisting",
+_TRIGGERS = frozenset(VERBS) | frozenset(_FIGURE_VERBS) | {"according", "saying", "adding", "insisting", "called", "calls",
                                                             "claiming", "warning", "arguing", "count", "tally",
                                                             "reckoning", "calculation", "calculations"}
 
