@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from helpers import STORYLINE, shared_path
 
 from storyline.pipeline import ingest_articles
@@ -167,6 +169,46 @@ def test_worker_processes_give_the_same_store_as_one_process(tmp_path):
             results.append([(a.id, a.title, a.source, a.date, a.duplicate_of, a.event_id, a.story_id, a.text)
                             for a in store.iter_articles()])
     assert results[0] == results[1] and len(results[0]) > 60
+
+
+def test_work_share_balances_the_workers_against_this_process():
+    from storyline.pipeline import _WorkShare
+
+    share = _WorkShare(1)
+    assert share.handed(200) == 100  # nothing measured yet: an equal share for each process
+    # 3 s of analysis and 1 s of serial stages per 100 articles: the worker takes f = (3 + 1) / (2 * 3)
+    share.observe(100, 3.0, 1.0)
+    assert share.handed(300) == 200
+    share = _WorkShare(3)  # three workers: f = 3 * (3 + 1) / (3 * 4) = 1, this process only stores
+    share.observe(100, 3.0, 1.0)
+    assert share.handed(300) == 300
+    share = _WorkShare(1)  # serial stages dearer than the analysis: the worker takes it all
+    share.observe(100, 1.0, 3.0)
+    assert share.handed(50) == 50
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.5])
+def test_a_batch_split_between_the_workers_and_this_process_gives_the_same_store(tmp_path, monkeypatch,
+                                                                                fraction):
+    from helpers import EXAMPLES
+
+    import storyline.pipeline as pipeline
+    from storyline.export import entity_row
+
+    def stored(path, workers):
+        with Store(path) as store:
+            report = pipeline.ingest([str(EXAMPLES / "corpus")], store, source_from_dir=True, workers=workers,
+                                     batch_size=128)
+            assert report.errors == []
+            return ([(a.id, a.duplicate_of, a.event_id, a.story_id) for a in store.iter_articles()],
+                    sorted((c.article_id, c.sentence, c.speaker, c.speaker_entity_id, c.text)
+                           for c in store.iter_claims()),
+                    sorted(str(entity_row(e)) for e in store.list_entities()))
+
+    single = stored(tmp_path / "one.db", 1)
+    monkeypatch.setattr(pipeline._WorkShare, "handed", lambda self, n: round(n * fraction))
+    split = stored(tmp_path / "split.db", 2)
+    assert split == single and len(single[1]) > 300
 
 
 def test_export_into_a_closed_pipe_is_quiet(tmp_path, cli_env):

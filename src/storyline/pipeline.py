@@ -248,6 +248,36 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
+class _WorkShare:
+    """How many articles of a batch go to the worker processes; this process analyses the rest after it has
+    stored the previous batch. With every article handed over, the workers' analysis (names and claims: the
+    costly part) is the critical path and this process waits for it half the time; the split that balances
+    the two, from the running per-article costs, gives each of the ``workers`` pool processes
+    f * A / workers and this one (1 - f) * A + S (A: the batch's analysis seconds, S: its serial stages here):
+    f = workers * (A + S) / (A * (workers + 1)). Where the work is done changes nothing in the result."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self.articles = 0
+        self.analysis = 0.0  # seconds of analysis (in whichever process) over ``articles``
+        self.serial = 0.0  # seconds of this process's serial stages over ``articles``
+
+    def handed(self, n: int) -> int:
+        if self.articles == 0 or self.analysis <= 0:
+            # nothing measured yet (the first batch, when this process has nothing stored to wait for): an
+            # equal share for every process
+            return round(n * self.workers / (self.workers + 1))
+        a = self.analysis / self.articles
+        s = self.serial / self.articles
+        f = self.workers * (a + s) / (a * (self.workers + 1))
+        return max(0, min(n, round(n * f)))
+
+    def observe(self, n: int, analysis: float, serial: float) -> None:
+        self.articles += n
+        self.analysis += analysis
+        self.serial += serial
+
+
 class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
@@ -288,16 +318,16 @@ class Ingestor:
                                              initargs=(os.getpid(),))
         return self._pool
 
-    def _map_async(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
-        """Start ``fn`` over ``items``: in worker processes for big batches when there are several cores (the
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``fn`` over ``items``: in worker processes for big batches when there are several cores (the
         per-article stages are pure functions of one article), else in-process. Results come in order."""
         pool = self._pool_for(len(items))
         if pool is None:
             return [fn(x) for x in items]
-        return pool.map(fn, items, chunksize=max(1, len(items) // (self.pool_size * 4)))
+        return list(pool.map(fn, items, chunksize=self._chunksize(len(items))))
 
-    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        return list(self._map_async(fn, items))
+    def _chunksize(self, n: int) -> int:
+        return max(1, n // (self.pool_size * 4))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -326,7 +356,9 @@ class Ingestor:
             if on_problem:
                 on_problem(p)
 
-        def start(raw: list[Article]) -> tuple[int, Iterable[Analysed]]:
+        share = _WorkShare(self.pool_size)
+
+        def start(raw: list[Article]) -> tuple[int, Iterable[Analysed], list[Article]]:
             # records that carry an id already stored are known without cleaning them: a cheap re-ingest
             with report.timed("skip_known"):
                 present = self.store.existing_ids(a.id for a in raw if a.id)
@@ -335,14 +367,21 @@ class Ingestor:
             report.read += skipped
             report.already_stored += skipped
             with report.timed("analyse"):  # in-process: the work itself; with workers: only handing it over
-                fn = analyse if self._pool_for(len(todo)) is not None else analyse_lean
-                return len(raw), self._map_async(fn, todo)
+                pool = self._pool_for(len(todo))
+                if pool is None:
+                    return len(raw), [analyse_lean(a) for a in todo], []
+                # the workers' share; this process analyses the rest once it has stored the previous batch
+                k = share.handed(len(todo))
+                handed = pool.map(analyse, todo[:k], chunksize=self._chunksize(k)) if k else []
+                return len(raw), handed, todo[k:]
 
-        def finish(pending: tuple[int, Iterable[Analysed]]) -> None:
-            size, results = pending
+        def finish(pending: tuple[int, Iterable[Analysed], list[Article]]) -> None:
+            size, handed, own = pending
             batch: list[Article] = []
             done: dict[str, Analysed] = {}
-            with report.timed("analyse"):  # with workers: the wait for what they have not finished yet
+            with report.timed("analyse"):  # with workers: this process's share, then the wait for theirs
+                mine = [analyse(a) for a in own]
+                results = [*handed, *mine]  # the batch's order
                 for result in results:
                     report.add_time("analyse_cpu", result.seconds)
                     if isinstance(result.item, IngestProblem):
@@ -350,8 +389,11 @@ class Ingestor:
                     else:
                         batch.append(result.item)
                         done[result.item.id] = result
+            t0 = time.perf_counter()
             if batch:
                 self._flush(batch, report, done)
+            if own or handed:
+                share.observe(len(results), sum(r.seconds for r in results), time.perf_counter() - t0)
             if on_progress:
                 on_progress(size)
 
