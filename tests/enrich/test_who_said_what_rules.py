@@ -10,6 +10,7 @@ from storyline.enrich.entities import extract_mentions, extract_names, reconcile
 from storyline.model import Article, Claim, Disagreement
 from storyline.pipeline import ingest_articles
 from storyline.store import Store
+from storyline.store.entities import claim_row
 
 
 def claims(text: str) -> list[Claim]:
@@ -142,7 +143,10 @@ def test_events_who_said_what_matches_the_per_event_view_and_drops_merged_events
     assert set(batch) == set(events)
     for e in events:
         assert batch[e] == store.event_who_said_what(e)
+        # the listing builds its claim rows from the stored columns: the same rows as the export contract's
+        assert batch[e]["claims"] == [claim_row(c) for c in store.event_claims(e)]
     assert sum(len(v["claims"]) for v in batch.values()) >= 3
+    assert any(row["figures"] for v in batch.values() for row in v["claims"])
     # disagreements of an event no article belongs to any more (merged away) are dropped
     gone = "ev-gone"
     claims = store.event_claims(events[0])

@@ -24,6 +24,14 @@ def _row_to_claim(row: sqlite3.Row) -> Claim:
                  polarity=row["polarity"], id=row["id"])
 
 
+def _figure_rows(figures_json: str | None) -> list[dict[str, Any]]:
+    """A stored claim's figures as ``claim_row`` shows them, straight from their JSON."""
+    if not figures_json or figures_json == "[]":
+        return []
+    return [{"value": f.get("value"), "unit": f.get("unit"), "subject": f.get("subject"),
+             "approximate": bool(f.get("approximate", False))} for f in json.loads(figures_json)]
+
+
 def claim_row(c: Claim) -> dict[str, Any]:
     """A claim as the export contract and the API show it."""
     return {"id": c.id, "speaker": c.speaker, "speaker_entity_id": c.speaker_entity_id, "verb": c.verb,
@@ -209,12 +217,19 @@ class EntityStoreMixin:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             claim_ids: dict[str, dict[str, int]] = {e: {} for e in chunk}
-            for r in self.conn.execute(
-                    f"SELECT c.*, a.event_id AS live_event FROM claims c JOIN articles a ON a.id = c.article_id "
+            # plain tuples, and the export rows made from them directly (``claim_row`` of the stored claim):
+            # an event listing reads hundreds of claims per page
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            for cid, speaker, entity_id, verb, text, polarity, figures, article_id, sentence, live in cur.execute(
+                    f"SELECT c.id, c.speaker, c.speaker_entity_id, c.verb, c.text, c.polarity, c.figures, "
+                    f"c.article_id, c.sentence, a.event_id FROM claims c JOIN articles a ON a.id = c.article_id "
                     f"WHERE a.event_id IN ({marks}) ORDER BY a.seq, c.sentence, c.id", chunk):
-                rows = out[r["live_event"]]["claims"]
-                claim_ids[r["live_event"]][r["id"]] = len(rows)
-                rows.append(claim_row(_row_to_claim(r)))
+                rows = out[live]["claims"]
+                claim_ids[live][cid] = len(rows)
+                rows.append({"id": cid, "speaker": speaker, "speaker_entity_id": entity_id, "verb": verb,
+                             "text": text, "polarity": polarity, "figures": _figure_rows(figures),
+                             "article_id": article_id, "sentence": sentence})
             for r in self.conn.execute(
                     f"SELECT event_id, kind, claim_ids, note FROM disagreements WHERE event_id IN ({marks}) "
                     f"ORDER BY rowid", chunk):
@@ -224,18 +239,20 @@ class EntityStoreMixin:
                     out[r["event_id"]]["disagreements"].append(
                         {"kind": r["kind"], "claims": [position[c] for c in cids], "note": r["note"]})
             entities: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in chunk}
-            for r in self.conn.execute(
-                    f"SELECT a.event_id AS live_event, e.id, e.name, e.type, ea.alias, ea.article_id, ea.count "
+            for live, eid, name, etype, alias, article_id, count in cur.execute(
+                    f"SELECT a.event_id, e.id, e.name, e.type, ea.alias, ea.article_id, ea.count "
                     f"FROM articles a JOIN entity_aliases ea ON ea.article_id = a.id "
                     f"JOIN entities e ON e.id = ea.entity_id "
                     f"WHERE a.event_id IN ({marks}) AND e.type != 'MISC' ORDER BY ea.rowid", chunk):
-                d = entities[r["live_event"]].setdefault(r["id"], {
-                    "name": r["name"], "type": r["type"], "aliases": [], "article_ids": [], "mentions": 0})
-                if r["alias"] not in d["aliases"]:
-                    d["aliases"].append(r["alias"])
-                if r["article_id"] not in d["article_ids"]:
-                    d["article_ids"].append(r["article_id"])
-                d["mentions"] += int(r["count"])
+                d = entities[live].get(eid)
+                if d is None:
+                    d = entities[live][eid] = {"name": name, "type": etype, "aliases": [], "article_ids": [],
+                                               "mentions": 0}
+                if alias not in d["aliases"]:
+                    d["aliases"].append(alias)
+                if article_id not in d["article_ids"]:
+                    d["article_ids"].append(article_id)
+                d["mentions"] += int(count)
             for e, by_id in entities.items():
                 ranked = sorted(by_id.values(), key=lambda d: (-len(d["article_ids"]), -d["mentions"], d["name"]))
                 out[e]["entities"] = [{k: d[k] for k in ("name", "type", "aliases", "article_ids")} for d in ranked]
