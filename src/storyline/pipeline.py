@@ -358,7 +358,7 @@ class Ingestor:
 
         share = _WorkShare(self.pool_size)
 
-        def start(raw: list[Article]) -> tuple[int, Iterable[Analysed], list[Article]]:
+        def start(raw: list[Article]) -> tuple[int, Iterable[Analysed], list[Article] | None]:
             # records that carry an id already stored are known without cleaning them: a cheap re-ingest
             with report.timed("skip_known"):
                 present = self.store.existing_ids(a.id for a in raw if a.id)
@@ -369,18 +369,18 @@ class Ingestor:
             with report.timed("analyse"):  # in-process: the work itself; with workers: only handing it over
                 pool = self._pool_for(len(todo))
                 if pool is None:
-                    return len(raw), [analyse_lean(a) for a in todo], []
+                    return len(raw), [analyse_lean(a) for a in todo], None  # all done here, nothing to share
                 # the workers' share; this process analyses the rest once it has stored the previous batch
                 k = share.handed(len(todo))
                 handed = pool.map(analyse, todo[:k], chunksize=self._chunksize(k)) if k else []
                 return len(raw), handed, todo[k:]
 
-        def finish(pending: tuple[int, Iterable[Analysed], list[Article]]) -> None:
+        def finish(pending: tuple[int, Iterable[Analysed], list[Article] | None]) -> None:
             size, handed, own = pending
             batch: list[Article] = []
             done: dict[str, Analysed] = {}
             with report.timed("analyse"):  # with workers: this process's share, then the wait for theirs
-                mine = [analyse(a) for a in own]
+                mine = [analyse(a) for a in own or ()]
                 results = [*handed, *mine]  # the batch's order
                 for result in results:
                     report.add_time("analyse_cpu", result.seconds)
@@ -392,7 +392,7 @@ class Ingestor:
             t0 = time.perf_counter()
             if batch:
                 self._flush(batch, report, done)
-            if own or handed:
+            if own is not None and results:  # a shared batch: what its analysis and serial stages cost
                 share.observe(len(results), sum(r.seconds for r in results), time.perf_counter() - t0)
             if on_progress:
                 on_progress(size)

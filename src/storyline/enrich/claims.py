@@ -143,7 +143,6 @@ _FIGURE_HINT = re.compile(r"\s(?:raise[sd]|revise[sd]|puts?|lowere?d?s?|update[s
 _CALLED = re.compile(
     rf"^(?P<speaker>.{{1,140}}?)\s+{_FILLER}(?P<verb>called|calls)\s+(?P<rest>(?!(?:for|on|off|in|up|out|back|"
     r"it\s+a\s+day)\b)[^\"“”,;:]{1,60}?\s+[\"“][^\"“”]{2,}[\"”].*)$", re.DOTALL)
-_PRONOUN_OBJECTS = frozenset({"which", "what", "who", "that"})
 _PARTICIPLE_HINT = re.compile(r",\s+(?:saying|adding|insisting|claiming|warning|arguing)\s")
 # "..., which the fire service says injured four workers": the speaker inside a relative clause
 _WHICH_SPEAKER = re.compile(
@@ -409,7 +408,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     if not candidates and (" called " in raw or " calls " in raw):
         # "Hasanova called the attack \"a deliberate strike\"": a characterisation in quoted words
         m = _CALLED.match(_strip_opener(raw, sent))
-        if m and _valid_speaker(m.group("speaker")) and m.group("speaker").lower() not in _PRONOUN_OBJECTS:
+        if m and _valid_speaker(m.group("speaker")):
             candidates.append((m.group("speaker"), m.group("verb"), m.group("rest"), m.start("verb")))
     if not candidates and _PARTICIPLE_HINT.search(raw):
         m = _SAYING.match(_strip_opener(raw, sent))
@@ -511,9 +510,10 @@ def _after_punct(raw: str, phrase: str) -> bool:
 
 
 _LOWER_WORD = re.compile(r"[a-z]+")
-_TRIGGERS = frozenset(VERBS) | frozenset(_FIGURE_VERBS) | {"according", "saying", "adding", "insisting", "called", "calls",
+_TRIGGERS = frozenset(VERBS) | frozenset(_FIGURE_VERBS) | {"according", "saying", "adding", "insisting",
                                                             "claiming", "warning", "arguing", "count", "tally",
-                                                            "reckoning", "calculation", "calculations"}
+                                                            "reckoning", "calculation", "calculations", "called",
+                                                            "calls"}
 
 
 def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
