@@ -663,10 +663,15 @@ class Clusterer:
         p = self.params
         if st.nd < p.story_entity_min_docs:
             return {}
-        cols = np.fromiter((c for c, k in st.ndf.items() if k >= p.story_entity_share * st.nd), dtype=np.int64)
+        # vectorised over the storyline's whole name table (a long storyline holds thousands of names)
+        n = len(st.ndf)
+        cols = np.fromiter(st.ndf.keys(), dtype=np.int64, count=n)
+        counts = np.fromiter(st.ndf.values(), dtype=np.float64, count=n)
+        held = counts >= p.story_entity_share * st.nd
+        cols = cols[held]
         if not len(cols):
             return {}
-        share = np.array([st.ndf[c] for c in cols.tolist()]) / st.nd
+        share = counts[held] / st.nd
         keep = share * self.n_docs >= p.story_entity_lift * self.df[cols]
         cols = cols[keep]
         return dict(zip(cols.tolist(), self._idf(cols).tolist()))
