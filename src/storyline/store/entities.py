@@ -24,20 +24,24 @@ def _row_to_claim(row: sqlite3.Row) -> Claim:
                  polarity=row["polarity"], id=row["id"])
 
 
+def _figure_row(value: Any, unit: str | None, subject: str | None, approximate: bool) -> dict[str, Any]:
+    """A figure of a claim as the export contract and the API show it."""
+    return {"value": value, "unit": unit, "subject": subject, "approximate": approximate}
+
+
 def _figure_rows(figures_json: str | None) -> list[dict[str, Any]]:
     """A stored claim's figures as ``claim_row`` shows them, straight from their JSON."""
     if not figures_json or figures_json == "[]":
         return []
-    return [{"value": f.get("value"), "unit": f.get("unit"), "subject": f.get("subject"),
-             "approximate": bool(f.get("approximate", False))} for f in json.loads(figures_json)]
+    return [_figure_row(f.get("value"), f.get("unit"), f.get("subject"), bool(f.get("approximate", False)))
+            for f in json.loads(figures_json)]
 
 
 def claim_row(c: Claim) -> dict[str, Any]:
     """A claim as the export contract and the API show it."""
     return {"id": c.id, "speaker": c.speaker, "speaker_entity_id": c.speaker_entity_id, "verb": c.verb,
             "text": c.text, "polarity": c.polarity,
-            "figures": [{"value": f.value, "unit": f.unit, "subject": f.subject, "approximate": f.approximate}
-                        for f in c.figures],
+            "figures": [_figure_row(f.value, f.unit, f.subject, f.approximate) for f in c.figures],
             "article_id": c.article_id, "sentence": c.sentence}
 
 
