@@ -185,6 +185,10 @@ def test_work_share_balances_the_workers_against_this_process():
     share = _WorkShare(1)  # serial stages dearer than the analysis: the worker takes it all
     share.observe(100, 1.0, 3.0)
     assert share.handed(50) == 50
+    share = _WorkShare(1)  # the serial stages got dearer: the last batch weighs as much as all before it
+    share.observe(100, 3.0, 1.0)
+    share.observe(100, 3.0, 3.0)  # (4.5 s + 3.5 s) / 150 articles against 4.5 s / 150: f = 8 / 9
+    assert share.handed(300) == 267
 
 
 @pytest.mark.parametrize("fraction", [0.0, 0.5])

@@ -254,13 +254,18 @@ class _WorkShare:
     costly part) is the critical path and this process waits for it half the time; the split that balances
     the two, from the running per-article costs, gives each of the ``workers`` pool processes
     f * A / workers and this one (1 - f) * A + S (A: the batch's analysis seconds, S: its serial stages here):
-    f = workers * (A + S) / (A * (workers + 1)). Where the work is done changes nothing in the result."""
+    f = workers * (A + S) / (A * (workers + 1)). S is all this process does for a batch besides analysing
+    (reading, handing over, taking the results back, the serial stages). The costs per article change along a
+    run (the clusterer's and the entity index's state grow), so recent batches weigh more: each observation
+    halves the weight of the earlier ones. Where the work is done changes nothing in the result."""
+
+    DECAY = 0.5  # the weight left to what was observed before each new batch
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
-        self.articles = 0
+        self.articles = 0.0  # (decayed) articles observed
         self.analysis = 0.0  # seconds of analysis (in whichever process) over ``articles``
-        self.serial = 0.0  # seconds of this process's serial stages over ``articles``
+        self.serial = 0.0  # this process's other seconds over ``articles``
 
     def handed(self, n: int) -> int:
         if self.articles == 0 or self.analysis <= 0:
@@ -273,9 +278,10 @@ class _WorkShare:
         return max(0, min(n, round(n * f)))
 
     def observe(self, n: int, analysis: float, serial: float) -> None:
-        self.articles += n
-        self.analysis += analysis
-        self.serial += serial
+        d = self.DECAY
+        self.articles = self.articles * d + n
+        self.analysis = self.analysis * d + analysis
+        self.serial = self.serial * d + serial
 
 
 class Ingestor:
@@ -357,6 +363,7 @@ class Ingestor:
                 on_problem(p)
 
         share = _WorkShare(self.pool_size)
+        cycle_start = [time.process_time()]
 
         def start(raw: list[Article]) -> tuple[int, Iterable[Analysed], list[Article] | None]:
             # records that carry an id already stored are known without cleaning them: a cheap re-ingest
@@ -389,11 +396,15 @@ class Ingestor:
                     else:
                         batch.append(result.item)
                         done[result.item.id] = result
-            t0 = time.perf_counter()
             if batch:
                 self._flush(batch, report, done)
-            if own is not None and results:  # a shared batch: what its analysis and serial stages cost
-                share.observe(len(results), sum(r.seconds for r in results), time.perf_counter() - t0)
+            # this process's CPU since the last batch was finished: its own share of the analysis and the rest
+            # (the reading and handing over of the next batch, taking back the results, the serial stages)
+            cycle = time.process_time() - cycle_start[0]
+            cycle_start[0] = time.process_time()
+            if own is not None and results:  # a shared batch: what its analysis and the rest cost
+                share.observe(len(results), sum(r.seconds for r in results),
+                              max(0.0, cycle - sum(r.seconds for r in mine)))
             if on_progress:
                 on_progress(size)
 
