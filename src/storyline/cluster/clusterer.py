@@ -217,6 +217,9 @@ def _iso(o: int | None) -> str | None:
     return date.fromordinal(o).isoformat() if o is not None else None
 
 
+_META_FIELDS = tuple(f.name for f in fields(_Cluster) if f.name not in ("idx", "val"))  # what meta.json keeps
+
+
 class Clusterer:
     """Incremental event clustering + storyline linking. Deterministic; state serialisable with ``to_bytes``."""
 
@@ -740,7 +743,8 @@ class Clusterer:
         for kind, table in (("events", self.events), ("stories", self.stories)):
             idxs, vals, offsets = [], [], [0]
             for c in table.values():
-                d = {k: v for k, v in asdict(c).items() if k not in ("idx", "val")}
+                # (not ``asdict``: it deep-copies every field, the arrays left out here included)
+                d = {k: getattr(c, k) for k in _META_FIELDS}
                 meta_clusters[kind].append(d)
                 idxs.append(c.idx)
                 vals.append(c.val)
