@@ -265,6 +265,9 @@ NUMBER_RE = re.compile(
 )
 
 
+_RUN = re.compile(r"[\w'\-]+")  # a maximal run of word characters, apostrophes and hyphens
+
+
 @lru_cache(maxsize=4096)
 def _standalone(word: str) -> re.Pattern[str]:
     """``word`` with no word character, apostrophe or hyphen either side (what ``_LowerSeen`` accepts)."""
@@ -274,13 +277,17 @@ def _standalone(word: str) -> re.Pattern[str]:
 
 class _LowerSeen:
     """"Is this word written in lower case somewhere in the text?" (a capitalised sentence-initial word that is
-    also written in lower case is a common word). Answered lazily with ``str.find`` and remembered."""
+    also written in lower case is a common word): somewhere with no word character, apostrophe or hyphen either
+    side. A word made of those characters only is found that way exactly when it is one of the text's maximal
+    runs of them, so the runs are collected once, at the first question; any other word is looked for in the
+    text. Answers are remembered."""
 
-    __slots__ = ("text", "memo")
+    __slots__ = ("text", "memo", "runs")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.memo: dict[str, bool] = {}
+        self.runs: frozenset[str] | None = None
 
     def __contains__(self, word: str) -> bool:
         hit = self.memo.get(word)
@@ -291,18 +298,11 @@ class _LowerSeen:
     def _find(self, word: str) -> bool:
         if not word or not word.islower() or not word[:1].isalpha():
             return False
-        if len(word) <= 3:  # a short word hides in many longer ones: one regex pass, not a find per hiding place
-            return _standalone(word).search(self.text) is not None
-        text, n = self.text, len(word)
-        i = text.find(word)
-        while i >= 0:
-            before = text[i - 1:i]
-            after = text[i + n:i + n + 1]
-            if not (before.isalnum() or before in ("_", "'", "-")) and not (
-                    after.isalnum() or after in ("_", "'", "-")):
-                return True
-            i = text.find(word, i + 1)
-        return False
+        if _RUN.fullmatch(word):
+            if self.runs is None:
+                self.runs = frozenset(_RUN.findall(self.text))
+            return word in self.runs
+        return _standalone(word).search(self.text) is not None
 
 
 def _strip_possessive(tok: str) -> str:
