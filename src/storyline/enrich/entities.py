@@ -478,14 +478,17 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
                 if not adjacent:
                     gap = "\n"
             else:
-                # a token after the region that cannot join a phrase counts only by its cue flags
+                # a token after the region that cannot join a phrase counts only by its cue flags; a lower-case
+                # one cannot join it adjacent or not (it would need a capitalised token after it), so then the
+                # gap says nothing either
                 c = _cue(nxt)
                 rep = _NEXT_TOKEN.get(c)
                 if rep is None and not _is_cap(nxt):
                     rep = _NEXT_TOKEN[c] = nxt
                 if rep is not None:
-                    nxt = rep
-                gap = " " if adjacent else "\n"
+                    nxt, gap = rep, " "
+                else:
+                    gap = " " if adjacent else "\n"
         key = (region, cues[0], cues[1], nxt, gap, is_initial, first_lower)
         shapes = _REGION_SHAPES.get(key)
         if shapes is None:
