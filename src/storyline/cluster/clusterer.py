@@ -399,12 +399,33 @@ class Clusterer:
                         eid = resolve(eid)
                     cand[eid] = cand.get(eid, 0.0) + wt
         events = self.events
-        ranked = sorted(cand.items(), key=lambda kv: (-kv[1], events[kv[0]].seq))
+
+        def rank(kv: tuple[str, float]) -> tuple[float, int]:
+            return -kv[1], events[kv[0]].seq
+
+        # The events to score: those the article fits in time, in rank order (a total order, so sorting only
+        # them gives their order in the whole ranking). The whole ranking, which storyline linking reads (over
+        # any time), is sorted only when it is asked for: most candidates of a long collection are out of time.
+        if day is None:
+            in_time = sorted(cand.items(), key=rank)
+        else:
+            in_time = []
+            for kv in cand.items():
+                c = events[kv[0]]
+                lo, hi = c.lo, c.hi
+                if lo is None or hi is None or max(hi, day) - min(lo, day) <= window:  # ``_time_ok``, inline
+                    in_time.append(kv)
+            in_time.sort(key=rank)
+        whole: list[list[tuple[str, float]]] = []
+
+        def ranked() -> list[tuple[str, float]]:
+            if not whole:
+                whole.append(in_time if len(in_time) == len(cand) else sorted(cand.items(), key=rank))
+            return whole[0]
+
         scored: list[tuple[float, str]] = []
-        for eid, _ in ranked:
+        for eid, _ in in_time:
             c = events[eid]
-            if not self._time_ok(day, window, c):
-                continue
             d, dn = self._dots(c)
             if p.event_name_threshold > 0 and n_norm and c.nnorm and dn / (n_norm * c.nnorm) < p.event_name_threshold:
                 continue
@@ -443,7 +464,7 @@ class Clusterer:
                 del post[next(iter(post))]
 
         if new_event:
-            sid, core = self._best_story(ranked, anorm, n_norm)
+            sid, core = self._best_story(ranked(), anorm, n_norm)
             ev.loose = not core
             if sid is None:
                 sid = _stable_id("st", a.id, self.stories)
@@ -458,7 +479,7 @@ class Clusterer:
             self._detach(ev)
         elif (p.story_entity_merge_cos > 0 and not ev.loose and st.nd >= p.story_entity_min_docs
               and (st.nd & (st.nd - 1)) == 0):  # the storyline's core doubled: consolidate on shared entities
-            self._check_story_entities(st, ranked, merges)
+            self._check_story_entities(st, ranked(), merges)
 
         # bounded refinement: the article's event against the events it nearly joined
         if not new_event:
@@ -476,7 +497,7 @@ class Clusterer:
         eid = self._resolve_event(eid)
         ev = events[eid]
         if not new_event and (ev.n & (ev.n - 1)) == 0:  # the event doubled: re-check its storyline
-            self._check_story(ev.story or "", ranked, merges)
+            self._check_story(ev.story or "", ranked(), merges)
         return eid
 
     @staticmethod
