@@ -390,15 +390,16 @@ class Clusterer:
         # candidate events: share a top term; ranked by shared top-term weight
         cand: dict[str, float] = {}
         resolve = self._resolve_event
+        events = self.events
+        postings, get = self.event_post.get, cand.get  # (locals: this loop runs some 500 times per article)
         for col in top_list:
-            post = self.event_post.get(col)
+            post = postings(col)
             if post:
                 wt = top_w[col]
                 for eid in post:
-                    if self.events[eid].merged_into is not None:
+                    if events[eid].merged_into is not None:
                         eid = resolve(eid)
-                    cand[eid] = cand.get(eid, 0.0) + wt
-        events = self.events
+                    cand[eid] = get(eid, 0.0) + wt
 
         def rank(kv: tuple[str, float]) -> tuple[float, int]:
             return -kv[1], events[kv[0]].seq
