@@ -340,12 +340,6 @@ class Clusterer:
         d = self._pair_dots(c1, c2)[0]
         return d / (c1.norm * c2.norm)
 
-    def _time_ok(self, day: int | None, window: int, c: _Cluster) -> bool:
-        """Events are local in time: with the article, the event may span at most ``window`` days."""
-        if day is None or c.lo is None or c.hi is None:
-            return True
-        return max(c.hi, day) - min(c.lo, day) <= window
-
     def _add_article(self, a: Article, merges: list[tuple[str, str, str]]) -> str:
         p = self.params
         day, is_pub = article_day(a)
@@ -414,7 +408,8 @@ class Clusterer:
             for kv in cand.items():
                 c = events[kv[0]]
                 lo, hi = c.lo, c.hi
-                if lo is None or hi is None or max(hi, day) - min(lo, day) <= window:  # ``_time_ok``, inline
+                # events are local in time: with the article, the event may span at most ``window`` days
+                if lo is None or hi is None or max(hi, day) - min(lo, day) <= window:
                     in_time.append(kv)
             in_time.sort(key=rank)
         whole: list[list[tuple[str, float]]] = []
