@@ -253,7 +253,7 @@ class _WorkShare:
     stored the previous batch. With every article handed over, the workers' analysis (names and claims: the
     costly part) is the critical path and this process waits for it half the time; the split that balances
     the two, from the running per-article costs, gives each of the ``workers`` pool processes
-    f * A / workers and this one (1 - f) * A + S (A: the batch's analysis seconds, S: its serial stages here):
+    f * A / workers and this one (1 - f) * A + S (A: the batch's analysis seconds, S: the rest of this process's work on it):
     f = workers * (A + S) / (A * (workers + 1)). S is all this process does for a batch besides analysing
     (reading, handing over, taking the results back, the serial stages). The costs per article change along a
     run (the clusterer's and the entity index's state grow), so recent batches weigh more: each observation
@@ -363,7 +363,7 @@ class Ingestor:
                 on_problem(p)
 
         share = _WorkShare(self.pool_size)
-        cycle_start = [time.process_time()]
+        cycle_start = time.process_time()
 
         def start(raw: list[Article]) -> tuple[int, Iterable[Analysed], list[Article] | None]:
             # records that carry an id already stored are known without cleaning them: a cheap re-ingest
@@ -383,6 +383,7 @@ class Ingestor:
                 return len(raw), handed, todo[k:]
 
         def finish(pending: tuple[int, Iterable[Analysed], list[Article] | None]) -> None:
+            nonlocal cycle_start
             size, handed, own = pending
             batch: list[Article] = []
             done: dict[str, Analysed] = {}
@@ -400,8 +401,8 @@ class Ingestor:
                 self._flush(batch, report, done)
             # this process's CPU since the last batch was finished: its own share of the analysis and the rest
             # (the reading and handing over of the next batch, taking back the results, the serial stages)
-            cycle = time.process_time() - cycle_start[0]
-            cycle_start[0] = time.process_time()
+            now = time.process_time()
+            cycle, cycle_start = now - cycle_start, now
             if own is not None and results:  # a shared batch: what its analysis and the rest cost
                 share.observe(len(results), sum(r.seconds for r in results),
                               max(0.0, cycle - sum(r.seconds for r in mine)))

@@ -412,12 +412,13 @@ class Clusterer:
                 if lo is None or hi is None or max(hi, day) - min(lo, day) <= window:
                     in_time.append(kv)
             in_time.sort(key=rank)
-        whole: list[list[tuple[str, float]]] = []
+        whole: list[tuple[str, float]] | None = None
 
         def ranked() -> list[tuple[str, float]]:
-            if not whole:
-                whole.append(in_time if len(in_time) == len(cand) else sorted(cand.items(), key=rank))
-            return whole[0]
+            nonlocal whole
+            if whole is None:
+                whole = in_time if len(in_time) == len(cand) else sorted(cand.items(), key=rank)
+            return whole
 
         scored: list[tuple[float, str]] = []
         for eid, _ in in_time:
