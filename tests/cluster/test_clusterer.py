@@ -231,6 +231,70 @@ def test_a_loosely_attached_event_leaves_the_storyline_centroid_alone_and_grows_
     assert {e.id: e.story_id for e in grown.events}[ev4] == st5
 
 
+def _unrest(template: str, country: str, tag: str, days: int = 12) -> list[Article]:
+    return [Article(id=f"{tag}{i:02d}", date=f"2031-05-{i + 1:02d}", title=f"Day {i + 1} of unrest in {country}",
+                    text=template.format(day=i + 1)) for i in range(days)]
+
+
+_ARVENIA = ("Students in Arvenia occupied the university of Lostra again on day {day}, demanding that President "
+            "Kemal Oduya resign. Riot police in Arvenia cleared the Lostra campus with batons; Arvenia's student "
+            "union said Kemal Oduya had ordered the raid. The Northern Council urged restraint in Arvenia.")
+_BOSTREL = ("Miners in Bostrel blocked the railway to Varn on day {day}, their strike against President Tessa Morrow "
+            "spreading to the ports. Bostrel's mining union said Tessa Morrow refused to negotiate, and troops "
+            "guarded the Varn depots. The Northern Council urged restraint in Bostrel.")
+
+
+def test_storylines_clearly_about_different_names_do_not_merge() -> None:
+    arts = sorted(_unrest(_ARVENIA, "Arvenia", "a") + _unrest(_BOSTREL, "Bostrel", "b"), key=lambda a: (a.date, a.id))
+
+    def stories(**kw: float) -> tuple[set[str], set[str]]:
+        # every other merge rule lets any two candidate storylines merge; no event joins a storyline by similarity
+        params = ClusterParams(story_merge_threshold=0.0, story_name_threshold=0.0, story_centroid_threshold=0.9,
+                               story_attach_threshold=0.0, story_anchor_min_docs=1, **kw)
+        st = {k: s for k, (_, s) in Clusterer(params).partial_fit(arts).assignments.items()}
+        return {st[a.id] for a in arts if a.id[0] == "a"}, {st[a.id] for a in arts if a.id[0] == "b"}
+
+    arvenia, bostrel = stories()
+    assert len(arvenia) == len(bostrel) == 1 and arvenia != bostrel  # each is held by all its reports: two threads
+    arvenia, bostrel = stories(story_anchor_strong=1.1)  # no anchor is ever strong: nothing keeps them apart
+    assert arvenia == bostrel
+
+
+def test_a_loose_attachment_needs_the_storyline_to_name_what_the_report_is_about() -> None:
+    arvenia = _unrest(_ARVENIA, "Arvenia", "a")
+    other = Article(id="b", date="2031-05-13", title="Miners in Bostrel strike against Tessa Morrow",
+                    text="Miners in Bostrel went on strike against President Tessa Morrow, and students joined them "
+                         "at the university of Varn. Tessa Morrow said the strike in Bostrel would fail. The "
+                         "Northern Council urged restraint.")
+
+    def story_of_other(**kw: float) -> tuple[str, str]:
+        # only loose attachments: anything a little similar and more similar than the rest attaches
+        params = ClusterParams(story_centroid_threshold=0.9, story_attach_threshold=0.01, story_attach_margin=1.0,
+                               story_name_threshold=0.0, **kw)
+        st = {k: s for k, (_, s) in Clusterer(params).partial_fit([*arvenia, other]).assignments.items()}
+        return st["a00"], st["b"]
+
+    thread, new = story_of_other()
+    assert new != thread  # Bostrel and Tessa Morrow: no Arvenia report names them
+    thread, new = story_of_other(story_attach_share=0.0)
+    assert new == thread
+
+
+def test_a_report_after_a_pause_opens_a_new_event_in_the_same_storyline() -> None:
+    def art(aid: str, day: str) -> Article:
+        return Article(id=aid, date=f"2031-06-{day}", title="Tarnow dockers strike over pay",
+                       text="Dockers at the port of Tarnow walked out over pay on the orders of their union, "
+                            "leaving container ships idle in Tarnow harbour. The Tarnow port authority said talks "
+                            "with the dockers' union would resume.")
+
+    daily = Clusterer().partial_fit([art("d1", "01"), art("d2", "03"), art("d3", "05")]).assignments
+    assert daily["d1"][0] == daily["d2"][0] == daily["d3"][0]  # reported every other day: one running event
+    paused = Clusterer().partial_fit([art("p1", "01"), art("p2", "05")]).assignments
+    assert paused["p1"][0] != paused["p2"][0] and paused["p1"][1] == paused["p2"][1]  # four quiet days: news again
+    week = Clusterer(ClusterParams(gap_days=7)).partial_fit([art("w1", "01"), art("w2", "05")]).assignments
+    assert week["w1"][0] == week["w2"][0]
+
+
 def _fight(aid: str, opponent: str) -> Article:
     first, last = opponent.split()
     text = (f"Champion Boris Kalder stopped {opponent} in the sixth round in Mannheim to retain his heavyweight "
@@ -288,6 +352,7 @@ def test_features_are_used_only_when_made_with_the_clusterers_parameters() -> No
     # the same parameters: the given vectors are what counts (here one shared term for every article)
     one = {a.id: ArticleFeatures(article_features(a).key, np.array([7], dtype=np.int64), np.array([1.0]), [])
            for a in arts}
-    shared = Clusterer().partial_fit(arts, one).assignments
+    # (v1 and o1 are six days apart: a pause the default ``gap_days`` does not bridge, a week-long window does)
+    shared = Clusterer(ClusterParams(gap_days=7)).partial_fit(arts, one).assignments
     assert plain["v1"][0] != plain["o1"][0] and shared["v1"][0] == shared["o1"][0]
 

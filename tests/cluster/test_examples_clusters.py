@@ -46,9 +46,10 @@ def test_events_match_the_truth(clustered) -> None:
     truth, arts = clustered
     gold = {k: v["event"] for k, v in truth["articles"].items()}
     b3 = metrics.bcubed(gold, {k: a.event_id for k, a in arts.items()})
-    # measured 0.80 (P 0.74, R 0.86): neighbouring days of one war chain into shared events
-    assert b3["f1"] >= 0.75, b3
-    assert b3["recall"] >= 0.8, b3
+    # measured 0.90 (P 0.91, R 0.89); 0.80 (P 0.74) before events stopped chaining across quiet days (gap_days).
+    # Still wrong: the fire and the next day's evacuation share one event; three small events split off
+    assert b3["f1"] >= 0.88, b3
+    assert b3["precision"] >= 0.88 and b3["recall"] >= 0.85, b3
 
 
 def test_wire_copies_share_their_originals_event(clustered) -> None:

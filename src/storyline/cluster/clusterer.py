@@ -1,6 +1,7 @@
 """Incremental event clustering and storyline linking.
 
-Each new article is compared with the centroids of events near it in time (TF-IDF cosine over a hashed term
+Each new article is compared with the centroids of events near it in time (at most ``window_days`` from first to
+last report, with no pause longer than ``gap_days`` between them) (TF-IDF cosine over a hashed term
 space whose document frequencies are kept as running counts, so the IDF used is always the current one) and
 joins the best one above ``event_threshold``, else starts a new event. A bounded refinement then re-checks only
 what the article touched: its event against the other events it nearly joined (merge above
@@ -8,7 +9,8 @@ what the article touched: its event against the other events it nearly joined (m
 nearby storylines. Storylines have no time limit: events are local in time, storylines are not. A new event
 joins the storyline whose aggregate centroid (all its articles) is most similar to its first article, when that
 is above ``story_centroid_threshold`` and the names agree; a thread is better represented by its aggregate than
-by any few of its events.
+by any few of its events. Storylines clearly about one name (their anchor) take no loosely similar event about
+other names, and do not merge with storylines where that name is rare.
 
 Articles are processed strictly one at a time in the order given, so feeding the same articles in one batch or
 in several gives the same partition and the same ids; the whole state round-trips through ``to_bytes``.
@@ -31,8 +33,8 @@ from ..model import Article, Event, Story
 from .features import Hasher, article_day, lead_sentence, prominent_names, term_weights
 
 STATE_FORMAT = "storyline.cluster"
-STATE_VERSION = 3  # 2: one-pass features (names = words never written in lower case), names norms;
-# 3: storylines count their articles' names (salient entities)
+STATE_VERSION = 4  # 2: one-pass features (names = words never written in lower case), names norms;
+# 3: storylines count their articles' names (salient entities); 4: gap between an event's reports, storyline anchors
 
 
 class StateVersionError(ValueError):
@@ -64,6 +66,10 @@ class ClusterParams:
     event_name_top: int = 1  # the article's most mentioned prominent names count (0: all of them)
     window_days: int = 7  # an event spans at most this many days (from its first to its last report)
     header_window_days: int = 60  # the same when the article's day comes from its header, not a pub date
+    gap_days: int = 3  # an event's reports come at most this many days apart: a report more than this after the
+    # event's last day (or before its first) starts a new event, even within ``window_days`` (a development a week
+    # after an attack is news of its own: "talks open" is not "shelling of the town")
+    header_gap_days: int = 60  # the same when the article's day comes from its header, not a pub date
     story_merge_threshold: float = 0.50  # cosine(storyline, storyline) to merge two storylines
     event_name_threshold: float = 0.0  # cosine over names only, needed too when both sides have names
     story_name_threshold: float = 0.15  # stories are about the same people/places: the gate that
@@ -80,6 +86,12 @@ class ClusterParams:
     story_entity_merge_cos: float = 0.1  # two storylines merge at this cosine (below ``story_merge_threshold``)
     story_entity_overlap: float = 0.5  # when this share of the salient entities (idf-weighted, of the storyline
     # with fewer) are salient in both; checked when a storyline's core doubles (0: off)
+    story_anchor_min_docs: int = 8  # the name checks below apply to storylines of this many core articles or more
+    story_attach_names: int = 2  # a loose attachment (``story_attach_threshold``) needs one of the article's top
+    story_attach_share: float = 0.2  # this many prominent names held by this share of the storyline's core articles
+    story_anchor_strong: float = 0.7  # a storyline's anchor (its most held name, idf-weighted) held by this share of
+    story_anchor_share: float = 0.4  # its core articles is strong: the storyline is clearly about it, and merges
+    # (by centroid similarity or through an event merge) only with storylines where it is held by this share
     loose_max_articles: int = 3  # a loosely attached event that grows to this size opens its own storyline
     story_merge_on_event_merge: bool = True  # two events merging merge their storylines (else the older
     # event's storyline takes the merged event and the other storyline keeps the rest)
@@ -92,7 +104,8 @@ class ClusterParams:
 
 # the parameters an article's feature vector depends on (see ``article_features``)
 _FEATURE_PARAMS = ("hash_bits", "max_chars", "title_weight", "lead_chars", "lead_weight", "phrase_weight",
-                   "phrase_chars", "name_weight", "number_weight", "event_name_conflict", "event_name_top")
+                   "phrase_chars", "name_weight", "number_weight", "event_name_conflict", "event_name_top",
+                   "story_attach_names")
 
 
 def feature_key(params: ClusterParams) -> tuple[object, ...]:
@@ -109,6 +122,7 @@ class ArticleFeatures(NamedTuple):
     idx: np.ndarray
     tf: np.ndarray
     prom: list[int]  # columns of the article's prominent names (see ``features.prominent_names``)
+    pnames: list[int] = []  # names-part columns of its ``story_attach_names`` top prominent names
 
 
 _hashers: dict[int, Hasher] = {}
@@ -124,14 +138,19 @@ def article_features(article: Article, params: ClusterParams | None = None) -> A
     return ArticleFeatures(feature_key(params), *_vector(article, params, hasher))
 
 
-def _vector(article: Article, p: ClusterParams, hasher: Hasher) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def _vector(article: Article, p: ClusterParams,
+            hasher: Hasher) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
     counts = term_weights(article, title_weight=p.title_weight, lead_chars=p.lead_chars, lead_weight=p.lead_weight,
                           phrase_weight=p.phrase_weight, name_weight=p.name_weight, number_weight=p.number_weight,
                           max_chars=p.max_chars, phrase_chars=p.phrase_chars)
     idx, tf = hasher.vector(counts)
-    prom = [hasher(t) for t in prominent_names(article, counts, lead_chars=p.lead_chars, top=p.event_name_top)] \
+    top = 0 if p.event_name_top == 0 else max(p.event_name_top, p.story_attach_names)
+    names = prominent_names(article, counts, lead_chars=p.lead_chars, top=top) \
+        if (p.event_name_conflict or p.story_attach_names) else []
+    prom = [hasher(t) for t in (names[:p.event_name_top] if p.event_name_top else names)] \
         if p.event_name_conflict else []
-    return idx, tf, prom
+    pnames = [hasher("\x02" + t) for t in names[:p.story_attach_names]]  # where storylines count them
+    return idx, tf, prom, pnames
 
 
 @dataclass
@@ -167,6 +186,7 @@ class _Cluster:
     nstart: int = 0  # where the names part starts in ``idx``
     nd: int = 0  # stories only: core articles whose names are counted in ``ndf``
     ndf: dict[int, int] = field(default_factory=dict)  # stories only: names column -> core articles holding it
+    anchor: int = -1  # stories only: names column of its anchor (see ``_set_anchor``), -1: none yet
     prom: dict[int, int] = field(default_factory=dict)  # events only: term column of a prominent name ->
     # members it is prominent in (``nd`` counts the members)
 
@@ -344,6 +364,8 @@ class Clusterer:
         p = self.params
         day, is_pub = article_day(a)
         window = p.window_days if is_pub else p.header_window_days
+        self._day = day
+        self._gap = p.gap_days if is_pub else p.header_gap_days
 
         if a.duplicate_of:
             orig = self.event_of(a.duplicate_of)
@@ -357,9 +379,10 @@ class Clusterer:
         self.seq += 1
         given = self._features.get(a.id)
         if given is not None and given.key == self._feature_key:
-            idx, tf, prom = given.idx, given.tf, given.prom
+            idx, tf, prom, pnames = given.idx, given.tf, given.prom, given.pnames
         else:
-            idx, tf, prom = _vector(a, p, self._hasher)
+            idx, tf, prom, pnames = _vector(a, p, self._hasher)
+        self._pnames = pnames
         self.df[idx] += 1
         self.n_docs += 1
         idf = self._idf(idx)
@@ -409,7 +432,8 @@ class Clusterer:
                 c = events[kv[0]]
                 lo, hi = c.lo, c.hi
                 # events are local in time: with the article, the event may span at most ``window`` days
-                if lo is None or hi is None or max(hi, day) - min(lo, day) <= window:
+                if lo is None or hi is None or (max(hi, day) - min(lo, day) <= window
+                                                and day - hi <= self._gap and lo - day <= self._gap):
                     in_time.append(kv)
             in_time.sort(key=rank)
         whole: list[tuple[str, float]] | None = None
@@ -564,14 +588,52 @@ class Clusterer:
                 p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0):
             if sc >= p.story_centroid_threshold:
                 return sid, True
-            if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second:
+            if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second \
+                    and self._names_held(self.stories[sid]):
                 return sid, False
         return None, True
+
+    def _names_held(self, st: _Cluster) -> bool:
+        """Whether the storyline usually names what the current article is about: one of the article's top
+        prominent names is held by ``story_attach_share`` of its core articles (always true of a storyline under
+        ``story_anchor_min_docs``, or of an article without prominent names)."""
+        p = self.params
+        if not self._pnames or st.nd < p.story_anchor_min_docs:
+            return True
+        need = p.story_attach_share * st.nd
+        return any(st.ndf.get(c, 0) >= need for c in self._pnames)
+
+    def _set_anchor(self, st: _Cluster) -> None:
+        """The storyline's anchor: the name its core articles hold most, weighted by idf (so "Libya" rather than
+        "U.S."). Set when its core doubles and after a merge, so it depends only on the articles' order."""
+        if not st.ndf:
+            st.anchor = -1
+            return
+        n = len(st.ndf)
+        cols = np.fromiter(st.ndf.keys(), dtype=np.int64, count=n)
+        counts = np.fromiter(st.ndf.values(), dtype=np.float64, count=n)
+        st.anchor = int(cols[int(np.argmax(counts * self._idf(cols)))])
+
+    def _anchors_agree(self, s1: _Cluster, s2: _Cluster) -> bool:
+        """Whether two storylines may merge as far as their anchors go: a storyline clearly about a name (its
+        anchor, held by ``story_anchor_strong`` of its core articles) does not merge with one where that name is
+        rare (under ``story_anchor_share``): Libya's war and Egypt's protests share their vocabulary and mention
+        each other, yet are two threads. Storylines under ``story_anchor_min_docs`` core articles always agree."""
+        p = self.params
+        if s1.nd < p.story_anchor_min_docs or s2.nd < p.story_anchor_min_docs:
+            return True
+        for a, b in ((s1, s2), (s2, s1)):
+            top = a.anchor
+            if top >= 0 and a.ndf.get(top, 0) >= p.story_anchor_strong * a.nd \
+                    and b.ndf.get(top, 0) < p.story_anchor_share * b.nd:
+                return False
+        return True
 
     def _spans_ok(self, c1: _Cluster, c2: _Cluster, window: int) -> bool:
         if c1.lo is None or c2.lo is None or c1.hi is None or c2.hi is None:
             return True
-        return max(c1.hi, c2.hi) - min(c1.lo, c2.lo) <= window
+        return max(c1.hi, c2.hi) - min(c1.lo, c2.lo) <= window and \
+            max(c1.lo, c2.lo) - min(c1.hi, c2.hi) <= self._gap
 
     def _add_member(self, c: _Cluster, a: Article, day: int | None, *, score: float,
                     vec: tuple[np.ndarray, np.ndarray] | None = None, event: bool | None = True,
@@ -587,6 +649,8 @@ class Clusterer:
             ndf = c.ndf
             for col in vec[0][int(np.searchsorted(vec[0], self._half)):].tolist():
                 ndf[col] = ndf.get(col, 0) + 1
+            if c.nd >= self.params.story_anchor_min_docs and (c.nd & (c.nd - 1)) == 0:
+                self._set_anchor(c)
         if vec is not None:
             if len(c.idx) == 0:
                 c.idx, c.val = vec[0].copy(), vec[1].copy()
@@ -636,8 +700,11 @@ class Clusterer:
         s_gone = self.stories[self._resolve_story(gone.story or "")]
         if gone.id in s_gone.event_ids:
             s_gone.event_ids.remove(gone.id)
-        if s_keep.id != s_gone.id and (self.params.story_merge_on_event_merge or not s_gone.event_ids):
-            self._merge_stories(s_keep, s_gone, merges)  # (a storyline left without events goes too)
+        # the two storylines merge too, unless their anchors disagree (then the merged event is the older
+        # event's storyline's and the other storyline keeps the rest); a storyline left without events goes
+        if s_keep.id != s_gone.id and (not s_gone.event_ids or (
+                self.params.story_merge_on_event_merge and self._anchors_agree(s_keep, s_gone))):
+            self._merge_stories(s_keep, s_gone, merges)
 
     def _merge_stories(self, s1: _Cluster, s2: _Cluster, merges: list[tuple[str, str, str]]) -> None:
         keep, gone = (s1, s2) if s1.seq < s2.seq else (s2, s1)
@@ -648,7 +715,9 @@ class Clusterer:
         keep.nd += gone.nd
         for col, k in gone.ndf.items():
             keep.ndf[col] = keep.ndf.get(col, 0) + k
-        gone.ndf, gone.nd = {}, 0
+        gone.ndf, gone.nd, gone.anchor = {}, 0, -1
+        if keep.nd >= self.params.story_anchor_min_docs:
+            self._set_anchor(keep)
         if gone.lo is not None:
             keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
             keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi or gone.lo)
@@ -672,7 +741,8 @@ class Clusterer:
                 continue
             checked += 1
             s1, s2 = self.stories[cur], self.stories[other]
-            if self._cos(s1, s2) >= p.story_merge_threshold and self._names_cos(s1, s2) >= p.story_name_threshold:
+            if self._cos(s1, s2) >= p.story_merge_threshold and self._names_cos(s1, s2) >= p.story_name_threshold \
+                    and self._anchors_agree(s1, s2):
                 self._merge_stories(s1, s2, merges)
             if checked >= p.story_check_candidates:
                 break
