@@ -295,6 +295,19 @@ def test_a_report_after_a_pause_opens_a_new_event_in_the_same_storyline() -> Non
     assert week["w1"][0] == week["w2"][0]
 
 
+def test_an_event_takes_a_members_headline_over_a_lead_sentence() -> None:
+    text = ("Dockers at the port of Tarnow walked out over pay on Monday, leaving container ships idle in Tarnow "
+            "harbour. The Tarnow port authority said talks with the dockers' union would resume on Tuesday.")
+    untitled = Article(id="u", date="2031-06-01", text=text)
+    titled = Article(id="t", date="2031-06-01", title="Tarnow dockers strike over pay", text=text + " Ships waited.")
+    up = Clusterer().partial_fit([untitled, titled])
+    assert up.assignments["u"][0] == up.assignments["t"][0]
+    [event] = up.events
+    assert event.title == "Tarnow dockers strike over pay"
+    alone = Clusterer().partial_fit([untitled]).events[0]
+    assert alone.title and alone.title.startswith("Dockers at the port of Tarnow walked out")
+
+
 def _fight(aid: str, opponent: str) -> Article:
     first, last = opponent.split()
     text = (f"Champion Boris Kalder stopped {opponent} in the sixth round in Mannheim to retain his heavyweight "

@@ -233,6 +233,9 @@ def _prune(c: _Cluster, limit: int) -> None:
         c.norm_at = -1
 
 
+_HEADLINE_BONUS = 10.0  # added to a member's join score (a cosine, or -1/-2) when it has a headline of its own
+
+
 def _iso(o: int | None) -> str | None:
     return date.fromordinal(o).isoformat() if o is not None else None
 
@@ -670,11 +673,14 @@ class Clusterer:
             c.article_ids.append(a.id)
             if a.source and a.source not in c.sources:
                 c.sources.append(a.source)
-            # the representative headline: the member closest to the event when it joined (first one to start)
-            if c.title is None or score > c.title_score:
-                title = (a.title or "").strip() or lead_sentence(a.text)
+            # the representative headline: a member's own headline rather than a lead sentence, then the member
+            # closest to the event when it joined (the first one to start it; wire copies last)
+            headline = (a.title or "").strip()
+            rank = score + _HEADLINE_BONUS if headline else score
+            if c.title is None or rank > c.title_score:
+                title = headline or lead_sentence(a.text)
                 if title:
-                    c.title, c.title_score = title, score
+                    c.title, c.title_score = title, rank
 
     def _merge_events(self, c1: _Cluster, c2: _Cluster, merges: list[tuple[str, str, str]]) -> None:
         keep, gone = (c1, c2) if c1.seq < c2.seq else (c2, c1)
