@@ -308,6 +308,42 @@ def test_an_event_takes_a_members_headline_over_a_lead_sentence() -> None:
     assert alone.title and alone.title.startswith("Dockers at the port of Tarnow walked out")
 
 
+def _dockers() -> tuple[list[Article], Article, Article]:
+    verbs = ["walked out", "stayed out", "picketed the gates", "blocked the cranes", "marched to the town hall",
+             "voted to go on"]
+    thread = [Article(id=f"d{i}", date=f"2031-06-0{i + 1}", title=f"Tarnow dockers strike, day {i + 1}",
+                      text=f"Dockers at the port of Tarnow {verbs[i]} on day {i + 1} of their strike over pay, leaving "
+                           f"container ships idle in Tarnow harbour. The dockers' union leader Anja Weller said the "
+                           f"strike would go on until the Tarnow port authority raised wages.") for i in range(6)]
+    lone = Article(id="x", date="2031-06-03", title="Shipping line diverts freighters from Tarnow",
+                   text="The Corvel shipping line said it would divert its freighters from Tarnow to the port of Ilsk "
+                        "until the dockers' strike ends, as cargo piles up on the Tarnow quays.")
+    later = Article(id="z", date="2031-06-25", title="Orchard harvest begins in Malven",
+                    text="Farmers in Malven began the apple harvest early after a warm spring, the growers' "
+                         "association said.")
+    return thread, lone, later
+
+
+def test_a_lone_report_is_adopted_by_the_thread_it_resembles_once_it_stays_alone() -> None:
+    thread, lone, later = _dockers()
+    # no event joins a storyline by similarity here: only the orphan rule can bring the lone report in
+    params = ClusterParams(story_centroid_threshold=0.9, story_attach_threshold=0.0)
+    c = Clusterer(params)
+    first = c.partial_fit([*thread[:3], lone, *thread[3:]])
+    strike = first.assignments["d0"][1]
+    assert first.assignments["x"][1] != strike  # two weeks have not passed yet
+    # the state goes through bytes on the way (as between two ingest runs): the pending check is kept
+    c = Clusterer.from_bytes(c.to_bytes())
+    up = c.partial_fit([later])  # the first report 14+ days after the lone one's day
+    assert ("story", first.assignments["x"][1], strike) in up.merges
+    assert strike in {s.id for s in up.stories}
+    moved = {e.id: e.story_id for e in c.live_events()}
+    assert moved[first.assignments["x"][0]] == strike and first.assignments["x"][0] != first.assignments["d0"][0]
+    off = Clusterer(ClusterParams(story_centroid_threshold=0.9, story_attach_threshold=0.0, orphan_days=0))
+    st = {k: s for k, (_, s) in off.partial_fit([*thread[:3], lone, *thread[3:], later]).assignments.items()}
+    assert st["x"] != st["d0"]
+
+
 def _fight(aid: str, opponent: str) -> Article:
     first, last = opponent.split()
     text = (f"Champion Boris Kalder stopped {opponent} in the sixth round in Mannheim to retain his heavyweight "

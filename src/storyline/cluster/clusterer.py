@@ -10,7 +10,8 @@ nearby storylines. Storylines have no time limit: events are local in time, stor
 joins the storyline whose aggregate centroid (all its articles) is most similar to its first article, when that
 is above ``story_centroid_threshold`` and the names agree; a thread is better represented by its aggregate than
 by any few of its events. Storylines clearly about one name (their anchor) take no loosely similar event about
-other names, and do not merge with storylines where that name is rare.
+other names, and do not merge with storylines where that name is rare. A storyline that two weeks on is still one
+small event is an orphan: the clearly most similar established storyline around it adopts it (``orphan_days``).
 
 Articles are processed strictly one at a time in the order given, so feeding the same articles in one batch or
 in several gives the same partition and the same ids; the whole state round-trips through ``to_bytes``.
@@ -19,6 +20,7 @@ in several gives the same partition and the same ids; the whole state round-trip
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
 import zipfile
@@ -33,8 +35,9 @@ from ..model import Article, Event, Story
 from .features import Hasher, article_day, lead_sentence, prominent_names, term_weights
 
 STATE_FORMAT = "storyline.cluster"
-STATE_VERSION = 4  # 2: one-pass features (names = words never written in lower case), names norms;
-# 3: storylines count their articles' names (salient entities); 4: gap between an event's reports, storyline anchors
+STATE_VERSION = 5  # 2: one-pass features (names = words never written in lower case), names norms;
+# 3: storylines count their articles' names (salient entities); 4: gap between an event's reports, storyline anchors;
+# 5: orphan storylines (pending checks, weeks of activity, events' prominent names)
 
 
 class StateVersionError(ValueError):
@@ -92,6 +95,12 @@ class ClusterParams:
     story_anchor_strong: float = 0.7  # a storyline's anchor (its most held name, idf-weighted) held by this share of
     story_anchor_share: float = 0.4  # its core articles is strong: the storyline is clearly about it, and merges
     # (by centroid similarity or through an event merge) only with storylines where it is held by this share
+    orphan_days: int = 14  # a storyline still one small event (``orphan_articles`` reports or fewer) this many days
+    orphan_articles: int = 2  # after its first report is an orphan: the storyline most similar to it (cosine at
+    orphan_cos: float = 0.1  # least ``orphan_cos``, ``orphan_margin`` times the runner-up), among those of
+    orphan_margin: float = 1.5  # ``orphan_min_docs`` core reports or more that were active within ``orphan_span``
+    orphan_min_docs: int = 4  # days of it and share its top terms, adopts it. A lone report that fitted no thread
+    orphan_span: int = 30  # when it came usually belongs to the one it resembles most once that thread has grown
     loose_max_articles: int = 3  # a loosely attached event that grows to this size opens its own storyline
     story_merge_on_event_merge: bool = True  # two events merging merge their storylines (else the older
     # event's storyline takes the merged event and the other storyline keeps the rest)
@@ -186,6 +195,8 @@ class _Cluster:
     nstart: int = 0  # where the names part starts in ``idx``
     nd: int = 0  # stories only: core articles whose names are counted in ``ndf``
     ndf: dict[int, int] = field(default_factory=dict)  # stories only: names column -> core articles holding it
+    pnames: list[int] = field(default_factory=list)  # events only: names-part columns of the first report's top
+    # prominent names (``ArticleFeatures.pnames``)
     anchor: int = -1  # stories only: names column of its anchor (see ``_set_anchor``), -1: none yet
     prom: dict[int, int] = field(default_factory=dict)  # events only: term column of a prominent name ->
     # members it is prominent in (``nd`` counts the members)
@@ -258,6 +269,8 @@ class Clusterer:
         # column -> events (an ordered set) whose articles rank the term among their top terms
         self.event_post: dict[int, dict[str, None]] = {}
         self._touched_stories: dict[str, None] = {}
+        self.orphan_q: list[tuple[int, int, str]] = []  # heap of (day its orphan check is due, seq, storyline)
+        self.active_weeks: dict[int, dict[str, None]] = {}  # week (day ordinal // 7) -> storylines with core reports
         self._features: Mapping[str, ArticleFeatures] = {}  # precomputed vectors of the current batch
         self._feature_key = feature_key(self.params)
         self._half = 1 << (self.params.hash_bits - 1)  # names and phrases live in columns from here on
@@ -369,6 +382,10 @@ class Clusterer:
         window = p.window_days if is_pub else p.header_window_days
         self._day = day
         self._gap = p.gap_days if is_pub else p.header_gap_days
+        if p.orphan_days and day is not None:  # storylines whose orphan check is due before this report's day
+            while self.orphan_q and self.orphan_q[0][0] < day:
+                _, _, sid = heapq.heappop(self.orphan_q)
+                self._adopt(sid, merges)
 
         if a.duplicate_of:
             orig = self.event_of(a.duplicate_of)
@@ -472,7 +489,8 @@ class Clusterer:
             new_event = False
         else:
             eid = _stable_id("ev", a.id, events)
-            ev = _Cluster(id=eid, seq=self.seq, idx=np.zeros(0, dtype=np.int64), val=np.zeros(0))
+            ev = _Cluster(id=eid, seq=self.seq, idx=np.zeros(0, dtype=np.int64), val=np.zeros(0),
+                          pnames=list(self._pnames))
             events[eid] = ev
             self._add_member(ev, a, day, score=-1.0, vec=(idx, tf), anorm=anorm, n_norm=n_norm, prom=prom)
             new_event = True
@@ -494,6 +512,8 @@ class Clusterer:
                 sid = _stable_id("st", a.id, self.stories)
                 self.stories[sid] = _Cluster(id=sid, seq=self.seq, idx=np.zeros(0, dtype=np.int64),
                                              val=np.zeros(0))
+                if p.orphan_days and day is not None:
+                    heapq.heappush(self.orphan_q, (day + p.orphan_days, self.seq, sid))
             ev.story = sid
             self.stories[sid].event_ids.append(eid)
         st = self.stories[ev.story or ""]
@@ -538,6 +558,42 @@ class Clusterer:
         if all(_has(ev.idx, col) for col in prom):
             return False
         return any(not _has(idx, col) for col in self._core_names(ev))
+
+    def _adopt(self, sid: str, merges: list[tuple[str, str, str]]) -> None:
+        """Let the most similar established storyline adopt storyline ``sid`` if it is still an orphan (see
+        ``orphan_days``). Candidates: the storylines with core reports in the weeks within ``orphan_span`` days of
+        the orphan's (``active_weeks``), so the search stays bounded by what happened around it."""
+        p = self.params
+        st = self.stories[sid]
+        if st.merged_into is not None or st.n > p.orphan_articles or st.lo is None \
+                or st.hi is None or not len(st.idx):
+            return
+        seen: dict[str, None] = {}
+        for week in range((st.lo - p.orphan_span) // 7, (st.hi + p.orphan_span) // 7 + 1):
+            for oid in self.active_weeks.get(week, ()):
+                seen[self._resolve_story(oid)] = None
+        best: tuple[float, int, str] | None = None
+        second = 0.0
+        for oid in seen:
+            o = self.stories[oid]
+            if oid == sid or o.nd < p.orphan_min_docs:
+                continue
+            c = self._cos(st, o)
+            if best is None or (-c, o.seq) < (-best[0], best[1]):
+                if best is not None:
+                    second = max(second, best[0])
+                best = (c, o.seq, oid)
+            else:
+                second = max(second, c)
+        if best is None or best[0] < p.orphan_cos or best[0] < p.orphan_margin * second:
+            return
+        adopter = self.stories[best[2]]
+        # and, as for a loose attachment, the adopter usually names what the orphan is about
+        names = [c for eid in st.event_ids for c in self.events[eid].pnames]
+        if names and not any(adopter.ndf.get(c, 0) >= p.story_attach_share * adopter.nd for c in names):
+            return
+        self._merge_stories(adopter, st, merges)
+        self._touched_stories[self._resolve_story(adopter.id)] = None
 
     def _detach(self, ev: _Cluster) -> None:
         """Move a loosely attached event out of its storyline into a new one (its articles never entered the old
@@ -654,6 +710,8 @@ class Clusterer:
                 ndf[col] = ndf.get(col, 0) + 1
             if c.nd >= self.params.story_anchor_min_docs and (c.nd & (c.nd - 1)) == 0:
                 self._set_anchor(c)
+            if day is not None:
+                self.active_weeks.setdefault(day // 7, {})[c.id] = None
         if vec is not None:
             if len(c.idx) == 0:
                 c.idx, c.val = vec[0].copy(), vec[1].copy()
@@ -850,6 +908,8 @@ class Clusterer:
             "format": STATE_FORMAT, "version": STATE_VERSION, "params": asdict(self.params),
             "n_docs": self.n_docs, "seq": self.seq, "assign": self.assign,
             "event_post": {str(k): list(v) for k, v in self.event_post.items()},
+            "orphan_q": [list(x) for x in self.orphan_q],
+            "active_weeks": {str(k): list(v) for k, v in self.active_weeks.items()},
             **meta_clusters,
         }
         buf = io.BytesIO()
@@ -878,6 +938,8 @@ class Clusterer:
             self.n_docs, self.seq = int(meta["n_docs"]), int(meta["seq"])
             self.assign = dict(meta["assign"])
             self.event_post = {int(k): dict.fromkeys(v) for k, v in meta["event_post"].items()}
+            self.orphan_q = [(int(d), int(q), str(i)) for d, q, i in meta["orphan_q"]]
+            self.active_weeks = {int(k): dict.fromkeys(v) for k, v in meta["active_weeks"].items()}
             for kind, table in (("events", self.events), ("stories", self.stories)):
                 idx, val, off = arrays[f"{kind}_idx"], arrays[f"{kind}_val"], arrays[f"{kind}_off"]
                 for i, d in enumerate(meta[kind]):
