@@ -99,8 +99,8 @@ class ClusterParams:
     orphan_articles: int = 2  # after its first report is an orphan: the storyline most similar to it (cosine at
     orphan_cos: float = 0.1  # least ``orphan_cos``, ``orphan_margin`` times the runner-up), among those of
     orphan_margin: float = 1.5  # ``orphan_min_docs`` core reports or more that were active within ``orphan_span``
-    orphan_min_docs: int = 4  # days of it and share its top terms, adopts it. A lone report that fitted no thread
-    orphan_span: int = 30  # when it came usually belongs to the one it resembles most once that thread has grown
+    orphan_min_docs: int = 4  # days of it and usually name what it is about, adopts it. A lone report that fitted
+    orphan_span: int = 30  # no thread when it came usually belongs to the one it resembles most once that has grown
     loose_max_articles: int = 3  # a loosely attached event that grows to this size opens its own storyline
     story_merge_on_event_merge: bool = True  # two events merging merge their storylines (else the older
     # event's storyline takes the merged event and the other storyline keeps the rest)
@@ -272,6 +272,8 @@ class Clusterer:
         self.orphan_q: list[tuple[int, int, str]] = []  # heap of (day its orphan check is due, seq, storyline)
         self.active_weeks: dict[int, dict[str, None]] = {}  # week (day ordinal // 7) -> storylines with core reports
         self._features: Mapping[str, ArticleFeatures] = {}  # precomputed vectors of the current batch
+        self._gap = self.params.gap_days  # the current article's ``gap_days`` (pub date) or ``header_gap_days``
+        self._pnames: list[int] = []  # the current article's ``ArticleFeatures.pnames``
         self._feature_key = feature_key(self.params)
         self._half = 1 << (self.params.hash_bits - 1)  # names and phrases live in columns from here on
         # scratch rows (dense, all zero between uses): a sparse vector scattered into one makes its dot product
@@ -380,7 +382,6 @@ class Clusterer:
         p = self.params
         day, is_pub = article_day(a)
         window = p.window_days if is_pub else p.header_window_days
-        self._day = day
         self._gap = p.gap_days if is_pub else p.header_gap_days
         if p.orphan_days and day is not None:  # storylines whose orphan check is due before this report's day
             while self.orphan_q and self.orphan_q[0][0] < day:
