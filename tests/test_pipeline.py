@@ -11,6 +11,7 @@ import pytest
 
 from helpers import STORYLINE, shared_path
 
+from cluster.cluster_fixtures import jet_reports
 from storyline.pipeline import ingest_articles
 from storyline.model import Article
 from storyline.store import Store
@@ -297,3 +298,30 @@ def test_worker_task_makes_the_clusterers_features_and_the_clusterer_uses_them(t
     monkeypatch.setattr(pipeline, "article_features", lambda a: ArticleFeatures(
         feature_key(ClusterParams()), np.array([7], dtype=np.int64), np.array([1.0]), []))
     assert counts() < events // 2
+
+
+def test_an_orphan_taken_into_an_event_in_a_later_batch_has_its_claims_weighed_with_the_events(tmp_path, monkeypatch):
+    import storyline.pipeline as pipeline
+
+    first, later = jet_reports()
+    weighed: list[set[str]] = []
+    original = pipeline.find_disagreements
+
+    def spy(claims):
+        weighed.append({c.article_id for c in claims})
+        return original(claims)
+
+    monkeypatch.setattr(pipeline, "find_disagreements", spy)
+    with Store(tmp_path / "s.db") as store:
+        ingest_articles(store, first)
+        arts = {a.id: a for a in store.iter_articles()}
+        assert arts["d"].event_id != arts["a1"].event_id  # the denial alone fitted no report of the claim
+        weighed.clear()
+        ingest_articles(store, [later])  # a week on, the denial's lone event is closed: the claim's event takes it
+        arts = {a.id: a for a in store.iter_articles()}
+        assert arts["d"].event_id == arts["a1"].event_id == arts["a3"].event_id
+        assert arts["d"].story_id == arts["a1"].story_id
+        # the surviving event's disagreements were found again over its claims and the newcomer's
+        assert any({"a1", "d"} <= ids for ids in weighed)
+        merges = store.conn.execute("SELECT kind, old_id, new_id FROM merges").fetchall()
+        assert any(kind == "event" and new == arts["a1"].event_id for kind, _, new in merges)

@@ -496,28 +496,33 @@ class Ingestor:
         if not stored:
             return
         with report.timed("cluster"):
-            self._cluster_batch(stored, report, {i: r.features for i, r in done.items() if r.features is not None})
+            merged = self._cluster_batch(stored, report,
+                                         {i: r.features for i, r in done.items() if r.features is not None})
         with report.timed("enrich"):
             # keep last: disagreements are per event, so it runs after clustering
             self._enrich(stored, report, {i: r.names for i, r in done.items() if r.names is not None},
-                         {i: r.claims for i, r in done.items() if r.claims is not None})
+                         {i: r.claims for i, r in done.items() if r.claims is not None}, merged)
 
     def _cluster_batch(self, stored: list[Article], report: IngestReport,
-                       features: Mapping[str, ArticleFeatures] | None = None) -> None:
+                       features: Mapping[str, ArticleFeatures] | None = None) -> set[str]:
         """Events and storylines: each stored article joins an event (wire copies their original's).
-        ``features``: the term vectors the workers made (the clusterer ignores any made with other parameters)."""
+        ``features``: the term vectors the workers made (the clusterer ignores any made with other parameters).
+        Returns the events that took in another event (a merge, or an orphan taken in) in this batch."""
         if self._cluster is None:
             self._cluster = ClusterStage(self.store)
         update = self._cluster.process(stored, features)
         report.stats["event_merges"] = report.stats.get("event_merges", 0) + sum(
             1 for kind, _, _ in update.merges if kind == "event")
+        gone = {old for kind, old, _ in update.merges if kind == "event"}
+        return {e.merged_into or "" for e in update.events if e.id in gone} - {""}
 
     def _enrich(self, stored: list[Article], report: IngestReport, names: dict[str, Any],
-                found_claims: Mapping[str, list[Claim]] | None = None) -> None:
+                found_claims: Mapping[str, list[Claim]] | None = None, merged: set[str] | None = None) -> None:
         """Who said what: entities (reconciled with the stored ones), claims, then the disagreements of every
         event the batch touched. Wire copies are skipped (their claims are the original's). ``names``: the
         articles' names found by the workers; the others are found here. ``found_claims``: the claims the
-        workers extracted from those names, their speakers' entity ids still to be looked up."""
+        workers extracted from those names, their speakers' entity ids still to be looked up. ``merged``: events
+        that took in another event in this batch (their disagreements are found again too)."""
         fresh = [a for a in stored if not a.duplicate_of]
         missing = [a for a in fresh if a.id not in names]
         found = dict(zip((a.id for a in missing), self._map(extract_names, missing)))  # no DATE/NUMBER spans
@@ -539,11 +544,11 @@ class Ingestor:
             claims.extend(mine)
         events = self.store.article_events([a.id for a in stored])
         self.store.save_claims(claims, events)
-        for event_id in sorted({e for e in events.values() if e}):
+        for event_id in sorted({e for e in events.values() if e} | (merged or set())):
             event_claims = self.store.event_claims(event_id)
             self.store.set_disagreements(event_id, find_disagreements(event_claims), event_claims)
-        # an event merged into another in this batch keeps no disagreements of its own (the surviving event
-        # holds the batch's article, so it was recomputed above)
+        # an event merged into another in this batch keeps no disagreements of its own (the surviving event was
+        # recomputed above: it holds a batch article, or it is one of ``merged``)
         self.store.prune_disagreements()
         report.stats["claims"] = report.stats.get("claims", 0) + len(claims)
         self._freeze()  # the entity index grew

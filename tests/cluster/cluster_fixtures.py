@@ -55,3 +55,27 @@ def corpus(dated: bool = True) -> list[Article]:
 def truth(level: str) -> dict[str, str]:
     k = 4 if level == "event" else 5
     return {r[0]: r[k] for r in _ROWS}
+
+
+def jet_reports() -> tuple[list[Article], Article]:
+    """A claim reported three times and a denial that, on its own, fits none of them; a report a week later."""
+    def art(aid, day, source, title, text):
+        return Article(id=aid, date=f"2031-07-{day:02d}", source=source, title=title, text=text)
+
+    first = [
+        art("a1", 1, "Harbor Ledger", "Velmora says it shot down Drasski jet",
+            "Velmora's army said on Tuesday it shot down a Drasski fighter jet over the Orvan valley. The Velmoran "
+            "defence ministry said the jet crashed near Kesten."),
+        art("d", 1, "Eastbank Herald", "Marakand says every plane is accounted for",
+            "Officials in Marakand rejected as untrue the claim that an aircraft was lost; every plane of the air "
+            "force returned safely to base, spokesman Ivo Sarn said."),
+        art("a2", 1, "Corvin Times", "Drasski jet downed over Orvan valley, Velmora says",
+            "A Drasski fighter jet was shot down over the Orvan valley, Velmora's army said. Officials in Marakand "
+            "rejected the claim as untrue and said every plane of the air force returned to base."),
+        art("a3", 2, "Solen Observer", "Velmora stands by claim it shot down Drasski jet",
+            "Velmora's army said again on Wednesday that it shot down a Drasski fighter jet over the Orvan valley, "
+            "although Marakand called the claim untrue."),
+    ]
+    later = art("z", 9, "Harbor Ledger", "Orchard harvest begins in Malven",
+                "Farmers in Malven began the apple harvest early after a warm spring, the growers' association said.")
+    return first, later

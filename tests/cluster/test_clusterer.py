@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cluster.cluster_fixtures import corpus, truth
+from cluster.cluster_fixtures import corpus, jet_reports, truth
 
 from storyline.cluster import ClusterParams, Clusterer, ClusterUpdate
 from storyline.model import Article
@@ -342,6 +342,27 @@ def test_a_lone_report_is_adopted_by_the_thread_it_resembles_once_it_stays_alone
     off = Clusterer(ClusterParams(story_centroid_threshold=0.9, story_attach_threshold=0.0, orphan_days=0))
     st = {k: s for k, (_, s) in off.partial_fit([*thread[:3], lone, *thread[3:], later]).assignments.items()}
     assert st["x"] != st["d0"]
+
+
+def test_a_lone_report_joins_the_event_it_fits_once_that_event_has_grown() -> None:
+    first, later = jet_reports()
+    on = Clusterer()
+    up = on.partial_fit(first)
+    assert up.assignments["d"][0] != up.assignments["a1"][0]  # on its own the denial fitted no report of the claim
+    on.partial_fit([later])  # a week later the denial's event is closed, and the claim's event has grown
+    assert on.event_of("d") == on.event_of("a1") == up.assignments["a1"][0]  # the older event's id survives
+    off = Clusterer(ClusterParams(orphan_articles=0))
+    off.partial_fit([*first, later])
+    assert off.event_of("d") != off.event_of("a1")
+    # without publication dates the check waits ``orphan_reports`` reports instead of days
+    undated = [Article(id=a.id, title=a.title, text=a.text) for a in first]
+    fillers = [Article(id=f"f{i}", title=f"Orchard harvest begins in Malven, part {i}", text=later.text)
+               for i in range(3)]
+    c = Clusterer(ClusterParams(orphan_reports=3))
+    c.partial_fit(undated)
+    assert c.event_of("d") != c.event_of("a1")
+    c.partial_fit(fillers)
+    assert c.event_of("d") == c.event_of("a1")
 
 
 def _fight(aid: str, opponent: str) -> Article:

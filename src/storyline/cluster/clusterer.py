@@ -10,8 +10,10 @@ nearby storylines. Storylines have no time limit: events are local in time, stor
 joins the storyline whose aggregate centroid (all its articles) is most similar to its first article, when that
 is above ``story_centroid_threshold`` and the names agree; a thread is better represented by its aggregate than
 by any few of its events. Storylines clearly about one name (their anchor) take no loosely similar event about
-other names, and do not merge with storylines where that name is rare. A storyline that two weeks on is still one
-small event is an orphan: the clearly most similar established storyline around it adopts it (``orphan_days``).
+other names, and do not merge with storylines where that name is rare. Orphans get a second look: an event of one
+or two reports that nothing joined is taken in, once it is closed, by the bigger event it now fits (that event
+has grown since); a storyline that two weeks on is still one small event is adopted by the clearly most similar
+established storyline around it (``orphan_articles``, ``orphan_days``).
 
 Articles are processed strictly one at a time in the order given, so feeding the same articles in one batch or
 in several gives the same partition and the same ids; the whole state round-trips through ``to_bytes``.
@@ -35,9 +37,9 @@ from ..model import Article, Event, Story
 from .features import Hasher, article_day, lead_sentence, prominent_names, term_weights
 
 STATE_FORMAT = "storyline.cluster"
-STATE_VERSION = 5  # 2: one-pass features (names = words never written in lower case), names norms;
+STATE_VERSION = 6  # 2: one-pass features (names = words never written in lower case), names norms;
 # 3: storylines count their articles' names (salient entities); 4: gap between an event's reports, storyline anchors;
-# 5: orphan storylines (pending checks, weeks of activity, events' prominent names)
+# 5: orphan storylines (pending checks, weeks of activity, events' prominent names); 6: orphan events
 
 
 class StateVersionError(ValueError):
@@ -95,12 +97,19 @@ class ClusterParams:
     story_anchor_strong: float = 0.7  # a storyline's anchor (its most held name, idf-weighted) held by this share of
     story_anchor_share: float = 0.4  # its core articles is strong: the storyline is clearly about it, and merges
     # (by centroid similarity or through an event merge) only with storylines where it is held by this share
-    orphan_days: int = 14  # a storyline still one small event (``orphan_articles`` reports or fewer) this many days
-    orphan_articles: int = 2  # after its first report is an orphan: the storyline most similar to it (cosine at
-    orphan_cos: float = 0.1  # least ``orphan_cos``, ``orphan_margin`` times the runner-up), among those of
-    orphan_margin: float = 1.5  # ``orphan_min_docs`` core reports or more that were active within ``orphan_span``
-    orphan_min_docs: int = 4  # days of it and usually name what it is about, adopts it. A lone report that fitted
-    orphan_span: int = 30  # no thread when it came usually belongs to the one it resembles most once that has grown
+    orphan_articles: int = 2  # an event of this many reports or fewer that nothing joined is an orphan once it is
+    # closed (``gap_days`` + 1 days after its last report; for an event without publication dates, ``orphan_reports``
+    # reports later): the bigger event it now fits best (``event_threshold``, ``orphan_margin`` times the runner-up,
+    # its days within ``gap_days`` of that event's, no names conflict) takes it in, as a merge (0: off). One report
+    # that nothing joined is rarely news of its own: an outlet's late angle on the event it resembles most
+    orphan_reports: int = 50
+    orphan_margin: float = 1.5
+    orphan_days: int = 14  # likewise a storyline still one event of ``orphan_articles`` reports or fewer this many
+    orphan_cos: float = 0.1  # days after its first report: the storyline most similar to it (cosine at least
+    orphan_min_docs: int = 4  # ``orphan_cos``, ``orphan_margin`` times the runner-up), among those of
+    orphan_span: int = 30  # ``orphan_min_docs`` core reports or more active within ``orphan_span`` days of it that
+    # usually name what it is about, adopts it: a lone report that fitted no thread when it came usually belongs to
+    # the one it resembles most once that has grown
     loose_max_articles: int = 3  # a loosely attached event that grows to this size opens its own storyline
     story_merge_on_event_merge: bool = True  # two events merging merge their storylines (else the older
     # event's storyline takes the merged event and the other storyline keeps the rest)
@@ -270,6 +279,10 @@ class Clusterer:
         self.event_post: dict[int, dict[str, None]] = {}
         self._touched_stories: dict[str, None] = {}
         self.orphan_q: list[tuple[int, int, str]] = []  # heap of (day its orphan check is due, seq, storyline)
+        # heaps of (when its orphan check is due, seq, event): a day for events with publication dates, else the
+        # number of reports processed by then
+        self.event_orphans_by_day: list[tuple[int, int, str]] = []
+        self.event_orphans_by_seq: list[tuple[int, int, str]] = []
         self.active_weeks: dict[int, dict[str, None]] = {}  # week (day ordinal // 7) -> storylines with core reports
         self._features: Mapping[str, ArticleFeatures] = {}  # precomputed vectors of the current batch
         self._gap = self.params.gap_days  # the current article's ``gap_days`` (pub date) or ``header_gap_days``
@@ -383,10 +396,15 @@ class Clusterer:
         day, is_pub = article_day(a)
         window = p.window_days if is_pub else p.header_window_days
         self._gap = p.gap_days if is_pub else p.header_gap_days
-        if p.orphan_days and day is not None:  # storylines whose orphan check is due before this report's day
-            while self.orphan_q and self.orphan_q[0][0] < day:
-                _, _, sid = heapq.heappop(self.orphan_q)
-                self._adopt(sid, merges)
+        if p.orphan_articles:  # orphan checks due before this report: events, then storylines
+            if day is not None:
+                while self.event_orphans_by_day and self.event_orphans_by_day[0][0] < day:
+                    self._adopt_event(heapq.heappop(self.event_orphans_by_day)[2], p.gap_days, merges)
+            while self.event_orphans_by_seq and self.event_orphans_by_seq[0][0] <= self.seq:
+                self._adopt_event(heapq.heappop(self.event_orphans_by_seq)[2], p.header_gap_days, merges)
+            if p.orphan_days and day is not None:
+                while self.orphan_q and self.orphan_q[0][0] < day:
+                    self._adopt(heapq.heappop(self.orphan_q)[2], merges)
 
         if a.duplicate_of:
             orig = self.event_of(a.duplicate_of)
@@ -495,6 +513,11 @@ class Clusterer:
             events[eid] = ev
             self._add_member(ev, a, day, score=-1.0, vec=(idx, tf), anorm=anorm, n_norm=n_norm, prom=prom)
             new_event = True
+            if p.orphan_articles:
+                if day is not None and self._gap == p.gap_days:  # (a publication date)
+                    heapq.heappush(self.event_orphans_by_day, (day + p.gap_days + 1, self.seq, eid))
+                else:
+                    heapq.heappush(self.event_orphans_by_seq, (self.seq + p.orphan_reports, self.seq, eid))
         self.assign[a.id] = eid
         for col in top_list:
             post = self.event_post.get(col)
@@ -559,6 +582,42 @@ class Clusterer:
         if all(_has(ev.idx, col) for col in prom):
             return False
         return any(not _has(idx, col) for col in self._core_names(ev))
+
+    def _adopt_event(self, eid: str, gap: int, merges: list[tuple[str, str, str]]) -> None:
+        """Let the bigger event that orphan event ``eid`` now fits best take it in (see ``orphan_articles``).
+        Candidates: the events in the postings of its top terms (the bounded search a new report makes)."""
+        p = self.params
+        ev = self.events[eid]
+        if ev.merged_into is not None or ev.n > p.orphan_articles or not len(ev.idx):
+            return
+        w = ev.val * self._idf(ev.idx)
+        seen: dict[str, None] = {}
+        for col in ev.idx[np.argsort(-w, kind="stable")[: p.top_terms]].tolist():
+            for oid in self.event_post.get(col, ()):
+                seen[self._resolve_event(oid)] = None
+        best: tuple[float, int, str] | None = None
+        second = 0.0
+        for oid in seen:
+            o = self.events[oid]
+            if oid == eid or o.n <= ev.n:
+                continue
+            if ev.lo is not None and o.lo is not None and ev.hi is not None and o.hi is not None and (
+                    ev.lo < o.lo - gap or ev.hi > o.hi + gap):
+                continue  # its days are not within ``gap`` of the other's
+            c = self._cos(ev, o)
+            if best is None or (-c, o.seq) < (-best[0], best[1]):
+                if best is not None:
+                    second = max(second, best[0])
+                best = (c, o.seq, oid)
+            else:
+                second = max(second, c)
+        if best is None or best[0] < p.event_threshold or best[0] < p.orphan_margin * second:
+            return
+        o = self.events[best[2]]
+        if ev.prom and o.prom and self._conflict(self._core_names(ev), ev.idx, o):
+            return
+        self._merge_events(o, ev, merges)
+        self._touched_stories[self._resolve_story(self.events[self._resolve_event(o.id)].story or "")] = None
 
     def _adopt(self, sid: str, merges: list[tuple[str, str, str]]) -> None:
         """Let the most similar established storyline adopt storyline ``sid`` if it is still an orphan (see
@@ -910,6 +969,8 @@ class Clusterer:
             "n_docs": self.n_docs, "seq": self.seq, "assign": self.assign,
             "event_post": {str(k): list(v) for k, v in self.event_post.items()},
             "orphan_q": [list(x) for x in self.orphan_q],
+            "event_orphans_by_day": [list(x) for x in self.event_orphans_by_day],
+            "event_orphans_by_seq": [list(x) for x in self.event_orphans_by_seq],
             "active_weeks": {str(k): list(v) for k, v in self.active_weeks.items()},
             **meta_clusters,
         }
@@ -940,6 +1001,8 @@ class Clusterer:
             self.assign = dict(meta["assign"])
             self.event_post = {int(k): dict.fromkeys(v) for k, v in meta["event_post"].items()}
             self.orphan_q = [(int(d), int(q), str(i)) for d, q, i in meta["orphan_q"]]
+            self.event_orphans_by_day = [(int(d), int(q), str(i)) for d, q, i in meta["event_orphans_by_day"]]
+            self.event_orphans_by_seq = [(int(d), int(q), str(i)) for d, q, i in meta["event_orphans_by_seq"]]
             self.active_weeks = {int(k): dict.fromkeys(v) for k, v in meta["active_weeks"].items()}
             for kind, table in (("events", self.events), ("stories", self.stories)):
                 idx, val, off = arrays[f"{kind}_idx"], arrays[f"{kind}_val"], arrays[f"{kind}_off"]
