@@ -595,29 +595,33 @@ class Clusterer:
         for col in ev.idx[np.argsort(-w, kind="stable")[: p.top_terms]].tolist():
             for oid in self.event_post.get(col, ()):
                 seen[self._resolve_event(oid)] = None
-        best: tuple[float, int, str] | None = None
-        second = 0.0
-        for oid in seen:
-            o = self.events[oid]
-            if oid == eid or o.n <= ev.n:
-                continue
-            if ev.lo is not None and o.lo is not None and ev.hi is not None and o.hi is not None and (
-                    ev.lo < o.lo - gap or ev.hi > o.hi + gap):
-                continue  # its days are not within ``gap`` of the other's
-            c = self._cos(ev, o)
-            if best is None or (-c, o.seq) < (-best[0], best[1]):
-                if best is not None:
-                    second = max(second, best[0])
-                best = (c, o.seq, oid)
-            else:
-                second = max(second, c)
-        if best is None or best[0] < p.event_threshold or best[0] < p.orphan_margin * second:
+        fits = [o for o in map(self.events.__getitem__, seen) if o.id != eid and o.n > ev.n and (
+            ev.lo is None or o.lo is None or ev.hi is None or o.hi is None  # its days within ``gap`` of the other's
+            or (o.lo - gap <= ev.lo and ev.hi <= o.hi + gap))]
+        o = self._clear_best(ev, fits, p.event_threshold)
+        if o is None:
             return
-        o = self.events[best[2]]
         if ev.prom and o.prom and self._conflict(self._core_names(ev), ev.idx, o):
             return
         self._merge_events(o, ev, merges)
         self._touched_stories[self._resolve_story(self.events[self._resolve_event(o.id)].story or "")] = None
+
+    def _clear_best(self, orphan: _Cluster, candidates: list[_Cluster], threshold: float) -> _Cluster | None:
+        """The candidate most similar to ``orphan`` (centroid cosine; the older one on ties) when that is at least
+        ``threshold`` and ``orphan_margin`` times the runner-up's similarity, else None."""
+        best: tuple[float, int, _Cluster] | None = None
+        second = 0.0
+        for o in candidates:
+            c = self._cos(orphan, o)
+            if best is None or (-c, o.seq) < (-best[0], best[1]):
+                if best is not None:
+                    second = max(second, best[0])
+                best = (c, o.seq, o)
+            else:
+                second = max(second, c)
+        if best is None or best[0] < threshold or best[0] < self.params.orphan_margin * second:
+            return None
+        return best[2]
 
     def _adopt(self, sid: str, merges: list[tuple[str, str, str]]) -> None:
         """Let the most similar established storyline adopt storyline ``sid`` if it is still an orphan (see
@@ -632,22 +636,10 @@ class Clusterer:
         for week in range((st.lo - p.orphan_span) // 7, (st.hi + p.orphan_span) // 7 + 1):
             for oid in self.active_weeks.get(week, ()):
                 seen[self._resolve_story(oid)] = None
-        best: tuple[float, int, str] | None = None
-        second = 0.0
-        for oid in seen:
-            o = self.stories[oid]
-            if oid == sid or o.nd < p.orphan_min_docs:
-                continue
-            c = self._cos(st, o)
-            if best is None or (-c, o.seq) < (-best[0], best[1]):
-                if best is not None:
-                    second = max(second, best[0])
-                best = (c, o.seq, oid)
-            else:
-                second = max(second, c)
-        if best is None or best[0] < p.orphan_cos or best[0] < p.orphan_margin * second:
+        adopter = self._clear_best(st, [o for o in map(self.stories.__getitem__, seen)
+                                        if o.id != sid and o.nd >= p.orphan_min_docs], p.orphan_cos)
+        if adopter is None:
             return
-        adopter = self.stories[best[2]]
         # and, as for a loose attachment, the adopter usually names what the orphan is about
         names = [c for eid in st.event_ids for c in self.events[eid].pnames]
         if names and not any(adopter.ndf.get(c, 0) >= p.story_attach_share * adopter.nd for c in names):
