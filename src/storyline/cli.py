@@ -276,10 +276,10 @@ def cluster(
     as_json: JsonOption = False,
 ) -> None:
     """Group stored articles into events and storylines (only the ones not clustered yet, unless --rebuild)."""
-    from .cluster.stage import cluster_store
+    from .pipeline import cluster as cluster_articles
 
     with open_store(db) as store:
-        result = cluster_store(store, rebuild=rebuild)
+        result = cluster_articles(store, rebuild=rebuild)
     if as_json:
         print_json(result)
         return

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from .clean import clean_article
 from .cluster.clusterer import ArticleFeatures, article_features
-from .cluster.stage import ClusterStage
+from .cluster.stage import ClusterStage, cluster_store
 from .dedup import DEFAULT_PARAMS as DEDUP_PARAMS
 from .dedup import Deduper, signature_parts
 from .enrich.claims import extract_claims
@@ -298,6 +298,7 @@ class Ingestor:
         self._reconciler: Reconciler | None = None  # canonical entities so far (loaded once per run)
         self._cluster: ClusterStage | None = None  # event/storyline clusterer (state loaded once per run)
         self._frozen = False  # objects moved out of the cyclic collector's reach by ``_enrich`` (see there)
+        self._rebuilt_seen = False  # the clusterer made every event afresh and their disagreements were redone
 
     @property
     def deduper(self) -> Deduper:
@@ -514,7 +515,11 @@ class Ingestor:
         report.stats["event_merges"] = report.stats.get("event_merges", 0) + sum(
             1 for kind, _, _ in update.merges if kind == "event")
         gone = {old for kind, old, _ in update.merges if kind == "event"}
-        return {e.merged_into or "" for e in update.events if e.id in gone} - {""}
+        merged = {e.merged_into or "" for e in update.events if e.id in gone} - {""}
+        if self._cluster.rebuilt and not self._rebuilt_seen:  # every event is new: weigh all their claims again
+            self._rebuilt_seen = True
+            merged.update(self.store.events_with_claims())
+        return merged
 
     def _enrich(self, stored: list[Article], report: IngestReport, names: dict[str, Any],
                 found_claims: Mapping[str, list[Claim]] | None = None, merged: set[str] | None = None) -> None:
@@ -544,12 +549,9 @@ class Ingestor:
             claims.extend(mine)
         events = self.store.article_events([a.id for a in stored])
         self.store.save_claims(claims, events)
-        for event_id in sorted({e for e in events.values() if e} | (merged or set())):
-            event_claims = self.store.event_claims(event_id)
-            self.store.set_disagreements(event_id, find_disagreements(event_claims), event_claims)
-        # an event merged into another in this batch keeps no disagreements of its own (the surviving event was
-        # recomputed above: it holds a batch article, or it is one of ``merged``)
-        self.store.prune_disagreements()
+        # an event merged into another in this batch keeps no disagreements of its own (the surviving event is
+        # found again here: it holds a batch article, or it is one of ``merged``)
+        refresh_disagreements(self.store, {e for e in events.values() if e} | (merged or set()))
         report.stats["claims"] = report.stats.get("claims", 0) + len(claims)
         self._freeze()  # the entity index grew
 
@@ -561,6 +563,27 @@ class Ingestor:
         as before (the who-said-what objects hold no reference cycles)."""
         gc.freeze()
         self._frozen = True
+
+
+def refresh_disagreements(store: Store, event_ids: Iterable[str] | None = None) -> int:
+    """Find the disagreements of the given events (default: every event with claims) again from their stored
+    claims, and drop those of events that no longer have articles. Returns how many events were looked at."""
+    ids = sorted(set(event_ids) if event_ids is not None else store.events_with_claims())
+    for event_id in ids:
+        event_claims = store.event_claims(event_id)
+        store.set_disagreements(event_id, find_disagreements(event_claims), event_claims)
+    store.prune_disagreements()
+    return len(ids)
+
+
+def cluster(store: Store, *, rebuild: bool = False) -> dict[str, Any]:
+    """Cluster the stored articles not clustered yet (all of them with ``rebuild``); when the events were made
+    afresh, their disagreements are found again (they are per event)."""
+    result = cluster_store(store, rebuild=rebuild)
+    if result["rebuilt"]:
+        with store.transaction():
+            refresh_disagreements(store)
+    return result
 
 
 def ingest(

@@ -121,3 +121,56 @@ def test_a_state_from_another_clusterer_version_is_rebuilt(tmp_path) -> None:
         ingest_articles(store, arts[6:], batch_size=3)
         assert article_map(store) == Clusterer().partial_fit(corpus()).assignments
         assert sum(len(e.article_ids) for e in store.list_events()) == len(arts)
+
+
+def _disagreements(store: Store) -> list[tuple[str, str, str]]:
+    return sorted(tuple(r) for r in store.conn.execute("SELECT event_id, kind, claim_ids FROM disagreements"))
+
+
+def _claims_store(tmp_path):
+    from helpers import REPO
+
+    from storyline.pipeline import ingest
+
+    store = Store(tmp_path / "claims.db")
+    ingest([str(REPO / "tests" / "fixtures" / "claims")], store, workers=1)
+    found = _disagreements(store)
+    assert found  # the fixture holds a claim and its denial
+    return store, found
+
+
+def test_clustering_afresh_finds_the_disagreements_again(tmp_path) -> None:
+    from storyline.pipeline import cluster
+
+    store, found = _claims_store(tmp_path)
+    with store:
+        with store.transaction() as conn:  # as if the events had changed under them
+            conn.execute("DELETE FROM disagreements")
+        assert cluster(store)["rebuilt"] is False and _disagreements(store) == []  # nothing new: left alone
+        assert cluster(store, rebuild=True)["rebuilt"] is True
+        assert _disagreements(store) == found
+
+
+def test_a_state_of_another_clusterer_version_is_clustered_afresh_with_its_disagreements(tmp_path) -> None:
+    import io
+    import json
+    import zipfile
+
+    store, found = _claims_store(tmp_path)
+    with store:
+        state = store.get_state(CLUSTER_STATE)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(state)) as old, zipfile.ZipFile(buf, "w") as new:
+            for name in old.namelist():
+                data = old.read(name)
+                if name == "meta.json":
+                    meta = json.loads(data)
+                    meta["version"] = -1  # written by some other version
+                    data = json.dumps(meta).encode()
+                new.writestr(name, data)
+        with store.transaction() as conn:
+            store.put_state(CLUSTER_STATE, buf.getvalue())
+            conn.execute("DELETE FROM disagreements")
+        ingest_articles(store, [Article(id="later", date="2031-09-01", title="Orchard harvest begins in Malven",
+                                        text="Farmers in Malven began the apple harvest early.")])
+        assert _disagreements(store) == found

@@ -28,6 +28,7 @@ class ClusterStage:
         self._clusterer: Clusterer | None = None
         self._unsaved = 0
         self.replayed = 0
+        self.rebuilt = False  # events were made afresh (a state of another clusterer version): not from batches
 
     @property
     def clusterer(self) -> Clusterer:
@@ -43,6 +44,7 @@ class ClusterStage:
                 clusterer = Clusterer.from_bytes(data)
             except StateVersionError:  # written by another clusterer version: cluster everything afresh
                 self.store.reset_clusters()
+                self.rebuilt = True
         if clusterer is None:
             clusterer = Clusterer(self.params)
             if data:
@@ -97,7 +99,8 @@ def cluster_store(store: Store, *, rebuild: bool = False, params: ClusterParams 
         merges += len(update.merges)
     with store.transaction():
         stage.save()
-    return {"clustered": n, "merges": merges, "events": store.count_events(), "stories": store.count_stories()}
+    return {"clustered": n, "merges": merges, "events": store.count_events(), "stories": store.count_stories(),
+            "rebuilt": rebuild or stage.rebuilt}
 
 
 def _batches(store: Store, chunk: int) -> Iterable[list[Article]]:

@@ -262,6 +262,12 @@ class EntityStoreMixin:
                 out[e]["entities"] = [{k: d[k] for k in ("name", "type", "aliases", "article_ids")} for d in ranked]
         return out
 
+    def events_with_claims(self) -> list[str]:
+        """The events whose articles hold claims (the only ones that can have disagreements)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT a.event_id FROM claims c JOIN articles a ON a.id = c.article_id "
+            "WHERE a.event_id IS NOT NULL ORDER BY a.event_id")]
+
     def prune_disagreements(self) -> int:
         """Drop disagreements of events that no longer have articles (merged away)."""
         with self.transaction() as conn:
