@@ -399,7 +399,13 @@ class Clusterer:
         if p.orphan_articles:  # orphan checks due before this report: events, then storylines
             if day is not None:
                 while self.event_orphans_by_day and self.event_orphans_by_day[0][0] < day:
-                    self._adopt_event(heapq.heappop(self.event_orphans_by_day)[2], p.gap_days, merges)
+                    due, q, eid = heapq.heappop(self.event_orphans_by_day)
+                    ev = self.events[eid]
+                    if ev.n <= p.orphan_articles and ev.merged_into is None and ev.hi is not None \
+                            and ev.hi + p.gap_days + 1 > due:
+                        heapq.heappush(self.event_orphans_by_day, (ev.hi + p.gap_days + 1, q, eid))  # grew since
+                    else:
+                        self._adopt_event(eid, p.gap_days, merges)
             while self.event_orphans_by_seq and self.event_orphans_by_seq[0][0] <= self.seq:
                 self._adopt_event(heapq.heappop(self.event_orphans_by_seq)[2], p.header_gap_days, merges)
             if p.orphan_days and day is not None:
