@@ -256,6 +256,13 @@ def _prune(c: _Cluster, limit: int) -> None:
 _HEADLINE_BONUS = 10.0  # added to a member's join score (a cosine, or -1/-2) when it has a headline of its own
 
 
+def _name_table(st: _Cluster) -> tuple[np.ndarray, np.ndarray]:
+    """A storyline's names table as arrays: (names columns, core articles holding each)."""
+    n = len(st.ndf)
+    return (np.fromiter(st.ndf.keys(), dtype=np.int64, count=n),
+            np.fromiter(st.ndf.values(), dtype=np.float64, count=n))
+
+
 def _iso(o: int | None) -> str | None:
     return date.fromordinal(o).isoformat() if o is not None else None
 
@@ -286,6 +293,7 @@ class Clusterer:
         self.active_weeks: dict[int, dict[str, None]] = {}  # week (day ordinal // 7) -> storylines with core reports
         self._features: Mapping[str, ArticleFeatures] = {}  # precomputed vectors of the current batch
         self._gap = self.params.gap_days  # the current article's ``gap_days`` (pub date) or ``header_gap_days``
+        self._is_pub = True  # whether the current article's day is its publication date
         self._pnames: list[int] = []  # the current article's ``ArticleFeatures.pnames``
         self._feature_key = feature_key(self.params)
         self._half = 1 << (self.params.hash_bits - 1)  # names and phrases live in columns from here on
@@ -396,6 +404,7 @@ class Clusterer:
         day, is_pub = article_day(a)
         window = p.window_days if is_pub else p.header_window_days
         self._gap = p.gap_days if is_pub else p.header_gap_days
+        self._is_pub = is_pub
         if p.orphan_articles:  # orphan checks due before this report: events, then storylines
             if day is not None:
                 while self.event_orphans_by_day and self.event_orphans_by_day[0][0] < day:
@@ -520,7 +529,7 @@ class Clusterer:
             self._add_member(ev, a, day, score=-1.0, vec=(idx, tf), anorm=anorm, n_norm=n_norm, prom=prom)
             new_event = True
             if p.orphan_articles:
-                if day is not None and self._gap == p.gap_days:  # (a publication date)
+                if self._is_pub:
                     heapq.heappush(self.event_orphans_by_day, (day + p.gap_days + 1, self.seq, eid))
                 else:
                     heapq.heappush(self.event_orphans_by_seq, (self.seq + p.orphan_reports, self.seq, eid))
@@ -610,7 +619,6 @@ class Clusterer:
         if ev.prom and o.prom and self._conflict(self._core_names(ev), ev.idx, o):
             return
         self._merge_events(o, ev, merges)
-        self._touched_stories[self._resolve_story(self.events[self._resolve_event(o.id)].story or "")] = None
 
     def _clear_best(self, orphan: _Cluster, candidates: list[_Cluster], threshold: float) -> _Cluster | None:
         """The candidate most similar to ``orphan`` (centroid cosine; the older one on ties) when that is at least
@@ -647,8 +655,7 @@ class Clusterer:
         if adopter is None:
             return
         # and, as for a loose attachment, the adopter usually names what the orphan is about
-        names = [c for eid in st.event_ids for c in self.events[eid].pnames]
-        if names and not any(adopter.ndf.get(c, 0) >= p.story_attach_share * adopter.nd for c in names):
+        if not self._names_held(adopter, [c for eid in st.event_ids for c in self.events[eid].pnames]):
             return
         self._merge_stories(adopter, st, merges)
         self._touched_stories[self._resolve_story(adopter.id)] = None
@@ -705,20 +712,18 @@ class Clusterer:
                 p.story_name_relative and rivals > 1 and ns >= best_names and ns > 0):
             if sc >= p.story_centroid_threshold:
                 return sid, True
-            if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second \
-                    and self._names_held(self.stories[sid]):
+            st = self.stories[sid]  # a loose attachment needs its names held, once the storyline is established
+            if 0 < p.story_attach_threshold <= sc and sc >= p.story_attach_margin * second and (
+                    st.nd < p.story_anchor_min_docs or self._names_held(st, self._pnames)):
                 return sid, False
         return None, True
 
-    def _names_held(self, st: _Cluster) -> bool:
-        """Whether the storyline usually names what the current article is about: one of the article's top
-        prominent names is held by ``story_attach_share`` of its core articles (always true of a storyline under
-        ``story_anchor_min_docs``, or of an article without prominent names)."""
-        p = self.params
-        if not self._pnames or st.nd < p.story_anchor_min_docs:
-            return True
-        need = p.story_attach_share * st.nd
-        return any(st.ndf.get(c, 0) >= need for c in self._pnames)
+    def _names_held(self, st: _Cluster, names: list[int]) -> bool:
+        """Whether the storyline usually names what a report is about: one of ``names`` (names columns of the
+        report's top prominent names) is held by ``story_attach_share`` of its core articles (true when there are
+        no names to check)."""
+        need = self.params.story_attach_share * st.nd
+        return not names or any(st.ndf.get(c, 0) >= need for c in names)
 
     def _set_anchor(self, st: _Cluster) -> None:
         """The storyline's anchor: the name its core articles hold most, weighted by idf (so "Libya" rather than
@@ -726,9 +731,7 @@ class Clusterer:
         if not st.ndf:
             st.anchor = -1
             return
-        n = len(st.ndf)
-        cols = np.fromiter(st.ndf.keys(), dtype=np.int64, count=n)
-        counts = np.fromiter(st.ndf.values(), dtype=np.float64, count=n)
+        cols, counts = _name_table(st)
         st.anchor = int(cols[int(np.argmax(counts * self._idf(cols)))])
 
     def _anchors_agree(self, s1: _Cluster, s2: _Cluster) -> bool:
@@ -877,9 +880,7 @@ class Clusterer:
         if st.nd < p.story_entity_min_docs:
             return {}
         # vectorised over the storyline's whole name table (a long storyline holds thousands of names)
-        n = len(st.ndf)
-        cols = np.fromiter(st.ndf.keys(), dtype=np.int64, count=n)
-        counts = np.fromiter(st.ndf.values(), dtype=np.float64, count=n)
+        cols, counts = _name_table(st)
         held = counts >= p.story_entity_share * st.nd
         cols = cols[held]
         if not len(cols):
