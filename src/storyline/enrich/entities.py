@@ -395,17 +395,42 @@ def _upper_class() -> str:
 _UPPER = _upper_class()
 # where a token of ``_TOKEN`` can start: not inside a word ("pro-Velmora", "O'Brien")
 _TOKEN_START = r"(?<![^\W_])(?<![^\W_][’'\-])"
-_CAP_TOKEN = (
-    rf"(?={_UPPER[:-1]}abei]){_TOKEN_START}(?={_UPPER}|(?:al|el|bin|ibn|ben|ad|ash|as)-[A-Z])"
-    r"(?:(?:[A-Za-z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Gov|Sen|Rep|Rev|St|Jr|Sr|Mt|Ft)\."
-    r"|[^\W_](?:[\w’'\-]*[^\W_])?)"
-)
-_CAP_RE = re.compile(_CAP_TOKEN)
+_TITLE_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm", "Gov", "Sen",
+                        "Rep", "Rev", "St", "Jr", "Sr", "Mt", "Ft")
+_ARABIC_PREFIXES = ("al", "el", "bin", "ibn", "ben", "ad", "ash", "as")
+
+
+def _after_first(words: tuple[str, ...], then: str = "") -> str:
+    """An alternation matching, right after a word's first character has been consumed, the rest of one of
+    ``words`` (in their order) followed by ``then``: "(?<=M)r" for "Mr"."""
+    return "|".join(rf"(?<={re.escape(w[0])}){re.escape(w[1:])}{then}" for w in words)
+
+
+def _cap_token(arabic: bool) -> str:
+    """A capitalised token: an upper-case letter (with ``arabic``, also "al-", "el-", "bin-"... before one) with
+    no word character, and no word character and apostrophe or hyphen, right before it; then initials ("U.S."),
+    a title abbreviation or a word. The pattern consumes the first character first: with a single character
+    class there, the regex engine skips ahead to candidates instead of trying every position (which it cannot
+    do well with a, b, e and i in the class: hence a pattern for text that has no "al-"-like prefix at all)."""
+    prefixes = "|".join(rf"(?<={re.escape(w[0])}){re.escape(w[1:])}-[A-Z]" for w in _ARABIC_PREFIXES)
+    return (
+        rf"{_UPPER[:-1]}{'abei' if arabic else ''}](?<![^\W_].)(?<![^\W_][’'\-].)"
+        + (rf"(?:(?<={_UPPER})|(?={prefixes}))" if arabic else "")
+        + rf"(?:(?<=[A-Za-z])\.(?:[A-Za-z]\.)+|(?:{_after_first(_TITLE_ABBREVIATIONS)})\.|(?:[\w’'\-]*[^\W_])?)"
+    )
+
+
+_CAP_TOKEN = _cap_token(arabic=True)
+_CAP_TOKEN_LATIN = _cap_token(arabic=False)
+_ARABIC_HINT = re.compile(rf"(?<![^\W_])(?:{'|'.join(_ARABIC_PREFIXES)})-[A-Z]")
+_CAP_RE, _CAP_RE_LATIN = re.compile(_CAP_TOKEN), re.compile(_CAP_TOKEN_LATIN)
 _CONNECTOR_RE = "|".join(sorted((re.escape(w) for w in _CONNECTORS_ALWAYS | _CONNECTORS_ORG), key=len,
                                 reverse=True))
 # A stretch of capitalised tokens, one or two spaces apart, possibly joined by connector words: every phrase
 # the token loop can build lies inside one (the loop then decides where phrases start and end).
-_CAP_REGION = re.compile(rf"{_CAP_TOKEN}(?:[^\S\n]{{1,2}}(?:(?i:{_CONNECTOR_RE})[^\S\n]{{1,2}})?{_CAP_TOKEN})*")
+_CAP_REGION, _CAP_REGION_LATIN = (
+    re.compile(rf"{t}(?:[^\S\n]{{1,2}}(?:(?i:{_CONNECTOR_RE})[^\S\n]{{1,2}})?{t})*")
+    for t in (_CAP_TOKEN, _CAP_TOKEN_LATIN))
 _WORD_START = re.compile(rf"{_TOKEN_START}(?<![A-Za-z]\.)[^\W\d_]")
 _SHOUT = re.compile(rf"\b(?=[A-Z][A-Z.’'\-]*[A-Z.](?![\w’'\-])){_TOKEN_START}")
 _INITIAL_AFTER = frozenset({'"', "“", "‘", "'", ":", "(", "—", "-", "–"})
@@ -424,7 +449,8 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
             if not date_spans or not any(ds <= m.start() < de for ds, de in date_spans):
                 mentions.append(EntityMention(article_id, m.group(0), offset + m.start(), offset + m.end(), si,
                                               "NUMBER", m.group(0)))
-    regions = [(m.start(), m.end()) for m in _CAP_REGION.finditer(raw)]
+    arabic = "-" in raw and _ARABIC_HINT.search(raw) is not None  # (else the faster patterns find the same)
+    regions = [(m.start(), m.end()) for m in (_CAP_REGION if arabic else _CAP_REGION_LATIN).finditer(raw)]
     if not regions:
         return mentions  # nothing capitalised
     first = regions[0]
@@ -439,7 +465,7 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         shout = None if unterminated else len(_SHOUT.findall(raw))
         if shout is None or shout >= 2:
             words = len(_WORD_START.findall(raw))
-            if words >= 3 and ((unterminated and len(_CAP_RE.findall(raw)) / words >= 0.6)
+            if words >= 3 and ((unterminated and len((_CAP_RE if arabic else _CAP_RE_LATIN).findall(raw)) / words >= 0.6)
                                or (len(_SHOUT.findall(raw)) if shout is None else shout) / words >= 0.5):
                 return mentions
     for rs, re_ in regions:

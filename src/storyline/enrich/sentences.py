@@ -22,8 +22,11 @@ _ABBREVIATIONS = {
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, then a plausible
 # sentence start.
-_BOUNDARY = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
+# (a single character class first lets the engine skip to candidates: "[.!?…]+" would try every position)
+_BOUNDARY = re.compile(r"""([.!?…][.!?…]*["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
 _PARAGRAPH = re.compile(r"\n\s*\n+")
+# a newline after terminal punctuation (group 1: from the end of the punctuation)
+_LINE_END = re.compile(r"[.!?\"'”’]([ \t]*\n)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.\-]*)\.$")
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
@@ -82,9 +85,10 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         # a newline after terminal punctuation is a boundary even before a lower-case word
         pieces: list[tuple[int, str]] = []
         line_start = 0
-        for m in re.finditer(r"(?<=[.!?\"'”’])[ \t]*\n", para):
-            pieces.append((line_start, para[line_start:m.start()]))
-            line_start = m.end()
+        if "\n" in para:
+            for m in _LINE_END.finditer(para):
+                pieces.append((line_start, para[line_start:m.start(1)]))
+                line_start = m.end()
         pieces.append((line_start, para[line_start:]))
         for off, piece in pieces:
             start = 0
