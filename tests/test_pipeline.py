@@ -228,11 +228,12 @@ def test_export_into_a_closed_pipe_is_quiet(tmp_path, cli_env):
 
 def test_claims_from_workers_match_claims_extracted_with_the_reconciled_lookup(tmp_path):
     """The worker task extracts claims before the batch's entities are reconciled; once their speaker ids are
-    looked up they must equal what extract_claims gives with the real lookup."""
+    looked up they must equal what extract_claims gives with the real lookup (and every mention: the worker's
+    names are compacted, one per distinct name of the article)."""
     from helpers import EXAMPLES
 
     from storyline.enrich.claims import extract_claims
-    from storyline.enrich.entities import Reconciler, alias_lookup
+    from storyline.enrich.entities import Reconciler, alias_lookup, extract_names
     from storyline.ingest import read_inputs
     from storyline.pipeline import _analyse, _resolve_speakers
 
@@ -245,7 +246,7 @@ def test_claims_from_workers_match_claims_extracted_with_the_reconciled_lookup(t
     linked = 0
     for r in results:
         _resolve_speakers(r.claims, lookup)
-        assert r.claims == extract_claims(r.item, r.names, lookup)
+        assert r.claims == extract_claims(r.item, extract_names(r.item), lookup)
         linked += sum(1 for c in r.claims if c.speaker_entity_id)
     assert linked > 10
 

@@ -51,7 +51,7 @@ class Sentence:
     date_granularity: str | None = None  # "day" | "month" | "year"
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     article_id: str
     text: str  # surface form as written

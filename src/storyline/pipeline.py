@@ -25,7 +25,7 @@ from .dedup import DEFAULT_PARAMS as DEDUP_PARAMS
 from .dedup import Deduper, signature_parts
 from .enrich.claims import extract_claims
 from .enrich.disagreements import find_disagreements
-from .enrich.entities import Reconciler, alias_lookup, extract_names
+from .enrich.entities import Reconciler, alias_lookup, compact_mentions, extract_names
 from .ingest import read_inputs
 from .ingest.identity import assign_identity
 from .model import Article, Claim, IngestProblem
@@ -229,7 +229,7 @@ def _analyse(article: Article, dedup_params: tuple[int, int, int] | None = None,
         except Exception:  # likewise
             claims = None
     if names is not None:
-        names = _Columns(names)
+        names = _Columns(compact_mentions(names))  # (the claims needed every mention; the entities need these)
     return Analysed(prepared, names, claims, signature, time.perf_counter() - t0, features)
 
 
@@ -531,11 +531,12 @@ class Ingestor:
         fresh = [a for a in stored if not a.duplicate_of]
         missing = [a for a in fresh if a.id not in names]
         found = dict(zip((a.id for a in missing), self._map(extract_names, missing)))  # no DATE/NUMBER spans
-        mentions = {a.id: names[a.id] if a.id in names else found[a.id] for a in fresh}  # in batch order
+        # (the workers' names come compacted: one per distinct name of an article, with its count)
+        compact = {a.id: names[a.id] if a.id in names else compact_mentions(found[a.id]) for a in fresh}
         self._freeze()  # the batch's mentions live until its end
         if self._reconciler is None:
             self._reconciler = Reconciler(self.store.load_entities())
-        touched = self._reconciler.add(mentions)
+        touched = self._reconciler.add(compact)  # in batch order
         self.store.save_entities(touched)
         lookup = alias_lookup(touched)
         found_claims = found_claims or {}
@@ -545,7 +546,8 @@ class Ingestor:
                 mine = found_claims[a.id]
                 _resolve_speakers(mine, lookup)
             else:
-                mine = extract_claims(a, mentions[a.id], lookup)
+                # (from every mention: a worker's names are compacted, so they are found again here)
+                mine = extract_claims(a, found[a.id] if a.id in found else extract_names(a), lookup)
             claims.extend(mine)
         events = self.store.article_events([a.id for a in stored])
         self.store.save_claims(claims, events)

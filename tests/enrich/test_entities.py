@@ -9,7 +9,9 @@ import pytest
 from storyline.clean import clean_article
 from storyline.enrich.entities import (
     EntityMention,
+    compact_mentions,
     extract_mentions,
+    extract_names,
     phonetic,
     reconcile,
 )
@@ -120,6 +122,31 @@ def test_incremental_reconcile_keeps_ids_and_adds_aliases():
     # deterministic: the same input gives the same ids
     again = reconcile({"p1": extract_mentions(first)})
     assert {e.id for e in again} == {e.id for e in ents1}
+
+
+def test_compacted_mentions_reconcile_and_store_as_every_mention(tmp_path):
+    """The workers send one mention per distinct name of an article with its count: the entities and the stored
+    alias counts are those of every mention."""
+    from storyline.store import Store
+
+    arts = fixture_articles()
+    full = {a.id: extract_names(a) for a in arts}
+    compact = {i: compact_mentions(ms) for i, ms in full.items()}
+    assert sum(len(ms) for ms in compact.values()) < sum(len(ms) for ms in full.values())
+    assert all(sum(m.count for m in compact[i]) == len(full[i]) for i in full)
+    first = next(m for ms in compact.values() for m in ms if m.count > 1)
+    assert (first.start, first.end) == next((m.start, m.end) for m in full[first.article_id]
+                                            if (m.text, m.name, m.type) == (first.text, first.name, first.type))
+    assert all(m.count == 1 for ms in full.values() for m in ms)  # (the caller's mentions are not changed)
+
+    def stored(mentions):
+        with Store(tmp_path / f"{len(list(mentions.values())[0])}.db") as store:
+            store.add_articles(arts)
+            store.save_entities(reconcile(mentions))
+            return sorted((e["name"], e["type"], tuple(e["aliases"]), tuple(e["article_ids"]), e["mentions"])
+                          for e in store.list_entities())
+
+    assert stored(compact) == stored(full)
 
 
 def test_reconcile_accepts_a_flat_list_and_ignores_dates():

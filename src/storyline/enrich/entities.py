@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -200,13 +200,30 @@ def canonical_place(name: str) -> str:
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "MISC")
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityMention(Mention):
     """A mention with its recognised type and its name as a name (titles and possessives stripped)."""
 
     type: str = "MISC"  # PERSON | ORG | PLACE | MISC | DATE | NUMBER
     name: str = ""
     expansion: str | None = None  # for an acronym introduced as "Long Name (ACR)": the long name
+    count: int = 1  # how many times the article has it (``compact_mentions``); its offsets are the first's
+
+
+def compact_mentions(mentions: Iterable[EntityMention]) -> list[EntityMention]:
+    """One mention per distinct (article, surface, name, type, expansion), the first one, with ``count`` how many
+    there were: all that reconciliation and the stored aliases need (an article names the same thing some
+    two times on average; Timeline17's 386,000 names are 212,000 distinct ones per article)."""
+    first: dict[tuple[str, str, str, str, str | None], EntityMention] = {}
+    counts: dict[tuple[str, str, str, str, str | None], int] = {}
+    for m in mentions:
+        key = (m.article_id, m.text, m.name, m.type, m.expansion)
+        if key in first:
+            counts[key] += m.count
+        else:
+            first[key] = m
+            counts[key] = m.count
+    return [m if counts[key] == m.count else replace(m, count=counts[key]) for key, m in first.items()]
 
 
 _TOKEN = re.compile(

@@ -68,7 +68,7 @@ class EntityStoreMixin:
             for m in e.mentions:  # places keep the spelling as written ("U.S."), not the canonical name
                 key = (m.text if getattr(m, "type", None) == "PLACE" else getattr(m, "name", None) or m.text,
                        m.article_id)
-                counts[key] = counts.get(key, 0) + 1
+                counts[key] = counts.get(key, 0) + getattr(m, "count", 1)  # (compacted mentions count several)
             eid = e.id
             alias_rows.extend((eid, alias, article_id, n) for (alias, article_id), n in counts.items())
         with self.transaction() as conn:  # two statements for the batch, not two per entity
