@@ -253,6 +253,7 @@ def _prune(c: _Cluster, limit: int) -> None:
         c.norm_at = -1
 
 
+_SPARSE_LOOKUP = 16  # ``_dots`` looks the article's terms up in a centroid this many times longer than it
 _HEADLINE_BONUS = 10.0  # added to a member's join score (a cosine, or -1/-2) when it has a headline of its own
 
 
@@ -300,6 +301,9 @@ class Clusterer:
         # scratch rows (dense, all zero between uses): a sparse vector scattered into one makes its dot product
         # with any centroid a single gather
         self._row = np.zeros(1 << self.params.hash_bits)
+        self._article: tuple[np.ndarray, np.ndarray, int] = (np.zeros(0, dtype=np.int64), np.zeros(0), 0)
+        # storyline id -> (its ``nd``, the names columns held by ``story_entity_share`` of its core, their shares)
+        self._held: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
         self._row2 = np.zeros(1 << self.params.hash_bits)
 
     # -- public API ------------------------------------------------------------------------------------
@@ -370,10 +374,19 @@ class Clusterer:
             c.norm_at = self.n_docs
 
     def _dots(self, c: _Cluster) -> tuple[float, float]:
-        """(article . centroid, names part of it) under the current idf, via the scratch row of the article."""
+        """(article . centroid, names part of it) under the current idf, via the scratch row of the article; for
+        a centroid many times longer than the article (a long storyline's: up to ``max_story_terms``), by
+        looking the article's terms up in it instead (a gather over the whole centroid grew with the corpus)."""
         self._refresh(c)
-        g = self._row[c.idx] * c.val  # (no BLAS dot: threaded BLAS stalls on a busy machine)
-        return float(g.sum()), float(g[c.nstart:].sum())
+        idx, wq, nstart = self._article
+        if len(c.idx) <= _SPARSE_LOOKUP * len(idx):
+            g = self._row[c.idx] * c.val  # (no BLAS dot: threaded BLAS stalls on a busy machine)
+            return float(g.sum()), float(g[c.nstart:].sum())
+        pos = np.searchsorted(c.idx, idx)
+        pos[pos == len(c.idx)] = 0
+        hit = c.idx[pos] == idx
+        g = wq[hit] * c.val[pos[hit]]  # the shared terms, in column order (names last)
+        return float(g.sum()), float(g[int(np.count_nonzero(hit[:nstart])):].sum())
 
     def _pair_dots(self, c1: _Cluster, c2: _Cluster) -> tuple[float, float]:
         """(c1 . c2, names part) with idf on both sides (centroid against centroid)."""
@@ -446,6 +459,7 @@ class Clusterer:
         nstart = int(np.searchsorted(idx, self._half))
         n_norm = float(np.sqrt((w[nstart:] ** 2).sum()))
         self._row[idx] = wq  # scratch row: a centroid's dot with the article is one gather
+        self._article = (idx, wq, nstart)  # the same, sparse: for centroids far longer than the article
         try:
             return self._place(a, day, window, idx, tf, w, anorm, n_norm, merges, prom)
         finally:
@@ -879,13 +893,16 @@ class Clusterer:
         p = self.params
         if st.nd < p.story_entity_min_docs:
             return {}
-        # vectorised over the storyline's whole name table (a long storyline holds thousands of names)
-        cols, counts = _name_table(st)
-        held = counts >= p.story_entity_share * st.nd
-        cols = cols[held]
+        # vectorised over the storyline's whole name table (a long storyline holds thousands of names), once per
+        # size of its core: the table changes only as core articles come in (``nd`` counts them)
+        held = self._held.get(st.id)
+        if held is None or held[0] != st.nd:
+            cols, counts = _name_table(st)
+            mask = counts >= p.story_entity_share * st.nd
+            held = self._held[st.id] = (st.nd, cols[mask], counts[mask] / st.nd)
+        _, cols, share = held
         if not len(cols):
             return {}
-        share = counts[held] / st.nd
         keep = share * self.n_docs >= p.story_entity_lift * self.df[cols]
         cols = cols[keep]
         return dict(zip(cols.tolist(), self._idf(cols).tolist()))
