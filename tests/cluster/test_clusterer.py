@@ -426,3 +426,52 @@ def test_features_are_used_only_when_made_with_the_clusterers_parameters() -> No
     shared = Clusterer(ClusterParams(gap_days=7)).partial_fit(arts, one).assignments
     assert plain["v1"][0] != plain["o1"][0] and shared["v1"][0] == shared["o1"][0]
 
+
+
+def test_a_long_centroid_is_dotted_by_lookup_as_by_the_gather(monkeypatch):
+    """A centroid far longer than the article (a long storyline's) is dotted by looking the article's terms up
+    in it; the result is the gather's, names part included, and nothing is left of the article afterwards."""
+    import numpy as np
+
+    from storyline.cluster import clusterer as module
+
+    cl = Clusterer()
+    rng = np.random.default_rng(7)
+    width = 1 << cl.params.hash_bits
+    cols = np.sort(rng.choice(width, 6000, replace=False))
+    centroid = module._Cluster(id="st-long", seq=0, idx=cols, val=rng.random(len(cols)))
+    shared = rng.choice(cols, 60, replace=False)
+    own = rng.choice(np.setdiff1d(np.arange(width), cols), 40, replace=False)
+    idx = np.sort(np.concatenate([shared, own]))
+    wq = rng.random(len(idx))
+    assert (idx < cl._half).any() and (idx >= cl._half).any()  # both parts of the vector are exercised
+    cl._row[idx] = wq
+    cl._article = (idx, wq, int(np.searchsorted(idx, cl._half)))
+    assert len(cols) > module._SPARSE_LOOKUP * len(idx)
+    by_lookup = cl._dots(centroid)
+    monkeypatch.setattr(module, "_SPARSE_LOOKUP", 10**9)
+    by_gather = cl._dots(centroid)
+    assert by_lookup == pytest.approx(by_gather, rel=1e-12) and by_lookup[1] > 0
+    cl._row[idx] = 0.0
+    cl._article = cl._no_article
+    monkeypatch.setattr(module, "_SPARSE_LOOKUP", 16)
+    assert cl._dots(centroid) == (0.0, 0.0)
+
+
+def test_salient_entities_follow_the_storyline_core():
+    """A storyline's salient-entity candidates are remembered per size of its core and found again as it grows."""
+    import numpy as np
+
+    from storyline.cluster import clusterer as module
+
+    cl = Clusterer()
+    p = cl.params
+    n = max(p.story_entity_min_docs, 4)
+    cl.n_docs = 1000
+    a, b = cl._half + 11, cl._half + 22
+    cl.df[[a, b]] = 5
+    st = module._Cluster(id="st-x", seq=0, idx=np.zeros(0, dtype=np.int64), val=np.zeros(0), nd=n, ndf={a: n})
+    assert set(cl._entities(st)) == {a}
+    st.nd, st.ndf = 2 * n, {a: n, b: 2 * n}  # the core doubled: a is now held by half of it, b by all
+    expected = {b} | ({a} if 0.5 >= p.story_entity_share else set())
+    assert set(cl._entities(st)) == expected

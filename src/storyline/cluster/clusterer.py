@@ -301,7 +301,8 @@ class Clusterer:
         # scratch rows (dense, all zero between uses): a sparse vector scattered into one makes its dot product
         # with any centroid a single gather
         self._row = np.zeros(1 << self.params.hash_bits)
-        self._article: tuple[np.ndarray, np.ndarray, int] = (np.zeros(0, dtype=np.int64), np.zeros(0), 0)
+        self._no_article: tuple[np.ndarray, np.ndarray, int] = (np.zeros(0, dtype=np.int64), np.zeros(0), 0)
+        self._article = self._no_article
         # storyline id -> (its ``nd``, the names columns held by ``story_entity_share`` of its core, their shares)
         self._held: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
         self._row2 = np.zeros(1 << self.params.hash_bits)
@@ -464,6 +465,7 @@ class Clusterer:
             return self._place(a, day, window, idx, tf, w, anorm, n_norm, merges, prom)
         finally:
             self._row[idx] = 0.0
+            self._article = self._no_article
 
     def _place(self, a: Article, day: int | None, window: int, idx: np.ndarray, tf: np.ndarray, w: np.ndarray,
                anorm: float, n_norm: float, merges: list[tuple[str, str, str]], prom: list[int]) -> str:
