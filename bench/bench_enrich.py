@@ -187,6 +187,7 @@ def disagreement_scores(store: Store, truth: dict) -> tuple[int, int, int, int, 
                   for d in truth.get("disagreements", [])]
     found = [False] * len(truth_sets)
     flags = right = 0
+    wrong: list[str] = []
     for event, arts in sorted(event_articles.items()):
         claims = store.article_claims(list(dict.fromkeys(arts)))
         for d in find_disagreements(claims):
@@ -197,8 +198,12 @@ def disagreement_scores(store: Store, truth: dict) -> tuple[int, int, int, int, 
                 if kind == d.kind and event in events and linked <= articles:
                     found[n] = ok = True
             right += ok
+            if not ok:
+                wrong.append(f"{d.kind} in {event}: " + " | ".join(
+                    f"{claims[i].speaker} {claims[i].verb} ({claims[i].polarity}): {claims[i].text[:70]}"
+                    for i in d.claims))
     missed = [f"{kind}: {about}" for (kind, _a, _e, about), hit in zip(truth_sets, found) if not hit]
-    return len(truth_sets), sum(found), flags, right, missed
+    return len(truth_sets), sum(found), flags, right, missed, wrong
 
 
 def entity_misses(store: Store, truth: list[dict]) -> list[str]:
@@ -245,7 +250,7 @@ def quality(verbose: bool = False, truth_path: Path = EXAMPLES / "truth.json") -
         if denials:
             print(f"polarity of the found truth claims: {deny_found}/{denials} denials marked deny; "
                   f"{assert_as_deny}/{asserts} assertions marked deny only")
-        dt, dfound, flags, right, dmissed = disagreement_scores(store, truth)
+        dt, dfound, flags, right, dmissed, dwrong = disagreement_scores(store, truth)
         if dt:
             print(f"disagreements on the truth's events: {dfound}/{dt} truth disagreements found (recall "
                   f"{dfound / dt:.3f}); {right}/{flags} flags link the articles of a truth disagreement "
@@ -254,6 +259,9 @@ def quality(verbose: bool = False, truth_path: Path = EXAMPLES / "truth.json") -
             print(f"   missed: [{t['article']}] {t['speaker']} {t['verb']}: {t['text_contains']}")
         for line in dmissed:
             print(f"   disagreement missed: {line}")
+        if verbose:
+            for line in dwrong:
+                print(f"   flag outside the truth's disagreements: {line}")
         if verbose:
             for c in cs["unmatched"]:
                 print(f"   no truth claim: [{c.article_id}] {c.speaker} {c.verb} ({c.polarity}): {c.text[:110]}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from storyline.clean import clean_article
-from storyline.enrich.claims import extract_claims, extract_figures, parse_number
+from storyline.enrich.claims import claim_figures, extract_claims, extract_figures, parse_number
 from storyline.enrich.disagreements import find_disagreements, stem
 from storyline.enrich.entities import alias_lookup, extract_mentions, reconcile
 from storyline.model import Article, Claim, Figure
@@ -104,6 +104,27 @@ def test_figure_conflicts_need_same_quantity_and_different_speakers():
     a = Claim("a", "A", "say", "t", figures=[Figure(10, "soldiers", "killed", text="10 Armenian soldiers")])
     b = Claim("b", "B", "say", "t", figures=[Figure(20, "soldiers", "killed", text="20 Azerbaijani soldiers")])
     assert find_disagreements([a, b]) == []
+
+
+
+def test_figures_of_other_places_or_of_the_speakers_own_side_are_other_quantities():
+    def said(speaker, text):
+        return Claim(article_id=speaker, speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+
+    kesten = said("Velmora", "Drasski rockets killed nine people in Kesten on March 5")
+    lomira = said("Drassk", "Velmoran artillery killed 13 people in Lomira")
+    unplaced = said("Ostrelia", "11 people were killed")
+    assert find_disagreements([kesten, lomira]) == []
+    # a figure with no place may disagree with either, but one flag never holds both places
+    flags = find_disagreements([unplaced, kesten, lomira])
+    assert flags and all(not {0, 1, 2} <= set(d.claims) for d in flags)
+    assert {tuple(d.claims) for d in flags} == {(0, 1), (0, 2)}
+    # "it had lost nine men": Drassk counts its own soldiers, not Velmora's
+    own = said("Drassk", "it had lost nine men")
+    theirs = said("Velmoran army", "31 Velmoran soldiers had been killed")
+    other = said("Ostrelia", "Drasski losses stood at 20 soldiers killed")
+    assert find_disagreements([own, theirs]) == []
+    assert [d.claims for d in find_disagreements([own, other])] == [[0, 1]]
 
 
 def test_stems_and_synonyms():

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from ..model import Claim, Disagreement, Figure
-from .entities import DEMONYMS
+from .entities import DEMONYMS, MONTHS, WEEKDAYS
 from .sentences import STOPWORDS
 
 SYNONYMS: dict[str, str] = {
@@ -162,6 +162,45 @@ def _qualifier(fig: Figure) -> str | None:
     return None
 
 
+# "... it had lost nine men", "... its soldiers": the speaker counts its own side
+_OWN_SIDE = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:lost|losing)\b|\b(?:its|their|our)\s+own\b"
+                       r"|\b(?:its|their|our)\s+(?:soldiers|troops|men|servicemen|fighters|forces)\b", re.IGNORECASE)
+# "killed nine people in Kesten": where the counted people were (a capitalised word that is no month, weekday or
+# nationality), right after the figure and before the clause ends
+_PLACE_AFTER = re.compile(r"[^.;,:]{0,30}?\b(?:in|at|near)\s+(?:the\s+(?:town|city|village|district|port)\s+of\s+)?"
+                          r"([A-Z][\w'\-]+)")
+_NOT_PLACES = frozenset(MONTHS) | frozenset(WEEKDAYS)
+
+
+def _side_of(claim: Claim, fig: Figure) -> str | None:
+    """Whose people a figure counts: a nationality or other capitalised word in its words ("31 Velmoran
+    soldiers"), or the speaker's own side when the claim says so ("Drassk said it had lost nine men")."""
+    q = _qualifier(fig)
+    if q:
+        return q.lower()
+    for w in _WORD.findall(fig.text):
+        if w[:1].isupper():
+            return w.lower()
+    return _side(claim) if _OWN_SIDE.search(claim.text) else None
+
+
+def _place_of(claim: Claim, fig: Figure) -> str | None:
+    """Where the counted people were, when the claim says it right after the figure."""
+    k = claim.text.find(fig.text) if fig.text else -1
+    if k < 0:
+        return None
+    m = _PLACE_AFTER.match(claim.text, k + len(fig.text))
+    if not m:
+        return None
+    word = m.group(1).lower().removesuffix("'s").removesuffix("’s")
+    return None if word in _NOT_PLACES or word in DEMONYMS else word
+
+
+def _apart(x: str | None, y: str | None) -> bool:
+    """Both known and different: the two figures count different people."""
+    return x is not None and y is not None and x != y
+
+
 # Counted people that one figure may give under several names ("four workers injured" / "11 of its members
 # injured"; "eight civilians killed" / "six people had died"), and outcomes that count the same people
 # ("6,000 evacuated" / "9,000 forced from their homes"). Soldiers stay apart from the others.
@@ -182,27 +221,36 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
     for (unit, subject), items in sorted(groups.items()):
+        whose = [(_side_of(claims[i], f), _place_of(claims[i], f)) for i, f in items]
+
+        def apart(a: int, b: int) -> bool:
+            """Figures ``items[a]`` and ``items[b]`` count different people: another side's ("velmora" and
+            "velmoran" are one side), or in another place."""
+            (sa, pa), (sb, pb) = whose[a], whose[b]
+            return (_apart(sa, sb) and not _sides_match(sa or "", sb or "")) or _apart(pa, pb)
+
         for x in range(len(items)):
             i, fi = items[x]
-            conflict = [i]
-            values = {fi.value}
-            value_of = {i: fi.value}
+            # the later figures from other speakers that contradict this one, in groups that each hold figures of
+            # one quantity (a flag never sets Kesten's dead against Lomira's, though each may contradict this one)
+            together: list[list[int]] = []
             for y in range(x + 1, len(items)):
                 j, fj = items[y]
-                if j in conflict or _speaker_key(claims[j]) == _speaker_key(claims[i]):
+                if fj.value == fi.value or _speaker_key(claims[j]) == _speaker_key(claims[i]) or apart(x, y):
                     continue
-                qi, qj = _qualifier(fi), _qualifier(fj)
-                if qi and qj and qi != qj:
-                    continue
-                if fj.value != fi.value:
-                    conflict.append(j)
-                    values.add(fj.value)
-                    value_of[j] = fj.value
-            key = tuple(sorted(conflict))
-            if len(conflict) > 1 and key not in seen:
-                seen.add(key)
-                shown = ", ".join(f"{claims[k].speaker or 'a source'}: {value_of[k]:g}" for k in key)
-                out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
+                for group in together:
+                    if all(items[z][0] != j and not apart(z, y) for z in group):
+                        group.append(y)
+                        break
+                else:
+                    together.append([y])
+            for group in together:
+                value_of = {i: fi.value, **{items[z][0]: items[z][1].value for z in group}}
+                key = tuple(sorted(value_of))
+                if key not in seen:
+                    seen.add(key)
+                    shown = ", ".join(f"{claims[k].speaker or 'a source'}: {value_of[k]:g}" for k in key)
+                    out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
     return out
 
 
