@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from ..model import Claim, Disagreement, Figure
-from .entities import DEMONYMS, MONTHS, WEEKDAYS
+from .entities import DEMONYMS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from .sentences import STOPWORDS
 
 SYNONYMS: dict[str, str] = {
@@ -178,9 +178,10 @@ def _side_of(claim: Claim, fig: Figure) -> str | None:
     q = _qualifier(fig)
     if q:
         return q.lower()
-    for w in _WORD.findall(fig.text):
-        if w[:1].isupper():
-            return w.lower()
+    for w in _WORD.findall(fig.text):  # (not a number or common word capitalised at a sentence start: "Nine")
+        low = w.lower()
+        if w[:1].isupper() and low not in NUMBER_WORDS and low not in STOPWORDS:
+            return low
     return _side(claim) if _OWN_SIDE.search(claim.text) else None
 
 
