@@ -125,6 +125,9 @@ def test_figures_of_other_places_or_of_the_speakers_own_side_are_other_quantitie
     other = said("Ostrelia", "Drasski losses stood at 20 soldiers killed")
     assert find_disagreements([own, theirs]) == []
     assert [d.claims for d in find_disagreements([own, other])] == [[0, 1]]
+    # whose losses a figure gives may come just before it
+    losses = said("Ostrelian monitors", "Velmoran losses stood at 14 soldiers killed")
+    assert find_disagreements([own, losses]) == [] and find_disagreements([theirs, losses])
     # a number word capitalised at the start of a sentence says nothing of whose people they were
     nine = said("Velmora", "Nine soldiers were killed overnight")
     assert [d.claims for d in find_disagreements([nine, theirs])] == [[0, 1]]

@@ -170,11 +170,16 @@ _OWN_SIDE = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:lost|lo
 _PLACE_AFTER = re.compile(r"[^.;,:]{0,30}?\b(?:in|at|near)\s+(?:the\s+(?:town|city|village|district|port)\s+of\s+)?"
                           r"([A-Z][\w'\-]+)")
 _NOT_PLACES = frozenset(MONTHS) | frozenset(WEEKDAYS)
+# "Velmoran losses at 14 soldiers", "Drasski casualties of 200": whose losses a figure right after gives
+_LOSSES_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:military\s+|civilian\s+)?(?:losses|casualties|dead|death\s+toll)\s+"
+                        r"(?:at|of|to|stood\s+at|rose\s+to|reached)\s+(?:about\s+|around\s+|at\s+least\s+|"
+                        r"more\s+than\s+|nearly\s+|some\s+)?$")
 
 
 def _side_of(claim: Claim, fig: Figure) -> str | None:
     """Whose people a figure counts: a nationality or other capitalised word in its words ("31 Velmoran
-    soldiers"), or the speaker's own side when the claim says so ("Drassk said it had lost nine men")."""
+    soldiers") or in the losses it gives ("Velmoran losses at 14 soldiers"), or the speaker's own side when the
+    claim says so ("Drassk said it had lost nine men")."""
     q = _qualifier(fig)
     if q:
         return q.lower()
@@ -182,6 +187,10 @@ def _side_of(claim: Claim, fig: Figure) -> str | None:
         low = w.lower()
         if w[:1].isupper() and low not in NUMBER_WORDS and low not in STOPWORDS:
             return low
+    k = claim.text.find(fig.text) if fig.text else -1
+    m = _LOSSES_OF.search(claim.text, max(0, k - 60), k) if k > 0 else None
+    if m:
+        return DEMONYMS.get(m.group(1).lower(), m.group(1)).lower()
     return _side(claim) if _OWN_SIDE.search(claim.text) else None
 
 
