@@ -11,7 +11,8 @@
 2. Cost on Timeline17 (../shared/data/timeline17/*/articles.jsonl, skipped when absent): articles/s of the
    whole ingest with enrichment and, in the same run, with it switched off (the enrich stage and the worker's
    name finding), with as many processes as `storyline ingest` uses (``--workers``), after a warm-up ingest;
-   ``--repeat`` runs of each, alternating, the best of each shown (wall time, and CPU time of all processes). ``--profile`` prints a cProfile of one ingest with enrichment instead.
+   ``--repeat`` runs of each, alternating, the best of each shown (wall time, and CPU time of all processes).
+   ``--profile`` prints a cProfile of one ingest with enrichment instead.
 
     .venv/bin/python bench/bench_enrich.py [--limit N] [--skip-throughput] [--repeat N] [--profile] [--verbose]
                                            [--truth FILE]
@@ -306,7 +307,8 @@ def throughput(limit: int | None, workers: int, repeat: int = 2) -> None:
     for i in range(repeat):
         for label, enrich in (("without enrichment", False), ("with enrichment", True)):
             # "without": neither the enrich stage nor the names the per-article worker task finds for it
-            Ingestor._enrich = original if enrich else (lambda self, *args, **kwargs: None)  # type: ignore[method-assign]
+            Ingestor._enrich = (original if enrich  # type: ignore[method-assign]
+                                else (lambda self, *args, **kwargs: None))
             pipeline.extract_names = original_names if enrich else (lambda article: None)  # type: ignore[assignment]
             with tempfile.TemporaryDirectory() as tmp:
                 store = Store(Path(tmp) / "t17.db")

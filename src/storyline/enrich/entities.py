@@ -282,7 +282,8 @@ NUMBER_RE = re.compile(
 )
 
 
-_RUN = re.compile(r"[\w'\-]+")  # a maximal run of word characters, apostrophes and hyphens
+# a maximal run of word characters, apostrophes and hyphens (a single class first: the engine skips to candidates)
+_RUN = re.compile(r"[\w'\-][\w'\-]*")
 
 
 @lru_cache(maxsize=4096)
@@ -482,7 +483,8 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         shout = None if unterminated else len(_SHOUT.findall(raw))
         if shout is None or shout >= 2:
             words = len(_WORD_START.findall(raw))
-            if words >= 3 and ((unterminated and len((_CAP_RE if arabic else _CAP_RE_LATIN).findall(raw)) / words >= 0.6)
+            caps = _CAP_RE if arabic else _CAP_RE_LATIN
+            if words >= 3 and ((unterminated and len(caps.findall(raw)) / words >= 0.6)
                                or (len(_SHOUT.findall(raw)) if shout is None else shout) / words >= 0.5):
                 return mentions
     for rs, re_ in regions:
