@@ -263,7 +263,6 @@ def quality(verbose: bool = False, truth_path: Path = EXAMPLES / "truth.json") -
         if verbose:
             for line in dwrong:
                 print(f"   flag outside the truth's disagreements: {line}")
-        if verbose:
             for c in cs["unmatched"]:
                 print(f"   no truth claim: [{c.article_id}] {c.speaker} {c.verb} ({c.polarity}): {c.text[:110]}")
             for c in cs["wrong"]:

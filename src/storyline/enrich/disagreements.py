@@ -176,10 +176,16 @@ _LOSSES_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:military\s+|civilian\s+)?(?:loss
                         r"more\s+than\s+|nearly\s+|some\s+)?$")
 
 
-def _side_of(claim: Claim, fig: Figure) -> str | None:
-    """Whose people a figure counts: a nationality or other capitalised word in its words ("31 Velmoran
-    soldiers") or in the losses it gives ("Velmoran losses at 14 soldiers"), or the speaker's own side when the
-    claim says so ("Drassk said it had lost nine men")."""
+def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None]:
+    """(whose people, where) a figure of the claim counts, each None when the claim does not say."""
+    at = claim.text.find(fig.text) if fig.text else -1  # where the figure stands in the claim
+    return _side_of(claim, fig, at), _place_of(claim, fig, at)
+
+
+def _side_of(claim: Claim, fig: Figure, at: int) -> str | None:
+    """Whose people a figure (at ``at`` in the claim's text, -1: not found) counts: a nationality or other
+    capitalised word in its words ("31 Velmoran soldiers") or in the losses it gives ("Velmoran losses at 14
+    soldiers"), or the speaker's own side when the claim says so ("Drassk said it had lost nine men")."""
     q = _qualifier(fig)
     if q:
         return q.lower()
@@ -187,19 +193,17 @@ def _side_of(claim: Claim, fig: Figure) -> str | None:
         low = w.lower()
         if w[:1].isupper() and low not in NUMBER_WORDS and low not in STOPWORDS:
             return low
-    k = claim.text.find(fig.text) if fig.text else -1
-    m = _LOSSES_OF.search(claim.text, max(0, k - 60), k) if k > 0 else None
+    m = _LOSSES_OF.search(claim.text, max(0, at - 60), at) if at > 0 else None
     if m:
         return DEMONYMS.get(m.group(1).lower(), m.group(1)).lower()
     return _side(claim) if _OWN_SIDE.search(claim.text) else None
 
 
-def _place_of(claim: Claim, fig: Figure) -> str | None:
-    """Where the counted people were, when the claim says it right after the figure."""
-    k = claim.text.find(fig.text) if fig.text else -1
-    if k < 0:
+def _place_of(claim: Claim, fig: Figure, at: int) -> str | None:
+    """Where the counted people were, when the claim says it right after the figure (at ``at``)."""
+    if at < 0:
         return None
-    m = _PLACE_AFTER.match(claim.text, k + len(fig.text))
+    m = _PLACE_AFTER.match(claim.text, at + len(fig.text))
     if not m:
         return None
     word = m.group(1).lower().removesuffix("'s").removesuffix("’s")
@@ -231,7 +235,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
     for (unit, subject), items in sorted(groups.items()):
-        whose = [(_side_of(claims[i], f), _place_of(claims[i], f)) for i, f in items]
+        whose = [_whose(claims[i], f) for i, f in items]
 
         def apart(a: int, b: int) -> bool:
             """Figures ``items[a]`` and ``items[b]`` count different people: another side's ("velmora" and
