@@ -290,9 +290,6 @@ def throughput(limit: int | None, workers: int, repeat: int = 2) -> None:
     if limit:
         items = items[:limit]
     runs: dict[str, list[tuple[float, float, float]]] = {}  # label -> (wall, main CPU, all CPU) per run
-    import storyline.pipeline as pipeline
-
-    original, original_names = Ingestor._enrich, pipeline.extract_names
     with tempfile.TemporaryDirectory() as tmp:  # imports, gazetteer and compiled patterns, before timing
         with Store(Path(tmp) / "warm.db") as store:
             Ingestor(store, workers=1).run(list(items[:200]))
@@ -305,21 +302,16 @@ def throughput(limit: int | None, workers: int, repeat: int = 2) -> None:
           f"{repeat} run(s) of each, alternating, best shown")
     for i in range(repeat):
         for label, enrich in (("without enrichment", False), ("with enrichment", True)):
-            # "without": neither the enrich stage nor the names the per-article worker task finds for it
-            Ingestor._enrich = (original if enrich  # type: ignore[method-assign]
-                                else (lambda self, *args, **kwargs: None))
-            pipeline.extract_names = original_names if enrich else (lambda article: None)  # type: ignore[assignment]
+            # "without": neither the enrich stage nor the names and claims the per-article worker task finds
             with tempfile.TemporaryDirectory() as tmp:
                 store = Store(Path(tmp) / "t17.db")
                 t0, c0, k0 = time.perf_counter(), time.process_time(), children_cpu()
-                Ingestor(store, workers=workers).run(list(items))  # (its worker processes end with the run)
+                Ingestor(store, workers=workers, who_said_what=enrich).run(list(items))  # (its workers end with it)
                 dt, cpu = time.perf_counter() - t0, time.process_time() - c0
                 runs.setdefault(label, []).append((dt, cpu, cpu + children_cpu() - k0))
                 if i == repeat - 1 and enrich:
                     print(f"with enrichment: {store.count_claims()} claims, {len(store.list_entities())} entities")
                 store.close()
-    Ingestor._enrich = original  # type: ignore[method-assign]
-    pipeline.extract_names = original_names  # type: ignore[assignment]
     best = {label: tuple(min(r[k] for r in rs) for k in range(3)) for label, rs in runs.items()}
     for label, (dt, cpu, total) in best.items():
         walls = ", ".join(f"{r[0]:.1f}" for r in runs[label])

@@ -288,9 +288,13 @@ class Ingestor:
     """Runs batches through the stages into one store. Holds the in-memory state of incremental stages
     (the near-duplicate index) for the duration of one ingest run."""
 
-    def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1) -> None:
+    def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
+                 who_said_what: bool = True) -> None:
         self.store = store
         self.batch_size = batch_size
+        # False: no entities, claims or disagreements are found for these articles (the ingest as it was
+        # before that stage: what the benchmarks weigh its cost against)
+        self.who_said_what = who_said_what
         # processes, this one included; >1: per-article stages in forked worker processes (not from threads)
         self.workers = max(1, workers)
         self._pool: Executor | None = None
@@ -353,7 +357,7 @@ class Ingestor:
         to them before this batch's serial stages run, so both go on at once."""
         report = IngestReport()
         started = time.perf_counter()
-        analyse = functools.partial(_analyse, dedup_params=DEDUP_PARAMS)
+        analyse = functools.partial(_analyse, dedup_params=DEDUP_PARAMS, enrich=self.who_said_what)
         # in-process the names and claims wait for the enrich stage, which reads only the new articles that are
         # no copies: worker processes find them ahead, while this process stores the batch before
         analyse_lean = functools.partial(_analyse, dedup_params=DEDUP_PARAMS, enrich=False)
@@ -499,6 +503,8 @@ class Ingestor:
         with report.timed("cluster"):
             merged = self._cluster_batch(stored, report,
                                          {i: r.features for i, r in done.items() if r.features is not None})
+        if not self.who_said_what:
+            return
         with report.timed("enrich"):
             # keep last: disagreements are per event, so it runs after clustering
             self._enrich(stored, report, {i: r.names for i, r in done.items() if r.names is not None},
@@ -611,7 +617,7 @@ def ingest(
 
 
 def ingest_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                    workers: int = 1) -> IngestReport:
+                    workers: int = 1, who_said_what: bool = True) -> IngestReport:
     """Ingest already-built Article objects (API uploads, benchmarks, tests). In-process by default: a
-    server thread should not fork."""
-    return Ingestor(store, batch_size=batch_size, workers=workers).run(articles)
+    server thread should not fork. ``who_said_what``: see ``Ingestor``."""
+    return Ingestor(store, batch_size=batch_size, workers=workers, who_said_what=who_said_what).run(articles)
