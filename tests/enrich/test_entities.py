@@ -191,3 +191,41 @@ def test_sentence_bounds_are_the_split_sentences_offsets():
     assert [(s, e) for s, e, _ in spans] == sentence_bounds(text)
     assert [t for _, _, t in spans] == [" ".join(text[s:e].split()) for s, e in sentence_bounds(text)]
     assert spans[1][2] == "Then he left."
+
+
+def test_reconciler_returns_the_entities_a_batch_touched_in_index_order_even_after_a_failed_batch(monkeypatch):
+    """``Reconciler.add`` lists the entities of this batch's mentions only, in the order the index made them
+    (not the order they were mentioned in), each with this batch's mentions; a batch that failed half way leaves
+    none of its mentions on the next batch's entities."""
+    from storyline.enrich import entities as E
+
+    def batch(article: str, *names: tuple[str, str]) -> dict[str, list[EntityMention]]:
+        return {article: [EntityMention(article, n, 10 * k, 10 * k + len(n), 0, t, n) for k, (n, t) in
+                          enumerate(names)]}
+
+    r = E.Reconciler()
+    first = r.add(batch("a1", ("Velmora", "PLACE"), ("Halvik Chemworks", "ORG"), ("Drassk", "PLACE")))
+    assert [e.name for e in first] == ["Halvik Chemworks", "Velmora", "Drassk"]  # (longer names go first)
+    # mentioned in the other order: listed in the index's order, with this batch's mentions only
+    second = r.add(batch("a2", ("Drassk", "PLACE"), ("Velmora", "PLACE")))
+    assert [e.name for e in second] == ["Velmora", "Drassk"]
+    assert all([m.article_id for m in e.mentions] == ["a2"] for e in second)
+
+    real = E._resolve_named
+    calls = {"n": 0}
+
+    def fail_second(index, m):  # the batch fails after its first mention was attached
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("boom")
+        real(index, m)
+
+    monkeypatch.setattr(E, "_resolve_named", fail_second)
+    with pytest.raises(RuntimeError):
+        r.add(batch("a3", ("Halvik Chemworks", "ORG"), ("Velmora", "PLACE")))
+    monkeypatch.setattr(E, "_resolve_named", real)
+    third = r.add(batch("a4", ("Drassk", "PLACE")))
+    assert [e.name for e in third] == ["Drassk"]
+    assert [m.article_id for m in third[0].mentions] == ["a4"]
+    halvik = next(e for e in r.entities if e.name == "Halvik Chemworks")
+    assert halvik.mentions == []  # the failed batch's mention is gone

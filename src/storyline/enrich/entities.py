@@ -954,11 +954,13 @@ class _Rec:
     article_set: set[str] = field(default_factory=set)
     alias_set: set[str] = field(default_factory=set)  # ``entity.aliases`` as a set (they are appended to here)
     indexed: set[tuple[str, str]] = field(default_factory=set)  # (type, alias) pairs ``_index_alias`` has seen
+    seq: int = 0  # its place in ``_Index.recs``
 
 
 class _Index:
     def __init__(self) -> None:
         self.recs: list[_Rec] = []
+        self.touched: list[_Rec] = []  # the recs given a mention since ``Reconciler.add`` began, as they came
         self.by_key: dict[tuple[str, str], _Rec] = {}  # (type, phonetic key of an alias) for ORG/PLACE/MISC
         self.by_surname: dict[str, list[_Rec]] = {}
         # surnames by their first two letters, in the order they came (fuzzy matches are looked for there)
@@ -973,7 +975,7 @@ class _Index:
 
     # -- building --------------------------------------------------------------------------------------
     def add(self, entity: Entity) -> _Rec:
-        rec = _Rec(entity, article_set=set(entity.article_ids), alias_set=set(entity.aliases))
+        rec = _Rec(entity, article_set=set(entity.article_ids), alias_set=set(entity.aliases), seq=len(self.recs))
         self.recs.append(rec)
         self.ids.add(entity.id)
         if entity.type == "PERSON":
@@ -1055,8 +1057,10 @@ class _Index:
         return found
 
 
-def _attach(rec: _Rec, m: EntityMention) -> None:
+def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
     e = rec.entity
+    if not e.mentions:
+        index.touched.append(rec)
     alias = m.name if m.type != "PLACE" or m.name == m.text else m.text
     for a in {alias, m.name}:
         if a and a not in rec.alias_set:
@@ -1100,9 +1104,10 @@ class Reconciler:
         return [r.entity for r in self.index.recs]
 
     def add(self, mentions_by_article: Mapping[str, Iterable[EntityMention]] | Iterable[EntityMention]) -> list[Entity]:
-        for e in self._touched:
-            e.mentions = []
         index = self.index
+        for e in (*self._touched, *(r.entity for r in index.touched)):  # (the latter: after a failed ``add``)
+            e.mentions = []
+        index.touched = []
         if isinstance(mentions_by_article, Mapping):
             mentions = [m for ms in mentions_by_article.values() for m in ms]
         else:
@@ -1128,8 +1133,10 @@ class Reconciler:
                 if rec is None:
                     rec = index.by_key.get(("MISC", key)) or index.new("MISC", m.name, key)
                     index._index_alias(rec, m.name)
-                _attach(rec, m)
-        self._touched = [r.entity for r in index.recs if r.entity.mentions]
+                _attach(index, rec, m)
+        # (in the index's order, not the order they were first mentioned in)
+        self._touched = [r.entity for r in sorted(index.touched, key=lambda r: r.seq)]
+        index.touched = []
         return self._touched
 
 
@@ -1157,7 +1164,7 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
     index._index_alias(rec, m.name)
     if m.text != m.name:
         index._index_alias(rec, m.text)
-    _attach(rec, m)
+    _attach(index, rec, m)
 
 
 def _resolve_person(index: _Index, m: EntityMention) -> None:
@@ -1186,7 +1193,7 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
         index._index_surname(rec)
     elif len(givens) > len(rec.givens) and _given_compatible(rec.givens, givens):
         rec.givens = givens
-    _attach(rec, m)
+    _attach(index, rec, m)
 
 
 def _resolve_single(index: _Index, m: EntityMention) -> None:
@@ -1211,7 +1218,7 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         local = [c for c in heads if m.article_id in c.article_set]
         if len(local) == 1 or (len(heads) == 1 and not local):
             rec = (local or heads)[0]
-            _attach(rec, m)
+            _attach(index, rec, m)
             return
     if rec is None:
         typ = "PERSON" if m.type == "PERSON" else "MISC"
@@ -1221,7 +1228,7 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         index._index_alias(rec, m.name)
     if m.type == "PERSON" and rec.entity.type == "MISC":
         rec.entity.type = "PERSON"
-    _attach(rec, m)
+    _attach(index, rec, m)
 
 
 def entities_of_articles(articles: Iterable[Article]) -> list[Entity]:
