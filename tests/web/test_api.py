@@ -306,3 +306,17 @@ def test_entities_and_claims(client, db_path):
     if spoken:
         sid = spoken[0]["speaker_entity_id"]
         assert all(c["speaker_entity_id"] == sid for c in walk(client, f"{API}/claims", {"speaker": sid}))
+
+
+def test_json_answer_bytes_match_the_standard_library_and_fall_back_beyond_orjson():
+    """orjson writes the same bytes as ``json.dumps(ensure_ascii=False, separators=(",", ":"))`` (quotes, control
+    characters, non-ASCII, U+2028 and floats alike); what it refuses (a figure beyond 64 bits) still answers."""
+    from storyline.api import json_answer
+
+    rows = {"items": [{"title": 'Said "no" \u2028 to\tVelmora – 5 km²', "value": 1.5, "n": 12, "none": None,
+                       "ok": True, "list": [0.1, -3, "é"]}], "next": None}
+    expected = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert json_answer(rows).body == expected
+    huge = {"figures": [{"value": 10 ** 30}]}
+    answer = json_answer(huge)
+    assert answer.status_code == 200 and json.loads(answer.body) == huge
