@@ -48,6 +48,7 @@ bench: install-bench
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/bench_ingest_dedup.py
 	$(PY) bench/bench_cluster.py
+	$(PY) bench/bench_dense.py
 	$(PY) bench/bench_enrich.py
 	$(PY) bench/bench_timeline.py
 	$(PY) bench/bench_web.py
