@@ -133,6 +133,26 @@ def test_figures_of_other_places_or_of_the_speakers_own_side_are_other_quantitie
     assert [d.claims for d in find_disagreements([nine, theirs])] == [[0, 1]]
 
 
+
+def test_a_part_of_a_count_or_a_total_of_several_counts_is_no_rival_figure():
+    def said(speaker, text):
+        return Claim(article_id=speaker, speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+
+    # "two of the wounded had died" counts no wounded; "1,500 of its soldiers were killed" is a count
+    assert [f.value for f in claim_figures("the death toll rose to 13, saying two of the wounded had died")] == [13]
+    assert claim_figures("three of the dead were children") == []
+    assert [f.value for f in claim_figures("1,500 of its soldiers were killed")] == [1500]
+    clinic = said("Civilian Aid Network", "its clinic had received 40 wounded people by midday")
+    toll = said("Drasski interior ministry", "the death toll rose to 13, saying two of the wounded had died")
+    assert find_disagreements([toll, clinic]) == []
+    # a sum over two attacks is set against neither attack's figure, only against another sum
+    kesten = said("Velmora", "Drasski rockets killed nine people in Kesten on March 5")
+    unplaced = said("Drassk", "Velmoran artillery killed 13 people")
+    total = said("Ostrelia", "The two attacks, six days apart, have killed at least 22 civilians between them")
+    other_total = said("monitors", "25 civilians were killed in the two attacks combined")
+    assert find_disagreements([total, kesten]) == [] and find_disagreements([total, unplaced]) == []
+    assert [d.claims for d in find_disagreements([total, kesten, other_total])] == [[0, 2]]
+
 def test_stems_and_synonyms():
     assert stem("downed") == stem("downing") == "down"
     assert stem("plane") == stem("aircraft") == stem("warplanes")

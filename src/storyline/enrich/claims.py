@@ -683,7 +683,7 @@ def claim_figures(text: str) -> list[Figure]:
     """The figures a claim states: ``extract_figures`` without the time spans and measures that only frame it
     ("destroyed two weeks ago", "talks lasted 11 hours")."""
     return [f for f in extract_figures(text)
-            if f.unit not in _NOT_FIGURE_UNITS and not _ONE_OF.match(f.text) and not _definite(f, text)]
+            if f.unit not in _NOT_FIGURE_UNITS and not _PARTITIVE.match(f.text) and not _definite(f, text)]
 
 
 def _definite(fig: Figure, text: str) -> bool:
@@ -695,7 +695,11 @@ def _definite(fig: Figure, text: str) -> bool:
     return re.search(rf"(?i)\bthe\s+{re.escape(fig.text)}", text) is not None
 
 
-_ONE_OF = re.compile(r"(?i)one\s+of\b")  # "one of the plant's tanks" counts nothing
+# "one of the plant's tanks" counts nothing; "two of the wounded (had died)", "three of the dead", "five of them":
+# a part of a count given elsewhere, not a count of those wounded or dead (set against "40 wounded" it would make
+# a conflict of nothing). "1,500 of its soldiers were killed" is a count and stays.
+_PARTITIVE = re.compile(r"(?i)(?:one\s+of\b|\S+(?:[\s\-]+\w+)?\s+of\s+(?:(?:the|those|these)\s+)?"
+                        r"(?:dead|wounded|injured|victims|casualties|killed|them|those|these)\b)")
 
 
 def extract_figures(text: str) -> list[Figure]:

@@ -176,9 +176,19 @@ _LOSSES_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:military\s+|civilian\s+)?(?:loss
                         r"more\s+than\s+|nearly\s+|some\s+)?$")
 
 
+# "The two attacks have killed at least 22 civilians between them": a figure that adds up several counts
+_TOTAL = re.compile(r"\b(?:between\s+them|combined|in\s+total|in\s+all\b|altogether|all\s+told|taken\s+together|"
+                    r"(?:the|both)\s+(?:two\s+|three\s+|four\s+)?(?:attacks|strikes|incidents|blasts|explosions|"
+                    r"bombings|shellings))", re.IGNORECASE)
+TOTAL = "\x00total"  # the place of such a figure: apart from every figure but other totals
+
+
 def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None]:
-    """(whose people, where) a figure of the claim counts, each None when the claim does not say."""
+    """(whose people, where) a figure of the claim counts, each None when the claim does not say; where is
+    ``TOTAL`` for a sum over several places or attacks."""
     at = claim.text.find(fig.text) if fig.text else -1  # where the figure stands in the claim
+    if at >= 0 and _TOTAL.search(claim.text, max(0, at - 80), at + len(fig.text) + 40):
+        return _side_of(claim, fig, at), TOTAL
     return _side_of(claim, fig, at), _place_of(claim, fig, at)
 
 
@@ -239,9 +249,10 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
 
         def apart(a: int, b: int) -> bool:
             """Figures ``items[a]`` and ``items[b]`` count different people: another side's ("velmora" and
-            "velmoran" are one side), or in another place."""
+            "velmoran" are one side), in another place, or one is a total of several counts and the other not."""
             (sa, pa), (sb, pb) = whose[a], whose[b]
-            return (_apart(sa, sb) and not _sides_match(sa or "", sb or "")) or _apart(pa, pb)
+            return (_apart(sa, sb) and not _sides_match(sa or "", sb or "")) or _apart(pa, pb) \
+                or (pa == TOTAL) != (pb == TOTAL)
 
         for x in range(len(items)):
             i, fi = items[x]
