@@ -120,12 +120,14 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
     if not denials:
         return out
     terms = [_key_terms(c.text) | ({"accus"} if c.verb == "accuse" else frozenset()) for c in claims]
+    # only the terms some denial holds are looked up: an asserted claim is indexed under those alone (one set
+    # intersection per claim, not a loop over all its terms)
+    wanted = frozenset(t for d in denials for t in terms[d] if not _is_name_term(t))
     postings: dict[str, list[int]] = {}
     for a, claim in enumerate(claims):
         if claim.polarity != "deny":
-            for t in terms[a]:
-                if not _is_name_term(t):
-                    postings.setdefault(t, []).append(a)
+            for t in terms[a] & wanted:
+                postings.setdefault(t, []).append(a)
     keys = [_speaker_key(c) for c in claims]
     sides = [_side(c) for c in claims]
     for d in denials:
