@@ -17,11 +17,21 @@ from ..model import Claim, Disagreement, Entity, Figure
 
 
 def _row_to_claim(row: sqlite3.Row) -> Claim:
-    figures = [Figure(value=f.get("value"), unit=f.get("unit"), subject=f.get("subject"), text=f.get("text", ""),
-                      approximate=bool(f.get("approximate", False))) for f in json.loads(row["figures"] or "[]")]
-    return Claim(article_id=row["article_id"], speaker=row["speaker"], verb=row["verb"], text=row["text"],
-                 figures=figures, speaker_entity_id=row["speaker_entity_id"], sentence=row["sentence"],
-                 polarity=row["polarity"], id=row["id"])
+    return _claim_of(row["id"], row["article_id"], row["speaker"], row["speaker_entity_id"], row["verb"],
+                     row["text"], row["polarity"], row["sentence"], row["figures"])
+
+
+# the columns ``_claim_of`` takes, in its order (plain tuples: an event's claims are read again each batch)
+_CLAIM_COLUMNS = "c.id, c.article_id, c.speaker, c.speaker_entity_id, c.verb, c.text, c.polarity, c.sentence, c.figures"
+
+
+def _claim_of(cid: str, article_id: str, speaker: str | None, entity_id: str | None, verb: str | None, text: str,
+              polarity: str, sentence: int | None, figures_json: str | None) -> Claim:
+    figures = [] if not figures_json or figures_json == "[]" else [
+        Figure(value=f.get("value"), unit=f.get("unit"), subject=f.get("subject"), text=f.get("text", ""),
+               approximate=bool(f.get("approximate", False))) for f in json.loads(figures_json)]
+    return Claim(article_id=article_id, speaker=speaker, verb=verb, text=text, figures=figures,
+                 speaker_entity_id=entity_id, sentence=sentence, polarity=polarity, id=cid)
 
 
 def _figure_row(value: Any, unit: str | None, subject: str | None, approximate: bool) -> dict[str, Any]:
@@ -149,26 +159,29 @@ class EntityStoreMixin:
 
     def event_claims(self, event_id: str) -> list[Claim]:
         """The event's claims in article ingest order, then sentence order."""
-        rows = self.conn.execute(
-            "SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.event_id = ? "
-            "ORDER BY a.seq, c.sentence, c.id", (event_id,))
-        return [_row_to_claim(r) for r in rows]
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return [_claim_of(*r) for r in cur.execute(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.event_id = ? "
+            "ORDER BY a.seq, c.sentence, c.id", (event_id,))]
 
     def article_claims(self, article_ids: Sequence[str]) -> list[Claim]:
         out: list[Claim] = []
         for i in range(0, len(article_ids), 500):
             chunk = list(article_ids[i:i + 500])
-            rows = self.conn.execute(
-                f"SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.article_id IN "
-                f"({','.join('?' * len(chunk))}) ORDER BY a.seq, c.sentence, c.id", chunk)
-            out.extend(_row_to_claim(r) for r in rows)
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            out.extend(_claim_of(*r) for r in cur.execute(
+                f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.article_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY a.seq, c.sentence, c.id", chunk))
         return out
 
     def iter_claims(self) -> Iterator[Claim]:
-        rows = self.conn.execute(
-            "SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id ORDER BY a.seq, c.sentence, c.id")
-        for r in rows:
-            yield _row_to_claim(r)
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        for r in cur.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
+                             "ORDER BY a.seq, c.sentence, c.id"):
+            yield _claim_of(*r)
 
     def count_claims(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
