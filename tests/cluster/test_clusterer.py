@@ -475,3 +475,24 @@ def test_salient_entities_follow_the_storyline_core():
     st.nd, st.ndf = 2 * n, {a: n, b: 2 * n}  # the core doubled: a is now held by half of it, b by all
     expected = {b} | ({a} if 0.5 >= p.story_entity_share else set())
     assert set(cl._entities(st)) == expected
+
+
+def test_a_storyline_is_titled_by_its_most_representative_larger_event():
+    """Not simply the biggest event's headline: among the events with at least half the biggest one's reports,
+    the one whose terms are closest to the storyline's; a small event never titles it, however close."""
+    import numpy as np
+
+    from storyline.cluster.clusterer import _Cluster, _story_title
+
+    def cluster(cid, seq, terms, n, title=None):
+        idx = np.array(sorted(terms), dtype=np.int64)
+        return _Cluster(id=cid, seq=seq, idx=idx, val=np.array([terms[i] for i in sorted(terms)]), n=n,
+                        title=title)
+
+    story = cluster("st", 0, {1: 5.0, 2: 5.0, 3: 1.0, 4: 1.0}, 20)  # a war: terms 1 and 2 everywhere
+    attack = cluster("e1", 1, {3: 4.0, 1: 1.0}, 6, "Shells hit Lomira")  # the biggest, about one attack
+    truce = cluster("e2", 2, {1: 3.0, 2: 3.0}, 5, "Velmora and Drassk sign a truce")
+    tiny = cluster("e3", 3, {1: 5.0, 2: 5.0}, 1, "Velmora, Drassk: an explainer")
+    assert _story_title(story, [attack, truce, tiny]) == "Velmora and Drassk sign a truce"
+    assert _story_title(story, [attack, tiny]) == "Shells hit Lomira"  # the explainer is too small
+    assert _story_title(story, [cluster("e4", 4, {}, 2)]) is None

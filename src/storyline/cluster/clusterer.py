@@ -264,6 +264,27 @@ def _name_table(st: _Cluster) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter(st.ndf.values(), dtype=np.float64, count=n))
 
 
+def _story_title(st: _Cluster, events: list[_Cluster]) -> str | None:
+    """A storyline's title: the headline of its most representative event. Among its events with at least half
+    the reports of the biggest, the one whose terms are closest to the storyline's (cosine of the raw term
+    centroids: it depends on the members alone, so it does not change with batching); the bigger, then the
+    older, on a tie. The biggest event alone would title a war after whichever attack drew most reports."""
+    titled = [e for e in events if e.title]
+    if not titled:
+        return None
+    top = max(e.n for e in titled)
+    candidates = [e for e in titled if 2 * e.n >= top]
+    if len(candidates) == 1 or not len(st.idx):
+        return max(candidates, key=lambda e: (e.n, -e.seq)).title
+    st_norm = float(np.sqrt(st.val @ st.val)) or 1.0
+
+    def closeness(e: _Cluster) -> float:
+        _, i, j = np.intersect1d(e.idx, st.idx, assume_unique=True, return_indices=True)
+        return round(float(e.val[i] @ st.val[j]) / ((float(np.sqrt(e.val @ e.val)) or 1.0) * st_norm), 9)
+
+    return max(candidates, key=lambda e: (closeness(e), e.n, -e.seq)).title
+
+
 def _iso(o: int | None) -> str | None:
     return date.fromordinal(o).isoformat() if o is not None else None
 
@@ -961,8 +982,7 @@ class Clusterer:
         c = self.stories[sid]
         evs = [self.events[e] for e in c.event_ids]
         evs.sort(key=lambda e: (e.lo if e.lo is not None else 10**9, e.seq))
-        biggest = max(evs, key=lambda e: (e.n, -e.seq)) if evs else None
-        return Story(id=sid, title=biggest.title if biggest else None, start=_iso(c.lo), end=_iso(c.hi),
+        return Story(id=sid, title=_story_title(c, evs), start=_iso(c.lo), end=_iso(c.hi),
                      event_ids=[e.id for e in evs])
 
     # -- serialisation ---------------------------------------------------------------------------------
