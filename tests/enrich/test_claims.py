@@ -128,6 +128,10 @@ def test_figures_of_other_places_or_of_the_speakers_own_side_are_other_quantitie
     # whose losses a figure gives may come just before it
     losses = said("Ostrelian monitors", "Velmoran losses stood at 14 soldiers killed")
     assert find_disagreements([own, losses]) == [] and find_disagreements([theirs, losses])
+    # "raised its death toll to nine": the speaker's own dead, not the other side's
+    toll = said("Velmora's interior ministry", "its death toll rose to nine on Friday morning")
+    drasski = said("Serzh Harutyunian", "at least 15 Drasski civilians had been killed")
+    assert find_disagreements([toll, drasski]) == []
     # a number word capitalised at the start of a sentence says nothing of whose people they were
     nine = said("Velmora", "Nine soldiers were killed overnight")
     assert [d.claims for d in find_disagreements([nine, theirs])] == [[0, 1]]

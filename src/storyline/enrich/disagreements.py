@@ -164,9 +164,10 @@ def _qualifier(fig: Figure) -> str | None:
     return None
 
 
-# "... it had lost nine men", "... its soldiers": the speaker counts its own side
+# "... it had lost nine men", "... its soldiers", "raised its death toll to nine": the speaker counts its own side
 _OWN_SIDE = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:lost|losing)\b|\b(?:its|their|our)\s+own\b"
-                       r"|\b(?:its|their|our)\s+(?:soldiers|troops|men|servicemen|fighters|forces)\b", re.IGNORECASE)
+                       r"|\b(?:its|their|our)\s+(?:soldiers|troops|men|servicemen|fighters|forces|death\s+toll|"
+                       r"dead|casualties|losses)\b", re.IGNORECASE)
 # "killed nine people in Kesten": where the counted people were (a capitalised word that is no month, weekday or
 # nationality), right after the figure and before the clause ends
 _PLACE_AFTER = re.compile(r"[^.;,:]{0,30}?\b(?:in|at|near)\s+(?:the\s+(?:town|city|village|district|port)\s+of\s+)?"
