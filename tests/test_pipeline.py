@@ -172,6 +172,29 @@ def test_worker_processes_give_the_same_store_as_one_process(tmp_path):
     assert results[0] == results[1] and len(results[0]) > 60
 
 
+def test_who_said_what_off_stores_the_same_articles_events_and_storylines_and_no_claims(tmp_path):
+    """``who_said_what=False`` (what the benchmarks weigh that stage against) skips only that stage, in one
+    process and with workers alike."""
+    from helpers import EXAMPLES
+
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import Ingestor
+
+    def run(name: str, workers: int, who: bool) -> tuple[list, int, int]:
+        with Store(tmp_path / f"{name}.db") as store:
+            items = [x for x in read_inputs([str(EXAMPLES / "corpus")], source_from_dir=True) if hasattr(x, "text")]
+            report = Ingestor(store, workers=workers, batch_size=128, who_said_what=who).run(items)
+            assert report.errors == [] and report.ingested > 60
+            rows = [(a.id, a.duplicate_of, a.event_id, a.story_id) for a in store.iter_articles()]
+            return rows, store.count_claims(), len(store.list_entities())
+
+    full = run("full", 1, True)
+    assert full[1] > 100 and full[2] > 50
+    for workers in (1, 2):
+        rows, claims, entities = run(f"off{workers}", workers, False)
+        assert rows == full[0] and claims == 0 and entities == 0
+
+
 def test_work_share_balances_the_workers_against_this_process():
     from storyline.pipeline import _WorkShare
 
