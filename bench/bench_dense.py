@@ -70,7 +70,8 @@ def best_average_link(S: np.ndarray, ids: list[str], gold: dict[str, str]) -> tu
     return best
 
 
-def similarities(texts: list[str], model, chars: int) -> tuple[dict[str, np.ndarray], float]:  # type: ignore[no-untyped-def]
+def similarities(texts: list[str], model,  # type: ignore[no-untyped-def]
+                 chars: int) -> tuple[dict[str, np.ndarray], float]:
     St = tfidf(texts)
     E, seconds = dense(model, texts, chars)
     Sd = E @ E.T

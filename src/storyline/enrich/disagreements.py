@@ -180,18 +180,18 @@ _LOSSES_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:military\s+|civilian\s+)?(?:loss
 
 
 # "The two attacks have killed at least 22 civilians between them": a figure that adds up several counts
-_TOTAL = re.compile(r"\b(?:between\s+them|combined|in\s+total|in\s+all\b|altogether|all\s+told|taken\s+together|"
-                    r"(?:the|both)\s+(?:two\s+|three\s+|four\s+)?(?:attacks|strikes|incidents|blasts|explosions|"
-                    r"bombings|shellings))", re.IGNORECASE)
-TOTAL = "\x00total"  # the place of such a figure: apart from every figure but other totals
+_TOTAL = re.compile(r"\b(?:between\s+them|combined|in\s+total|in\s+all\b(?!\s+\w)|altogether|all\s+told|"
+                    r"taken\s+together|(?:the|both)\s+(?:two\s+|three\s+|four\s+)?"
+                    r"(?:attacks|strikes|incidents|blasts|explosions|bombings|shellings))", re.IGNORECASE)
+_TOTAL_PLACE = "\x00total"  # the place of such a figure: apart from every figure but other totals
 
 
 def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None]:
     """(whose people, where) a figure of the claim counts, each None when the claim does not say; where is
-    ``TOTAL`` for a sum over several places or attacks."""
+    ``_TOTAL_PLACE`` for a sum over several places or attacks."""
     at = claim.text.find(fig.text) if fig.text else -1  # where the figure stands in the claim
     if at >= 0 and _TOTAL.search(claim.text, max(0, at - 80), at + len(fig.text) + 40):
-        return _side_of(claim, fig, at), TOTAL
+        return _side_of(claim, fig, at), _TOTAL_PLACE
     return _side_of(claim, fig, at), _place_of(claim, fig, at)
 
 
@@ -255,7 +255,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
             "velmoran" are one side), in another place, or one is a total of several counts and the other not."""
             (sa, pa), (sb, pb) = whose[a], whose[b]
             return (_apart(sa, sb) and not _sides_match(sa or "", sb or "")) or _apart(pa, pb) \
-                or (pa == TOTAL) != (pb == TOTAL)
+                or (pa == _TOTAL_PLACE) != (pb == _TOTAL_PLACE)
 
         for x in range(len(items)):
             i, fi = items[x]
