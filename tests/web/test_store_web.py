@@ -182,3 +182,18 @@ def test_event_page_walk_visits_each_event_once(dated_db):
                 break
             after = page[-1][0]
         assert sorted(seen) == sorted(f"ev-{n:02d}" for n in range(12)) and len(seen) == len(set(seen))
+
+
+def test_who_said_what_with_ids_gives_each_entity_its_stored_id(db_path):
+    """The event page links entities by the ids ``with_ids`` adds; otherwise the shape is the export's."""
+    with Store(db_path, readonly=True) as store:
+        checked = 0
+        for e in store.list_events():
+            plain, linked = store.event_who_said_what(e.id), store.event_who_said_what(e.id, with_ids=True)
+            assert [{k: v for k, v in x.items() if k != "id"} for x in linked["entities"]] == plain["entities"]
+            assert all("id" not in x for x in plain["entities"])
+            listed = {x["id"]: x["name"] for x in store.list_entities(event_id=e.id)}
+            for x in linked["entities"]:
+                assert listed[x["id"]] == x["name"]
+                checked += 1
+        assert checked > 5

@@ -218,17 +218,21 @@ class EntityStoreMixin:
                 out.append(Disagreement(kind=row["kind"], claims=[position[i] for i in ids], note=row["note"]))
         return out
 
-    def event_who_said_what(self, event_id: str) -> dict[str, Any]:
+    def event_who_said_what(self, event_id: str, *, with_ids: bool = False) -> dict[str, Any]:
         """The event's ``entities``, ``claims`` and ``disagreements`` in the export contract's shape (the
-        disagreements' ``claims`` index into ``claims``)."""
-        return self.events_who_said_what([event_id])[event_id]
+        disagreements' ``claims`` index into ``claims``); ``with_ids``: each entity also has its ``id``."""
+        return self.events_who_said_what([event_id], with_ids=with_ids)[event_id]
 
-    def events_who_said_what(self, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def events_who_said_what(self, event_ids: Sequence[str], *,
+                             with_ids: bool = False) -> dict[str, dict[str, Any]]:
         """``event_who_said_what`` for many events at once (three queries per 500 events): event id ->
         {entities, claims, disagreements}. Entities are the event's people, organisations and places, most
         mentioned first, each with the aliases and articles of that event only."""
         out: dict[str, dict[str, Any]] = {
             e: {"entities": [], "claims": [], "disagreements": []} for e in event_ids}
+        keys = ("name", "type", "aliases", "article_ids")
+        if with_ids:
+            keys = ("id", *keys)
         ids = list(out)
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
@@ -263,8 +267,8 @@ class EntityStoreMixin:
                     f"WHERE a.event_id IN ({marks}) AND e.type != 'MISC' ORDER BY ea.rowid", chunk):
                 d = entities[live].get(eid)
                 if d is None:
-                    d = entities[live][eid] = {"name": name, "type": etype, "aliases": [], "article_ids": [],
-                                               "mentions": 0}
+                    d = entities[live][eid] = {"id": eid, "name": name, "type": etype, "aliases": [],
+                                               "article_ids": [], "mentions": 0}
                 if alias not in d["aliases"]:
                     d["aliases"].append(alias)
                 if article_id not in d["article_ids"]:
@@ -272,7 +276,7 @@ class EntityStoreMixin:
                 d["mentions"] += int(count)
             for e, by_id in entities.items():
                 ranked = sorted(by_id.values(), key=lambda d: (-len(d["article_ids"]), -d["mentions"], d["name"]))
-                out[e]["entities"] = [{k: d[k] for k in ("name", "type", "aliases", "article_ids")} for d in ranked]
+                out[e]["entities"] = [{k: d[k] for k in keys} for d in ranked]
         return out
 
     def events_with_claims(self) -> list[str]:

@@ -204,8 +204,7 @@ def pages_router(pool: Any) -> APIRouter:
                     return None
             articles = store.event_articles(event.id)
             story = store.get_story(event.story_id) if event.story_id else None
-            said = store.event_who_said_what(event.id)
-            entity_ids = {e["name"]: e["id"] for e in store.list_entities(event_id=event.id)}
+            said = store.event_who_said_what(event.id, with_ids=True)  # (the ids link each entity to its page)
         cite = {a.id: i for i, a in enumerate(articles, 1)}
         source_of = {a.id: a.source for a in articles}
         outlets: dict[str, list[dict[str, Any]]] = {}
@@ -215,7 +214,7 @@ def pages_router(pool: Any) -> APIRouter:
             outlets.setdefault(a.source or "unknown outlet", []).append(row)
         claims = [{**c, "source": source_of.get(c["article_id"])} for c in said["claims"]]
         disputed = {i for d in said["disagreements"] for i in d["claims"]}
-        entities = [{"id": entity_ids[e["name"]], **e} for e in said["entities"] if e["name"] in entity_ids]
+        entities = said["entities"]
         return render(request, "event.html", ev=event, story=story, cite=cite,
                       titles={a.id: a.title for a in articles},
                       outlets=[{"name": k, "articles": v} for k, v in outlets.items()],
