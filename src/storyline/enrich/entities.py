@@ -131,7 +131,7 @@ ORG_WORDS = frozenset(
     school college academy cooperation co-operation treaty secretariat mission division corps battalion
     regiment militia legislature duma knesset kremlin pentagon nato inspectorate directorate commissariat
     watchdog regulator wire newswire gazette herald tribune observer ledger daily journal chronicle courier
-    telegraph gazette broadcaster""".split()
+    telegraph gazette broadcaster nations house""".split()
 )
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
@@ -252,6 +252,16 @@ _COMMON_STARTERS = frozenset(
     beyond within against toward towards behind beside besides except near world global western eastern
     northern southern local international foreign military government state federal national""".split()
 ) | STOPWORDS
+# Closed-class words that begin no name wherever they stand: capitalised inside a sentence, they mark a lost
+# sentence break ("...celebrating the death of the officials Our correspondent says", "...the Arab world It
+# says it has no links"), not a person called "Our" or "It". (All capitals, "WHO" and "IT" are acronyms.)
+_FUNCTION_WORDS = frozenset(
+    """it its i me my we our ours they their theirs them he his him she her hers you your yours this that these
+    those what which who whom whose whoever whatever here there meanwhile however nevertheless nonetheless
+    moreover furthermore instead indeed although though because while whereas since unless if when where why
+    how whether also many some several others nobody somebody everybody anybody everyone someone anyone none
+    nothing something everything each every either neither at in on by for from with without into onto upon
+    about after before during until just today yesterday tonight tomorrow no not yes""".split())
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _REPORTING_AFTER = frozenset({"said", "says", "say", "told", "added", "denied", "confirmed", "announced",
                               "reported", "stated", "insisted", "warned", "claimed", "accused", "wrote",
@@ -350,7 +360,20 @@ def _plain(tok: str) -> str:
 
 def _is_month_or_day(tok: str) -> bool:
     p = tok.lower().rstrip(".")
+    if p.endswith(("'s", "’s")):  # "Wednesday's bombings"
+        p = p[:-2]
     return p in _MONTH_SET or p in _WEEKDAY_SET
+
+
+def _is_function_word(tok: str) -> bool:
+    """A pronoun, determiner, preposition or sentence adverb (not in capitals): "It", "Our", "They've"."""
+    base = tok.lower().split("'", 1)[0].split("’", 1)[0]
+    return base in _FUNCTION_WORDS and not (len(tok) > 1 and tok.isupper())
+
+
+def _is_demonym(plain: str) -> bool:
+    """A nationality word, singular or plural: "israeli", "israelis", "saudis"."""
+    return plain in DEMONYMS or (plain.endswith("s") and plain[:-1] in DEMONYMS)
 
 
 _MONTH_SET = frozenset(MONTHS) | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -382,6 +405,7 @@ def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention
                 out.extend(_sentence_mentions(article.id, line, pos, si, lower_seen, spans))
             pos += len(line) + 1
     _resolve_single_tokens(out)
+    _resolve_nations(out, text, lower_seen)
     return out
 
 
@@ -497,7 +521,7 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         if " " not in region and "\t" not in region:  # one token: the common case, decided cheaply
             p0 = _plain(region)
             if p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or _is_month_or_day(region) \
-                    or (is_initial and (p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed"))
+                    or _is_function_word(region) or (is_initial and (p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed"))
                                         or p0 in lower_seen)):
                 continue
             first_lower = False  # (an initial word written in lower case elsewhere was dropped just above)
@@ -665,7 +689,7 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
         while start <= end:
             t0 = toks[start][0]
             p0 = _plain(t0)
-            if p0 in _ARTICLES or (start in initial and (
+            if p0 in _ARTICLES or _is_function_word(t0) or (start in initial and (
                     p0 in _COMMON_STARTERS or p0 in lower_seen or p0.endswith("ly")
                     or (p0.endswith(("ing", "ed")) and start == end))):
                 start += 1
@@ -674,10 +698,20 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
                 start += 1
                 continue
             break
-        if start <= end:
-            mentions.extend(_classify(article_id, raw, toks, start, end, offset, si))
+        # drop trailing function words and auxiliaries of headline-style capitals ("Obama What", "Mubarak Are")
+        stop = end
+        while stop > start and (_is_function_word(toks[stop][0]) or _plain(toks[stop][0]) in _TRAILING_VERBS) \
+                and not toks[stop][0].isupper():
+            stop -= 1
+        if start <= stop:
+            mentions.extend(_classify(article_id, raw, toks, start, stop, offset, si))
         i = end + 1
     return mentions
+
+
+_TRAILING_VERBS = frozenset({"are", "is", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
+                             "can", "could", "should", "would", "must", "says", "said", "say", "to", "and", "or",
+                             "the", "a", "an", "not", "no", "editing", "reporting", "writing", "additional"})
 
 
 def _adjacent(raw: str, a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
@@ -704,8 +738,37 @@ def _is_role(tok: str) -> bool:
     return tok.lower() in ROLE_WORDS or _plain(tok) in ROLE_WORDS
 
 
+# "Women's World Cup", "People's Daily", "Editor's Note", "Valentine's Day", "King's College": a possessive
+# inside one name (the owner is a common noun or a role), not one named thing owning another
+_POSSESSOR_KEEP = frozenset({"women", "men", "children", "people", "editor", "mother", "father", "valentine",
+                             "year", "fool", "parkinson", "alzheimer", "hell", "st", "saint", "nation", "world",
+                             "god", "lloyd", "farmer", "veteran", "martha", "new"})
+_POSSESSED_KEEP = frozenset({"day", "eve", "note", "disease", "syndrome", "law", "rule"})
+
+
+def _possessive_split(words: list[str]) -> int:
+    """Where a phrase splits after an inner possessive ("Russia's Vladimir Putin", "Google's YouTube", "CNN's
+    Nic Robertson", "Cairo's Tahrir Square": an owner and what it owns are two entities): the index of the
+    owner's last word, else -1."""
+    for k in range(len(words) - 1):
+        w = words[k]
+        if w.endswith(("'s", "’s")) and len(w) > 2:
+            owner = _plain(w[:-2])
+            if owner in _POSSESSOR_KEEP or owner in ROLE_WORDS or owner in HONORIFICS or (
+                    k + 2 == len(words) and _plain(words[-1]) in _POSSESSED_KEEP):
+                return -1
+            return k
+    return -1
+
+
 def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int, si: int) -> list[EntityMention]:
     words = [t[0] for t in toks[a:b + 1]]
+    owner = _possessive_split(words)
+    if owner >= 0:
+        # the words before the phrase ("in Gaddafi's Libya") speak of what is owned, not of the owner
+        neutral = [*((("", -1, -1),) * a), *toks[a:]]
+        return [*_classify(article_id, raw, neutral, a, a + owner, offset, si),
+                *_classify(article_id, raw, toks, a + owner + 1, b, offset, si)]
     plains = [_plain(_strip_possessive(w)) for w in words]
     out: list[EntityMention] = []
     # 1. a role inside the phrase: "[Org/nationality] [modifiers] Role [of State] Name"
@@ -721,20 +784,32 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
                 k += 1
         while k < len(words) - 1 and (_is_role(words[k]) or plains[k] in ROLE_MODIFIERS):
             k += 1
-        name_words = plains[k:]
+        # "Foreign Minister Tarik Aliyev of Velmora", "Sen. John McCain of Arizona": the person ends before "of";
+        # what follows is the place or body they belong to (not part of the name: a bare "Velmora" elsewhere is
+        # no surname of theirs)
+        tail = plains.index("of", k + 1) if "of" in plains[k + 1:] else -1
+        if tail >= 0 and tail + 1 < len(words):
+            b_name = a + tail - 1
+        else:
+            tail, b_name = -1, b
+        name_words = plains[k:] if tail < 0 else plains[k:tail]
         prefix_end = role_at
         while prefix_end > 0 and (plains[prefix_end - 1] in ROLE_MODIFIERS or _is_role(words[prefix_end - 1])):
             prefix_end -= 1
-        if prefix_end > 0:
-            out.extend(_classify_plain(article_id, raw, toks, a, a + prefix_end - 1, offset, si, prefix=True))
+        pe = prefix_end  # "The National Union of Prime Minister Jonas Wendt": the party without its "of"
+        while pe > 0 and (plains[pe - 1] in _CONNECTORS_ALWAYS or plains[pe - 1] in _CONNECTORS_ORG):
+            pe -= 1
+        if pe > 0:
+            out.extend(_classify_plain(article_id, raw, toks, a, a + pe - 1, offset, si, prefix=True))
         if name_words and not any(w in ORG_WORDS for w in name_words):
             typ = "PERSON"
-            if len(name_words) == 1 and fold(name_words[0]) in places() and plains[role_at] in ("of",):
+            if len(name_words) == 1 and fold(name_words[0]) in places() and plains[role_at + 1] == "of":
                 typ = "PLACE"
-            out.append(_span(article_id, toks, a + k, b, offset, si, typ, raw))
-            return out
-        if name_words:
-            out.append(_span(article_id, toks, a + k, b, offset, si, "ORG", raw))
+            out.append(_span(article_id, toks, a + k, b_name, offset, si, typ, raw))
+        elif name_words:
+            out.append(_span(article_id, toks, a + k, b_name, offset, si, "ORG", raw))
+        if tail >= 0:
+            out.extend(_of_tail(article_id, raw, toks, a + tail + 1, b, offset, si))
         return out
     # 2. "Serzh Harutyunian of Drassk": a person's name, then the place they are of
     if "of" in plains:
@@ -744,8 +819,18 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
                 and not any(p in ORG_WORDS or p in DEMONYMS or p in _COMMON_STARTERS or _is_role(p) for p in left) \
                 and not any(p.endswith(ORG_SUFFIXES) for p in left) and all(w[:1].isupper() for w in words[:k]):
             return [_span(article_id, toks, a, a + k - 1, offset, si, "PERSON", raw),
-                    *_classify_plain(article_id, raw, toks, a + k + 1, b, offset, si)]
+                    *_of_tail(article_id, raw, toks, a + k + 1, b, offset, si)]
     return _classify_plain(article_id, raw, toks, a, b, offset, si)
+
+
+def _of_tail(article_id: str, raw: str, toks: list, a: int, b: int, offset: int, si: int) -> list[EntityMention]:
+    """The place or body after a person's "of" ("Tarik Aliyev of Velmora said"): no person itself, whatever
+    the verb after it suggests."""
+    found = _classify_plain(article_id, raw, toks, a, b, offset, si)
+    for m in found:
+        if m.type == "PERSON":
+            m.type = "MISC"
+    return found
 
 
 def _classify_plain(article_id: str, raw: str, toks: list, a: int, b: int, offset: int, si: int,
@@ -768,13 +853,17 @@ FEATURE_NOUNS = frozenset({"valley", "river", "mountains", "hills", "plain", "pl
                            "coast", "lake", "peninsula", "bay", "strait", "heights", "desert", "highlands"})
 
 
+# the last word of a geographical name ("Tahrir Square", "Orvan Valley", "Guantanamo Bay")
+_PLACE_SUFFIXES = FEATURE_NOUNS | {"square", "street", "avenue", "bridge", "island", "islands", "gulf", "sea",
+                                   "ocean", "province", "district", "hill"}
 _HYPHEN_LOWER = re.compile(r"-[a-z]")
 
 
 @lru_cache(maxsize=50_000)
 def _cue(token: str) -> str:
     """What a token next to a phrase says about it, as flags: r(ole or honorific before a name), p(lace cue
-    "in"/"near"), o(f), n (place noun: "town", "region"), s(peech verb after a name)."""
+    "in"/"near"), o(f), n (place noun: "town", "region"), s(peech verb after a name), g(roup noun after a name:
+    "party")."""
     w = token.lower()
     flags = ""
     if w in ROLE_WORDS or w.rstrip(".") in HONORIFICS or w in HONORIFICS:
@@ -787,7 +876,12 @@ def _cue(token: str) -> str:
         flags += "n"
     if w in _REPORTING_AFTER and w not in ("has", "had", "was", "is", "will", "would", "did"):
         flags += "s"
+    if w in _ORG_AFTER:
+        flags += "g"
     return flags
+
+
+_ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
 
 
 @lru_cache(maxsize=200_000)
@@ -797,6 +891,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     ``(leading words to drop, type)``, or None when it is no entity."""
     words = list(words_t)
     plains = [_plain(_strip_possessive(w)) for w in words]
+    if len(words) > 1 and fold(" ".join([*words[:-1], _strip_possessive(words[-1])])) in places():
+        return 0, "PLACE"  # "Saudi Arabia", "British Columbia": a demonym inside a place's name
     skip = 0
     # descriptors in front: "NATO-member Turkey", "Kremlin-backed X", "mainly Muslim Azerbaijan"
     while len(plains) > 1 and (_HYPHEN_LOWER.search(words[0]) or plains[0] in _RELIGIOUS):
@@ -807,7 +903,7 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     # nationality adjectives are not entities ("Armenian", "Russian"); strip them in front of a name, but
     # keep them in organisations ("Armenian Defense Ministry")
     is_org = any(p in ORG_WORDS for p in plains)
-    while plains and plains[0] in DEMONYMS and not is_org:
+    while plains and _is_demonym(plains[0]) and not is_org:
         if len(plains) == 1:
             return None
         skip += 1
@@ -832,18 +928,23 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
             return skip, "PLACE"
         return None
     person_cue = "r" in prev
+    if "g" in nxt and not person_cue:
+        return skip, "ORG"
     has_connector = any(p in _CONNECTORS_ALWAYS or p in _CONNECTORS_ORG for p in plains)
     if person_cue and not has_connector and not any(p in DEMONYMS for p in plains):
         return skip, "PERSON"
     if folded in places():
         return skip, "PLACE"
-    if "p" in prev or ("o" in prev and "n" in prev2) or "n" in nxt:
+    # (a cue before an owner speaks of what it owns: "in Saddam's land")
+    if ("p" in prev and not words_t[-1].endswith(("'s", "’s"))) or ("o" in prev and "n" in prev2) or "n" in nxt:
         return skip, "PLACE"
     if has_connector or any(p in DEMONYMS for p in plains):
         return skip, "MISC"
+    if len(plains) > 1 and plains[-1] in _PLACE_SUFFIXES:
+        return skip, "PLACE"  # "Tahrir Square", "Orvan Valley", "Persian Gulf"
     if 2 <= len(plains) <= 4 and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
-            and not any(p in _COMMON_STARTERS for p in plains):
-        return skip, "PERSON"
+            and not any(p in _COMMON_STARTERS for p in plains) and not any(w.isupper() and len(w) > 1 for w in words):
+        return skip, "PERSON"  # (not "BP Macondo", "AP Venice", "Misrata MISRATA": capitals are no name's)
     if len(plains) == 1 and "s" in nxt:
         return skip, "PERSON"
     return skip, "MISC"
@@ -862,6 +963,36 @@ def _resolve_single_tokens(mentions: list[EntityMention]) -> None:
             key = phonetic(m.name)
             if key in surnames and (m.type != "PLACE" or fold(m.name) not in _BIG_PLACES()):
                 m.type = "PERSON"
+
+
+_NATION_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")
+
+
+def _resolve_nations(mentions: list[EntityMention], text: str, lower_seen: _LowerSeen) -> None:
+    """A bare name the gazetteer does not know whose adjective the article also uses before a noun ("Velmora
+    said" beside "Velmoran towns", "Drassk" beside "the Drasski army") is a country or region: a place, whatever
+    verb follows it."""
+    names = {m.name for m in mentions if m.type in ("MISC", "PERSON") and " " not in m.name and len(m.name) >= 4
+             and m.name[:1].isupper() and not m.name.isupper() and "'" not in m.name and "’" not in m.name}
+    if not names:
+        return
+    names -= {m.name.rsplit(None, 1)[-1] for m in mentions if m.type == "PERSON" and " " in m.name}
+    if lower_seen.runs is None:
+        lower_seen.runs = frozenset(_RUN.findall(text))
+    runs = lower_seen.runs
+    nations: dict[str, str] = {}  # the name or its adjective -> the name
+    for name in names:
+        if fold(name) in places():
+            continue
+        stems = (name, name[:-1]) if name[-1] in "aeiouy" else (name,)
+        for adj in (stem + end for stem in stems for end in _NATION_ENDINGS):
+            if adj != name and adj in runs and re.search(rf"(?<![\w'\-]){re.escape(adj)}\s+[a-z]", text):
+                nations[name] = nations[adj] = name
+                break
+    if nations:
+        for m in mentions:
+            if m.name in nations and " " not in m.name and m.type in ("MISC", "PERSON", "PLACE"):
+                m.type, m.name = "PLACE", nations[m.name]  # (the adjective stays its alias: places keep the text)
 
 
 @lru_cache(maxsize=1)
@@ -1117,12 +1248,13 @@ class Reconciler:
         def single(m: EntityMention) -> bool:
             return " " not in m.name.strip()
 
-        # longer names first, so that a short form can join the long one ("Environmental Inspectorate")
-        for m in sorted((m for m in mentions if m.type in ("ORG", "PLACE")), key=lambda m: -m.name.count(" ")):
-            _resolve_named(index, m)
+        # full names first: a bare word a gazetteer knows as a small town may be one of their surnames ("Obama")
         for m in mentions:
             if m.type == "PERSON" and not single(m):
                 _resolve_person(index, m)
+        # longer names first, so that a short form can join the long one ("Environmental Inspectorate")
+        for m in sorted((m for m in mentions if m.type in ("ORG", "PLACE")), key=lambda m: -m.name.count(" ")):
+            _resolve_named(index, m)
         for m in mentions:
             if m.type in ("PERSON", "MISC") and single(m):
                 _resolve_single(index, m)
@@ -1140,9 +1272,29 @@ class Reconciler:
         return self._touched
 
 
+# a gazetteer place below this population named like a known person is that person ("Obama", "Clinton")
+SURNAME_TOWN_MAX = 200_000
+
+
 def _resolve_named(index: _Index, m: EntityMention) -> None:
     typ = m.type
     rec = None
+    if typ == "PLACE" and " " not in m.name.strip() and places().get(fold(m.name), 0) < SURNAME_TOWN_MAX \
+            and fold(m.name) in places():
+        # "Obama said", "Clinton arrived": a small town of that name, or the surname of a person named in full
+        # somewhere (in this article if several share the surname)
+        full = [c for c in index.by_surname.get(phonetic(m.name), ()) if c.givens and c.entity.type == "PERSON"
+                and len(c.article_set) >= 3 and not any(w.isupper() and len(w) > 1 for w in c.entity.name.split())]
+        local = [c for c in full if m.article_id in c.article_set]
+        person = local[0] if len(local) == 1 else None
+        if not local and full:  # the one bearer of the name, or the one named far more often than the others
+            full.sort(key=lambda c: (-len(c.article_set), c.seq))
+            if len(full) == 1 or len(full[0].article_set) >= 3 * len(full[1].article_set):
+                person = full[0]
+        if person is not None:
+            m.type = "PERSON"
+            _attach(index, person, m)
+            return
     if m.expansion:
         rec = index.by_key.get((typ, phonetic(m.expansion)))
         if rec is None:
@@ -1151,6 +1303,14 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
     if rec is None:
         rec = index.by_key.get((typ, key))
+    if rec is None and typ == "PLACE" and " " not in m.name.strip() and fold(m.name) not in places():
+        # an adjective of a known place the gazetteer lacks ("Lirian" once "Liria" is known) is that place
+        for end in _NATION_ENDINGS:
+            if m.name.endswith(end) and len(m.name) - len(end) >= 4:
+                base = m.name[:-len(end)]
+                rec = index.by_key.get(("PLACE", phonetic(base))) or index.by_key.get(("PLACE", phonetic(base + "a")))
+                if rec is not None:
+                    break
     if rec is None and typ == "ORG" and _is_acronym(m.name):
         cands = index.by_acronym.get(m.name.replace(".", ""), [])
         if len(cands) == 1:
@@ -1200,6 +1360,10 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
     cands = [c for c in index.surname_candidates(key) if c.entity.type in ("PERSON", "MISC")]
     full = [c for c in cands if c.givens]
+    place = index.by_key.get(("PLACE", key)) if not full and m.type == "PERSON" else None
+    if place is not None:  # "Velmora said", once Velmora is known as a place: no person of that name
+        _attach(index, place, m)
+        return
     rec = None
     if len(full) == 1:
         rec = full[0]
