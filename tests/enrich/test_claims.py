@@ -199,3 +199,15 @@ def test_pipeline_stores_entities_claims_and_disagreements(tmp_path):
     assert all(0 <= i < len(view["claims"]) for i in d["claims"])
     assert any(e["name"] == "Davit Karapetian" for e in view["entities"])
     store.close()
+
+
+def test_speaker_phrases_without_conjunctions_determiners_or_partial_words() -> None:
+    arts = [Article(id="s1", text="Anna Berg, the mayor of Varn, spoke first. But she said the bridge would reopen "
+                                  "within a week."),
+            Article(id="s2", text="The state-run Kestrel Radio reported clashes near the border overnight."),
+            Article(id="s3", text="The Lirian Observatory for Civil Rights said 24 people were detained across "
+                                  "Liria on Monday.")]
+    found = {c.article_id: c for c in claims_of(arts)}
+    assert found["s1"].speaker == "Anna Berg"  # "But she" is Anna Berg, not a speaker called "But she"
+    assert "s2" not in found or found["s2"].speaker != "The"  # "The" + "state" is no speaker and verb
+    assert found["s3"].speaker == "Lirian Observatory for Civil Rights"  # not "Liria", inside "Lirian"

@@ -529,9 +529,22 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
     return raw[m.end():]
 
 
+# a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
+_LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead)\s+(?:,\s*)?",
+                                  re.IGNORECASE)
+# a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there)
+# ("Both said", "Many said": pronouns of people named before, and speakers)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "no", "such", "its",
+                          "their", "his", "her", "our"})
+
+
+def _speaker_phrase(phrase: str) -> str:
+    return _LEADING_CONJUNCTION.sub("", " ".join(phrase.strip(" ,\"“”'").split()))
+
+
 def _valid_speaker(phrase: str) -> bool:
-    p = phrase.strip(" ,\"“”'")
-    if not p or len(p.split()) > 12:
+    p = _speaker_phrase(phrase)
+    if not p or len(p.split()) > 12 or p.lower() in _DETERMINERS:
         return False
     if p.lower() in _PRONOUNS:
         return True
@@ -549,13 +562,12 @@ _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
 def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_ids) -> tuple[str | None, str | None]:
-    p = " ".join(phrase.strip(" ,\"“”'").split())
+    p = _speaker_phrase(phrase)
     if p.lower() in _PRONOUNS:
         if p.lower() in ("i", "we"):
             return None, None
         return prev_speaker if prev_speaker[0] else (None, None)
-    inside = [m for m in sent.mentions if m.type in ("PERSON", "ORG", "PLACE", "MISC") and " ".join(
-        m.text.split()) in p]
+    inside = [m for m in sent.mentions if m.type in ("PERSON", "ORG", "PLACE", "MISC") and _has_words(p, m.text)]
     generic = _GENERIC_SPEAKERS.match(p)
     person = [m for m in inside if m.type == "PERSON"]
     head = p.split(",", 1)[0].strip() if "," in p else ""
@@ -582,6 +594,19 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
     if alias_ids:
         entity_id = alias_ids.get((article_id, fold(name))) or alias_ids.get(("", fold(name)))
     return name, entity_id
+
+
+def _has_words(phrase: str, text: str) -> bool:
+    """``text`` (whitespace normalised) stands in ``phrase`` as whole words: "Syria" is not in "Syrian
+    Observatory"."""
+    t = " ".join(text.split())
+    i = phrase.find(t)
+    while i >= 0:
+        j = i + len(t)
+        if (i == 0 or not phrase[i - 1].isalnum()) and (j == len(phrase) or not phrase[j].isalnum()):
+            return True
+        i = phrase.find(t, i + 1)
+    return False
 
 
 def speaker_country(speaker: str | None) -> str | None:

@@ -131,7 +131,7 @@ ORG_WORDS = frozenset(
     school college academy cooperation co-operation treaty secretariat mission division corps battalion
     regiment militia legislature duma knesset kremlin pentagon nato inspectorate directorate commissariat
     watchdog regulator wire newswire gazette herald tribune observer ledger daily journal chronicle courier
-    telegraph gazette broadcaster nations house""".split()
+    telegraph gazette broadcaster nations house observatory""".split()
 )
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
