@@ -211,3 +211,9 @@ def test_speaker_phrases_without_conjunctions_determiners_or_partial_words() -> 
     assert found["s1"].speaker == "Anna Berg"  # "But she" is Anna Berg, not a speaker called "But she"
     assert "s2" not in found or found["s2"].speaker != "The"  # "The" + "state" is no speaker and verb
     assert found["s3"].speaker == "Lirian Observatory for Civil Rights"  # not "Liria", inside "Lirian"
+
+
+def test_the_writer_is_no_attributed_source() -> None:
+    arts = [Article(id="w1", text="As I said last week, the bridge will not reopen before May."),
+            Article(id="w2", text="I can say the bridge will not reopen before May.")]
+    assert claims_of(arts) == []

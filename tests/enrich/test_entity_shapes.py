@@ -97,3 +97,16 @@ def test_a_small_town_named_like_a_known_person_is_that_persons_surname() -> Non
     obama = next(e for e in entities if e.name == "Barack Obama")
     assert "o9" in obama.article_ids and "Obama" in obama.aliases
     assert not any(e.type == "PLACE" and e.name == "Obama" for e in entities)
+
+
+def test_an_acronym_meets_an_organisation_by_its_initials_only_where_that_article_names_it() -> None:
+    arts = [Article(id="p1", text="The Bureau of Prisons said the transfer was routine."),
+            Article(id="p2", text="BP said the well was capped on Thursday. BP shares rose."),
+            Article(id="p3", text="The Central Intelligence Agency declined to comment. A CIA spokesman said later "
+                                  "that the report was wrong.")]
+    entities = reconcile({a.id: extract_names(a) for a in arts})
+    prisons = next(e for e in entities if e.name == "Bureau of Prisons")
+    assert "BP" not in prisons.aliases and prisons.article_ids == ["p1"]
+    assert any(e.type == "ORG" and e.name == "BP" and e.article_ids == ["p2"] for e in entities)
+    cia = next(e for e in entities if e.name == "Central Intelligence Agency")
+    assert "CIA" in cia.aliases

@@ -530,7 +530,7 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 
 
 # a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
-_LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead)\s+(?:,\s*)?",
+_LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as)\s+(?:,\s*)?",
                                   re.IGNORECASE)
 # a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there)
 # ("Both said", "Many said": pronouns of people named before, and speakers)
@@ -546,6 +546,8 @@ def _valid_speaker(phrase: str) -> bool:
     p = _speaker_phrase(phrase)
     if not p or len(p.split()) > 12 or p.lower() in _DETERMINERS:
         return False
+    if " " in p and p.split(None, 1)[0].lower() in ("i", "we", "i'm", "i've", "we're", "we've"):
+        return False  # "I can say ...": the writer, no attributed source
     if p.lower() in _PRONOUNS:
         return True
     if _BAD_IN_SPEAKER.search(p):

@@ -1312,9 +1312,14 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
                 if rec is not None:
                     break
     if rec is None and typ == "ORG" and _is_acronym(m.name):
+        # initials alone tie an acronym to an organisation only inside an article that names that organisation,
+        # and only there: elsewhere "BP" is not the "Bureau of Prisons" one article mentioned ("WHO" meets the
+        # World Health Organization for good once an article writes "World Health Organization (WHO)")
         cands = index.by_acronym.get(m.name.replace(".", ""), [])
-        if len(cands) == 1:
-            rec = cands[0]
+        local = [c for c in cands if m.article_id in c.article_set]
+        if len(local) == 1:
+            _attach(index, local[0], m)
+            return
     if rec is None and typ == "ORG" and " " in m.name:
         cands = index.by_org_tail.get(key, [])  # the name without its leading country or city word
         if len(cands) == 1:
