@@ -110,3 +110,27 @@ def test_an_acronym_meets_an_organisation_by_its_initials_only_where_that_articl
     assert any(e.type == "ORG" and e.name == "BP" and e.article_ids == ["p2"] for e in entities)
     cia = next(e for e in entities if e.name == "Central Intelligence Agency")
     assert "CIA" in cia.aliases
+
+
+def test_datelines_storms_long_agency_names_and_shouted_words() -> None:
+    assert ("Houston", "PLACE") in names("HOUSTON (Reuters) - Oil prices rose on Monday.")
+    assert ("Hurricane Katrina", "MISC") in names("After Hurricane Katrina hit, thousands fled.")
+    assert ("National Oceanic and Atmospheric Administration", "ORG") in names(
+        "The National Oceanic and Atmospheric Administration said the slick was growing.")
+    assert ("Centers for Disease Control and Prevention", "ORG") in names(
+        "The Centers for Disease Control and Prevention said cases rose.")
+    found = names("The TV station said it was NOT true, at 10:00 GMT on Monday.")
+    assert not any(n in ("TV", "NOT", "GMT") for n, _ in found), found
+    assert names("Reply Even so, the vote was close.") == []
+
+
+def test_a_small_towns_name_needs_a_place_cue() -> None:
+    # "God" and "Obama" are towns in the gazetteer: bare, they are no place; after "in", a town is
+    assert not any(t == "PLACE" for _, t in names("Thank God the rain stopped before noon."))
+    assert ("Obama", "PLACE") not in names("Critics said Obama had waited too long.")
+    assert ("Obama", "PLACE") in names("The festival was held in Obama, a port town.")
+    arts = [Article(id="g1", text="Fearing God, the villagers prayed."),
+            Article(id="g2", text="Thank God the rain stopped before noon."),
+            Article(id="g3", text="God help us, said one resident.")]
+    entities = reconcile({a.id: extract_names(a) for a in arts})
+    assert not any(e.type == "PERSON" and len(e.article_ids) > 1 for e in entities), entities

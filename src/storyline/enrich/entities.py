@@ -131,7 +131,7 @@ ORG_WORDS = frozenset(
     school college academy cooperation co-operation treaty secretariat mission division corps battalion
     regiment militia legislature duma knesset kremlin pentagon nato inspectorate directorate commissariat
     watchdog regulator wire newswire gazette herald tribune observer ledger daily journal chronicle courier
-    telegraph gazette broadcaster nations house observatory""".split()
+    telegraph gazette broadcaster nations house observatory centers centres institutes""".split()
 )
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
@@ -190,7 +190,12 @@ def capitals() -> dict[str, str]:
 
 
 def canonical_place(name: str) -> str:
-    return PLACE_ALIASES.get(fold(name), name)
+    found = PLACE_ALIASES.get(fold(name))
+    if found:
+        return found
+    if len(name) > 3 and name.isupper() and name.replace(" ", "").replace("-", "").isalpha():  # "HOUSTON"
+        return " ".join(w[:1] + w[1:].lower() for w in name.split())
+    return name
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -252,8 +257,8 @@ _COMMON_STARTERS = frozenset(
     beyond within against toward towards behind beside besides except near world global western eastern
     northern southern local international foreign military government state federal national""".split()
 ) | STOPWORDS
-# Closed-class words that begin no name wherever they stand: capitalised inside a sentence, they mark a lost
-# sentence break ("...celebrating the death of the officials Our correspondent says", "...the Arab world It
+# Closed-class words (and the interjections and verbs of readers' comments: "Reply Even so...") that begin no
+# name wherever they stand: capitalised inside a sentence, they mark a lost sentence break ("...celebrating the death of the officials Our correspondent says", "...the Arab world It
 # says it has no links"), not a person called "Our" or "It". (All capitals, "WHO" and "IT" are acronyms.)
 _FUNCTION_WORDS = frozenset(
     """it its i me my we our ours they their theirs them he his him she her hers you your yours this that these
@@ -261,7 +266,9 @@ _FUNCTION_WORDS = frozenset(
     moreover furthermore instead indeed although though because while whereas since unless if when where why
     how whether also many some several others nobody somebody everybody anybody everyone someone anyone none
     nothing something everything each every either neither at in on by for from with without into onto upon
-    about after before during until just today yesterday tonight tomorrow no not yes""".split())
+    about after before during until just today yesterday tonight tomorrow no not yes to as or
+    reply even perhaps maybe please well let oh sometimes sorry yeah wow hi hello thanks thank okay ah hmm lol
+    send get take""".split())
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _REPORTING_AFTER = frozenset({"said", "says", "say", "told", "added", "denied", "confirmed", "announced",
                               "reported", "stated", "insisted", "warned", "claimed", "accused", "wrote",
@@ -366,9 +373,21 @@ def _is_month_or_day(tok: str) -> bool:
 
 
 def _is_function_word(tok: str) -> bool:
-    """A pronoun, determiner, preposition or sentence adverb (not in capitals): "It", "Our", "They've"."""
+    """A pronoun, determiner, preposition or sentence adverb: "It", "Our", "They've" (in capitals only the words
+    of ``_SHOUTED``, "NOT", "ALL": "WHO", "IT" and "US" are acronyms), or an abbreviation that names nothing
+    ("TV", "GMT")."""
     base = tok.lower().split("'", 1)[0].split("’", 1)[0]
-    return base in _FUNCTION_WORDS and not (len(tok) > 1 and tok.isupper())
+    if len(tok) > 1 and tok.isupper():
+        return base in _SHOUTED or base in _ABBREVIATIONS
+    return base in _FUNCTION_WORDS
+
+
+# words that, shouted, are still only words ("WHO", "IT", "US" are acronyms)
+_SHOUTED = frozenset({"not", "all", "the", "and", "but", "you", "are", "was", "has", "have", "will", "can", "our",
+                      "this", "that", "they", "what", "here", "there", "none", "some", "if", "we", "its", "even",
+                      "last", "people", "to"})
+_ABBREVIATIONS = frozenset({"tv", "ok", "pm", "am", "gmt", "bst", "est", "edt", "cet", "utc", "pt", "gdp", "ceo",
+                            "cfo", "pr", "iq", "faq", "rss", "url", "pdf"})
 
 
 def _is_demonym(plain: str) -> bool:
@@ -671,7 +690,8 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
                 ok = True
                 org_of = True
             elif low in ("and", "&"):
-                ok = org_of and not prev_org
+                # "National Oceanic and Atmospheric Administration": what follows ends in an organisation word
+                ok = (org_of and not prev_org) or _org_run_after(raw, toks, k + 1)
             elif low == "in":
                 ok = org_of and k + 1 < n and fold(toks[k + 1][0]) in EXTRA_PLACES
             elif low == "the":
@@ -712,6 +732,15 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
 _TRAILING_VERBS = frozenset({"are", "is", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
                              "can", "could", "should", "would", "must", "says", "said", "say", "to", "and", "or",
                              "the", "a", "an", "not", "no", "editing", "reporting", "writing", "additional"})
+
+
+def _org_run_after(raw: str, toks: list, k: int) -> bool:
+    """Whether the adjacent capitalised tokens from ``k`` end in an organisation word."""
+    last = None
+    while k < len(toks) and _is_cap(toks[k][0]) and (last is None or _adjacent(raw, toks[k - 1], toks[k])):
+        last = toks[k][0]
+        k += 1
+    return last is not None and _plain(last) in ORG_WORDS
 
 
 def _adjacent(raw: str, a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
@@ -882,6 +911,8 @@ def _cue(token: str) -> str:
 
 
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
+_EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
+SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
 
 
 @lru_cache(maxsize=200_000)
@@ -933,10 +964,17 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     has_connector = any(p in _CONNECTORS_ALWAYS or p in _CONNECTORS_ORG for p in plains)
     if person_cue and not has_connector and not any(p in DEMONYMS for p in plains):
         return skip, "PERSON"
-    if folded in places():
+    if plains[0] in _EVENT_HEADS and len(plains) > 1:
+        return skip, "MISC"  # "Hurricane Katrina", "Operation Desert Storm"
+    place_cue = ("p" in prev and not words_t[-1].endswith(("'s", "’s"))) or ("o" in prev and "n" in prev2) \
+        or "n" in nxt
+    # a one-word small town of the gazetteer needs a place cue: bare, "God", "Mon" or "Obama" is rarely that town
+    if folded in places() and (place_cue or len(plains) > 1 or places()[folded] >= SMALL_TOWN):
         return skip, "PLACE"
+    if len(plains) == 1 and "s" not in nxt and folded in places():
+        return skip, "MISC"  # (reconciliation gives it to the place, or to a person of that surname)
     # (a cue before an owner speaks of what it owns: "in Saddam's land")
-    if ("p" in prev and not words_t[-1].endswith(("'s", "’s"))) or ("o" in prev and "n" in prev2) or "n" in nxt:
+    if place_cue:
         return skip, "PLACE"
     if has_connector or any(p in DEMONYMS for p in plains):
         return skip, "MISC"
@@ -1193,6 +1231,8 @@ def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
     if not e.mentions:
         index.touched.append(rec)
     alias = m.name if m.type != "PLACE" or m.name == m.text else m.text
+    if len(e.name) > 4 and e.name.isupper() and not m.name.isupper() and m.name.lower() == e.name.lower():
+        e.name = m.name  # first met in capitals ("HAMAS", "TEXAS"): named as text writes it
     for a in {alias, m.name}:
         if a and a not in rec.alias_set:
             rec.alias_set.add(a)
@@ -1276,21 +1316,34 @@ class Reconciler:
 SURNAME_TOWN_MAX = 200_000
 
 
+def _small_town(name: str) -> bool:
+    f = fold(name)
+    return f in places() and places()[f] < SURNAME_TOWN_MAX
+
+
+def _surname_owner(index: _Index, m: EntityMention) -> _Rec | None:
+    """The person a bare word that is also a small town's name means: one named in full (in three articles or
+    more, not in capitals) with that exact surname, in this article; else, the one bearer, or one named in at
+    least three times as many articles as any other ("Obama": Barack Obama, not Michelle Obama); else nobody."""
+    people = [c for c in index.by_surname.get(phonetic(m.name), ()) if c.givens and c.entity.type == "PERSON"
+              and len(c.article_set) >= 3 and not any(w.isupper() and len(w) > 1 for w in c.entity.name.split())]
+    local = [c for c in people if m.article_id in c.article_set]
+    if local:
+        return local[0] if len(local) == 1 else None
+    if not people:
+        return None
+    ranked = sorted(people, key=lambda c: (-len(c.article_set), c.seq))
+    if len(ranked) == 1 or len(ranked[0].article_set) >= 3 * len(ranked[1].article_set):
+        return ranked[0]
+    return None
+
+
 def _resolve_named(index: _Index, m: EntityMention) -> None:
     typ = m.type
     rec = None
-    if typ == "PLACE" and " " not in m.name.strip() and places().get(fold(m.name), 0) < SURNAME_TOWN_MAX \
-            and fold(m.name) in places():
-        # "Obama said", "Clinton arrived": a small town of that name, or the surname of a person named in full
-        # somewhere (in this article if several share the surname)
-        full = [c for c in index.by_surname.get(phonetic(m.name), ()) if c.givens and c.entity.type == "PERSON"
-                and len(c.article_set) >= 3 and not any(w.isupper() and len(w) > 1 for w in c.entity.name.split())]
-        local = [c for c in full if m.article_id in c.article_set]
-        person = local[0] if len(local) == 1 else None
-        if not local and full:  # the one bearer of the name, or the one named far more often than the others
-            full.sort(key=lambda c: (-len(c.article_set), c.seq))
-            if len(full) == 1 or len(full[0].article_set) >= 3 * len(full[1].article_set):
-                person = full[0]
+    if typ == "PLACE" and " " not in m.name.strip() and _small_town(m.name):
+        # "Clinton arrived": a small town of that name, or the surname of a person named in full somewhere
+        person = _surname_owner(index, m)
         if person is not None:
             m.type = "PERSON"
             _attach(index, person, m)
@@ -1363,6 +1416,16 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
 
 def _resolve_single(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
+    if _small_town(m.name):
+        # a small town's name without a place cue ("Obama said", "Thank God"): the person it mostly names, else
+        # that place, else a bare word of its own, never waiting to be some person's surname (one stray "Fearing
+        # God" in a comment would take every "God")
+        rec = _surname_owner(index, m) or index.by_key.get(("PLACE", key)) or index.by_key.get(("MISC", key))
+        if rec is None:
+            rec = index.new("MISC", m.name, key)
+            index._index_alias(rec, m.name)
+        _attach(index, rec, m)
+        return
     cands = [c for c in index.surname_candidates(key) if c.entity.type in ("PERSON", "MISC")]
     full = [c for c in cands if c.givens]
     place = index.by_key.get(("PLACE", key)) if not full and m.type == "PERSON" else None
