@@ -134,3 +134,18 @@ def test_a_small_towns_name_needs_a_place_cue() -> None:
             Article(id="g3", text="God help us, said one resident.")]
     entities = reconcile({a.id: extract_names(a) for a in arts})
     assert not any(e.type == "PERSON" and len(e.article_ids) > 1 for e in entities), entities
+
+
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_an_organisation_is_named_without_a_place_written_before_it(order) -> None:
+    from storyline.enrich.entities import Reconciler
+
+    arts = [Article(id="w1", text="Officials in Mexico World Health Organization offices said the count rose."),
+            Article(id="w2", text="The World Health Organization said cases rose."),
+            Article(id="w3", text="The World Health Organization said cases fell.")]
+    arts = arts[order:] + arts[:order]
+    reconciler = Reconciler()
+    for a in arts:  # one batch each: the order they come in must not matter
+        reconciler.add({a.id: extract_names(a)})
+    orgs = [e for e in reconciler.entities if e.type == "ORG"]
+    assert [(e.name, sorted(e.article_ids)) for e in orgs] == [("World Health Organization", ["w1", "w2", "w3"])]

@@ -1377,12 +1377,26 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
         cands = index.by_org_tail.get(key, [])  # the name without its leading country or city word
         if len(cands) == 1:
             rec = cands[0]
+    if rec is None and typ == "ORG" and _place_qualified(m.name):
+        # "Mexico World Health Organization" once the World Health Organization is known: the organisation,
+        # with a place written before it
+        rec = index.by_key.get(("ORG", phonetic(m.name.split(None, 1)[1])))
     if rec is None:
         rec = index.new(typ, m.name, key)
+    elif typ == "ORG" and _place_qualified(rec.entity.name) and phonetic(rec.entity.name.split(None, 1)[1]) == key:
+        rec.entity.name = m.name  # "World Health Organization", not the "Mexico World Health Organization" met first
     index._index_alias(rec, m.name)
     if m.text != m.name:
         index._index_alias(rec, m.text)
     _attach(index, rec, m)
+
+
+def _place_qualified(name: str) -> bool:
+    """An organisation's name with a place written before it: "Mexico World Health Organization", "US Minerals
+    Management Service" (three words or more, the last an organisation word)."""
+    words = name.split()
+    return len(words) >= 4 and _plain(words[-1]) in ORG_WORDS and (
+        fold(words[0]) in places() or fold(words[0]) in PLACE_ALIASES)
 
 
 def _resolve_person(index: _Index, m: EntityMention) -> None:
