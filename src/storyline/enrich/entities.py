@@ -258,8 +258,9 @@ _COMMON_STARTERS = frozenset(
     northern southern local international foreign military government state federal national""".split()
 ) | STOPWORDS
 # Closed-class words (and the interjections and verbs of readers' comments: "Reply Even so...") that begin no
-# name wherever they stand: capitalised inside a sentence, they mark a lost sentence break ("...celebrating the death of the officials Our correspondent says", "...the Arab world It
-# says it has no links"), not a person called "Our" or "It". (All capitals, "WHO" and "IT" are acronyms.)
+# name wherever they stand: capitalised inside a sentence, they mark a lost sentence break ("...celebrating the
+# death of the officials Our correspondent says", "...the Arab world It says it has no links"), not a person
+# called "Our" or "It". (In capitals, "WHO" and "IT" are acronyms: see ``_is_function_word``.)
 _FUNCTION_WORDS = frozenset(
     """it its i me my we our ours they their theirs them he his him she her hers you your yours this that these
     those what which who whom whose whoever whatever here there meanwhile however nevertheless nonetheless
@@ -540,8 +541,8 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         if " " not in region and "\t" not in region:  # one token: the common case, decided cheaply
             p0 = _plain(region)
             if p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or _is_month_or_day(region) \
-                    or _is_function_word(region) or (is_initial and (p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed"))
-                                        or p0 in lower_seen)):
+                    or _is_function_word(region) or (is_initial and (
+                        p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed")) or p0 in lower_seen)):
                 continue
             first_lower = False  # (an initial word written in lower case elsewhere was dropped just above)
         else:
@@ -966,6 +967,7 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "PERSON"
     if plains[0] in _EVENT_HEADS and len(plains) > 1:
         return skip, "MISC"  # "Hurricane Katrina", "Operation Desert Storm"
+    # (a cue before an owner speaks of what it owns: "in Saddam's land")
     place_cue = ("p" in prev and not words_t[-1].endswith(("'s", "’s"))) or ("o" in prev and "n" in prev2) \
         or "n" in nxt
     # a one-word small town of the gazetteer needs a place cue: bare, "God", "Mon" or "Obama" is rarely that town
@@ -973,7 +975,6 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "PLACE"
     if len(plains) == 1 and "s" not in nxt and folded in places():
         return skip, "MISC"  # (reconciliation gives it to the place, or to a person of that surname)
-    # (a cue before an owner speaks of what it owns: "in Saddam's land")
     if place_cue:
         return skip, "PLACE"
     if has_connector or any(p in DEMONYMS for p in plains):
