@@ -373,6 +373,7 @@ def _is_month_or_day(tok: str) -> bool:
     return p in _MONTH_SET or p in _WEEKDAY_SET
 
 
+@lru_cache(maxsize=50_000)
 def _is_function_word(tok: str) -> bool:
     """A pronoun, determiner, preposition or sentence adverb: "It", "Our", "They've" (in capitals only the words
     of ``_SHOUTED``, "NOT", "ALL": "WHO", "IT" and "US" are acronyms), or an abbreviation that names nothing
@@ -425,7 +426,7 @@ def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention
                 out.extend(_sentence_mentions(article.id, line, pos, si, lower_seen, spans))
             pos += len(line) + 1
     _resolve_single_tokens(out)
-    _resolve_nations(out, text, lower_seen)
+    _resolve_nations(out, text)
     return out
 
 
@@ -1005,9 +1006,10 @@ def _resolve_single_tokens(mentions: list[EntityMention]) -> None:
 
 
 _NATION_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")
+_CAP_RUN = re.compile(r"\b[A-Z][\w'\-]*")  # capitalised words (a cheap first look: the regex below decides)
 
 
-def _resolve_nations(mentions: list[EntityMention], text: str, lower_seen: _LowerSeen) -> None:
+def _resolve_nations(mentions: list[EntityMention], text: str) -> None:
     """A bare name the gazetteer does not know whose adjective the article also uses before a noun ("Velmora
     said" beside "Velmoran towns", "Drassk" beside "the Drasski army") is a country or region: a place, whatever
     verb follows it."""
@@ -1016,16 +1018,15 @@ def _resolve_nations(mentions: list[EntityMention], text: str, lower_seen: _Lowe
     if not names:
         return
     names -= {m.name.rsplit(None, 1)[-1] for m in mentions if m.type == "PERSON" and " " in m.name}
-    if lower_seen.runs is None:
-        lower_seen.runs = frozenset(_RUN.findall(text))
-    runs = lower_seen.runs
+    names = {n for n in names if fold(n) not in places()}
+    if not names:
+        return
+    capitalised = frozenset(_CAP_RUN.findall(text))
     nations: dict[str, str] = {}  # the name or its adjective -> the name
     for name in names:
-        if fold(name) in places():
-            continue
         stems = (name, name[:-1]) if name[-1] in "aeiouy" else (name,)
         for adj in (stem + end for stem in stems for end in _NATION_ENDINGS):
-            if adj != name and adj in runs and re.search(rf"(?<![\w'\-]){re.escape(adj)}\s+[a-z]", text):
+            if adj != name and adj in capitalised and re.search(rf"(?<![\w'\-]){re.escape(adj)}\s+[a-z]", text):
                 nations[name] = nations[adj] = name
                 break
     if nations:
