@@ -149,3 +149,9 @@ def test_an_organisation_is_named_without_a_place_written_before_it(order) -> No
         reconciler.add({a.id: extract_names(a)})
     orgs = [e for e in reconciler.entities if e.type == "ORG"]
     assert [(e.name, sorted(e.article_ids)) for e in orgs] == [("World Health Organization", ["w1", "w2", "w3"])]
+
+
+def test_a_plural_starting_a_sentence_is_no_person_by_its_verb_alone() -> None:
+    assert ("Diplomats", "PERSON") not in names("Diplomats said the talks had focused on a ceasefire.")
+    assert ("Investigators", "PERSON") not in names("Investigators say the valves were disabled.")
+    assert ("Jones", "PERSON") in names("Rita Jones arrived late. Jones said she was tired.")

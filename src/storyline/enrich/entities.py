@@ -726,7 +726,13 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
                 and not toks[stop][0].isupper():
             stop -= 1
         if start <= stop:
-            mentions.extend(_classify(article_id, raw, toks, start, stop, offset, si))
+            found = _classify(article_id, raw, toks, start, stop, offset, si)
+            if start == stop and start in initial and len(found) == 1 and found[0].type == "PERSON" \
+                    and found[0].name.endswith("s") and not found[0].name.endswith(("ss", "'s", "’s")):
+                # "Diplomats said", "Investigators say": a plural at the start of a sentence is no person by its
+                # verb alone (a surname, "Jones said", is a person once the article names Jones in full)
+                found[0].type = "MISC"
+            mentions.extend(found)
         i = end + 1
     return mentions
 
