@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -213,8 +214,9 @@ def _growth_child(factor: int) -> None:
 
 def bench_growth(repeat: int = 2) -> None:
     """Each factor ``repeat`` times, the factors alternating (1, 2, 4, 1, 2, 4): a shared machine's speed drifts
-    by 20-30 % over a minute, so one sequence of three runs can show 3.5x or 4.6x for the same code; the best
-    CPU time of each factor is compared."""
+    by 20-30 % over a minute (one 1x run took 7.3 s, another 11.3 s, minutes apart), so one sequence of three
+    runs can show 3.5x or 5.4x for the same code. Printed: the best CPU time of each factor compared, and the
+    ratios of each round of three back-to-back runs with their median."""
     runs: dict[int, list[dict[str, float]]] = {}
     for _ in range(repeat):
         for factor in (1, 2, 4):
@@ -231,6 +233,11 @@ def bench_growth(repeat: int = 2) -> None:
               f"CPU ratio {r['cpu'] / base:.2f}x  "
               f"peak RSS {r['peak_mb']:.0f} MB (before clustering, corpus loaded: {r['before_mb']:.0f} MB; "
               f"saved state {r['state_mb']:.1f} MB)")
+    # the same runs paired by round (a 1x, 2x and 4x run back to back): the best times of each factor may come
+    # from different minutes of a drifting machine, a round's ratios from the same one
+    rounds = [(runs[2][i]["cpu"] / runs[1][i]["cpu"], runs[4][i]["cpu"] / runs[1][i]["cpu"]) for i in range(repeat)]
+    print("  ratios of each round (2x, 4x): " + "; ".join(f"{a:.2f}, {b:.2f}" for a, b in rounds)
+          + f"; median {statistics.median(a for a, _ in rounds):.2f}, {statistics.median(b for _, b in rounds):.2f}")
 
 
 def main() -> None:
