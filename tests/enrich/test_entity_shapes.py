@@ -155,3 +155,16 @@ def test_a_plural_starting_a_sentence_is_no_person_by_its_verb_alone() -> None:
     assert ("Diplomats", "PERSON") not in names("Diplomats said the talks had focused on a ceasefire.")
     assert ("Investigators", "PERSON") not in names("Investigators say the valves were disabled.")
     assert ("Jones", "PERSON") in names("Rita Jones arrived late. Jones said she was tired.")
+
+
+def test_a_bare_surname_is_the_namesake_its_article_names_before_the_famous_one() -> None:
+    from storyline.enrich.entities import Reconciler
+
+    reconciler = Reconciler()
+    arts = [Article(id=f"m{i}", text=f"Michael Jackson sang in Ohio on day {i}.") for i in range(4)]
+    arts.append(Article(id="j1", text="The Reverend Jesse Jackson spoke. Jackson said the march would go on."))
+    for a in arts:
+        reconciler.add({a.id: extract_names(a)})
+    jesse = next(e for e in reconciler.entities if e.name == "Jesse Jackson")
+    michael = next(e for e in reconciler.entities if e.name == "Michael Jackson")
+    assert "Jackson" in jesse.aliases and "j1" not in michael.article_ids

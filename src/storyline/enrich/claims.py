@@ -532,8 +532,8 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 # a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as)\s+(?:,\s*)?",
                                   re.IGNORECASE)
-# a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there)
-# ("Both said", "Many said": pronouns of people named before, and speakers)
+# a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there); not
+# "both" or "many": "Both said", "Many said" speak of people named before
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "no", "such", "its",
                           "their", "his", "her", "our"})
 

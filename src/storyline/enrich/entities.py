@@ -1330,19 +1330,21 @@ def _small_town(name: str) -> bool:
 
 
 def _surname_owner(index: _Index, m: EntityMention) -> _Rec | None:
-    """The person a bare word that is also a small town's name means: one named in full (in three articles or
-    more, not in capitals) with that exact surname, in this article; else, the one bearer, or one named in at
-    least three times as many articles as any other ("Obama": Barack Obama, not Michelle Obama); else nobody."""
-    people = [c for c in index.by_surname.get(phonetic(m.name), ()) if c.givens and c.entity.type == "PERSON"
-              and len(c.article_set) >= 3 and not any(w.isupper() and len(w) > 1 for w in c.entity.name.split())]
+    """The person a bare word that is also a small town's name means: the one named in full with that exact
+    surname in this article; else one named in full in three articles or more (not in capitals) and in at least
+    three times as many articles as any namesake ("Obama": Barack Obama, not Michelle Obama); else nobody."""
+    people = [c for c in index.by_surname.get(phonetic(m.name), ()) if c.givens and c.entity.type == "PERSON"]
     local = [c for c in people if m.article_id in c.article_set]
     if local:
         return local[0] if len(local) == 1 else None
     if not people:
         return None
     ranked = sorted(people, key=lambda c: (-len(c.article_set), c.seq))
-    if len(ranked) == 1 or len(ranked[0].article_set) >= 3 * len(ranked[1].article_set):
-        return ranked[0]
+    top = ranked[0]
+    if len(top.article_set) < 3 or any(w.isupper() and len(w) > 1 for w in top.entity.name.split()):
+        return None
+    if len(ranked) == 1 or len(top.article_set) >= 3 * len(ranked[1].article_set):
+        return top
     return None
 
 
@@ -1401,7 +1403,7 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
 
 def _place_qualified(name: str) -> bool:
     """An organisation's name with a place written before it: "Mexico World Health Organization", "US Minerals
-    Management Service" (three words or more, the last an organisation word)."""
+    Management Service" (a place, then three words or more, the last an organisation word)."""
     words = name.split()
     return len(words) >= 4 and _plain(words[-1]) in ORG_WORDS and (
         fold(words[0]) in places() or fold(words[0]) in PLACE_ALIASES)
@@ -1439,15 +1441,18 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
 def _resolve_single(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
     if _small_town(m.name):
-        # a small town's name without a place cue ("Obama said", "Thank God"): the person it mostly names, else
-        # that place, else a bare word of its own, never waiting to be some person's surname (one stray "Fearing
-        # God" in a comment would take every "God")
-        rec = _surname_owner(index, m) or index.by_key.get(("PLACE", key)) or index.by_key.get(("MISC", key))
-        if rec is None:
-            rec = index.new("MISC", m.name, key)
-            index._index_alias(rec, m.name)
-        _attach(index, rec, m)
-        return
+        # a small town's name without a place cue ("Obama said", "Thank God"): the person it mostly names; else,
+        # if nothing says it is a person, that place or a bare word of its own, never waiting to be some person's
+        # surname (one stray "Fearing God" in a comment would take every "God")
+        rec = _surname_owner(index, m)
+        if rec is None and m.type == "MISC":
+            rec = index.by_key.get(("PLACE", key)) or index.by_key.get(("MISC", key))
+            if rec is None:
+                rec = index.new("MISC", m.name, key)
+                index._index_alias(rec, m.name)
+        if rec is not None:
+            _attach(index, rec, m)
+            return
     cands = [c for c in index.surname_candidates(key) if c.entity.type in ("PERSON", "MISC")]
     full = [c for c in cands if c.givens]
     place = index.by_key.get(("PLACE", key)) if not full and m.type == "PERSON" else None
