@@ -168,3 +168,11 @@ def test_a_bare_surname_is_the_namesake_its_article_names_before_the_famous_one(
     jesse = next(e for e in reconciler.entities if e.name == "Jesse Jackson")
     michael = next(e for e in reconciler.entities if e.name == "Michael Jackson")
     assert "Jackson" in jesse.aliases and "j1" not in michael.article_ids
+
+
+def test_a_name_an_article_makes_an_organisation_is_no_person_where_only_its_shape_spoke() -> None:
+    arts = [Article(id="h1", text="Maria Kovac, whose Green Harbour party won seats, spoke on Monday."),
+            Article(id="h2", text="Green Harbour won four seats in Saltmere.")]
+    entities = reconcile({a.id: extract_names(a) for a in arts})
+    harbour = [e for e in entities if e.name == "Green Harbour"]
+    assert [(e.type, sorted(e.article_ids)) for e in harbour] == [("ORG", ["h1", "h2"])]

@@ -1296,6 +1296,13 @@ class Reconciler:
         def single(m: EntityMention) -> bool:
             return " " not in m.name.strip()
 
+        # a name an organisation word or cue made an organisation anywhere ("the Green Harbour party") is that
+        # organisation where nothing but its shape made it a person ("Green Harbour won seats")
+        org_keys = {phonetic(m.name) for m in mentions if m.type == "ORG" and not single(m)}
+        for m in mentions:
+            if m.type == "PERSON" and not single(m) and (
+                    phonetic(m.name) in org_keys or ("ORG", phonetic(m.name)) in index.by_key):
+                m.type = "ORG"
         # full names first: a bare word a gazetteer knows as a small town may be one of their surnames ("Obama")
         for m in mentions:
             if m.type == "PERSON" and not single(m):
