@@ -176,3 +176,8 @@ def test_a_name_an_article_makes_an_organisation_is_no_person_where_only_its_sha
     entities = reconcile({a.id: extract_names(a) for a in arts})
     harbour = [e for e in entities if e.name == "Green Harbour"]
     assert [(e.type, sorted(e.article_ids)) for e in harbour] == [("ORG", ["h1", "h2"])]
+
+
+def test_a_role_phrase_and_an_organisation_are_not_one_organisation() -> None:
+    found = names("Kovac said both Prime Minister Jonas Wendt and Civic Alliance leader Lukas Ferenc had agreed.")
+    assert ("Jonas Wendt", "PERSON") in found and ("Civic Alliance", "ORG") in found

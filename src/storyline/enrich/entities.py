@@ -693,7 +693,9 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
                 org_of = True
             elif low in ("and", "&"):
                 # "National Oceanic and Atmospheric Administration": what follows ends in an organisation word
-                ok = (org_of and not prev_org) or _org_run_after(raw, toks, k + 1)
+                # (not after a role: "Prime Minister Jonas Wendt and Civic Alliance leader Lukas Ferenc")
+                ok = (org_of and not prev_org) or (
+                    _org_run_after(raw, toks, k + 1) and not any(_is_role(t[0]) for t in toks[i:k]))
             elif low == "in":
                 ok = org_of and k + 1 < n and fold(toks[k + 1][0]) in EXTRA_PLACES
             elif low == "the":
