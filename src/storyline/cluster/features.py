@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from ..enrich.sentences import STOPWORDS
+from ..enrich.sentences import STOPWORDS, has_whole_word
 from ..model import Article
 
 # Penn Treebank escapes and quote tokens seen in pre-tokenised corpora; they carry no meaning.
@@ -132,16 +132,8 @@ def term_weights(article: Article, *, title_weight: float, lead_chars: int, lead
 
 
 def _has_word(text: str, word: str) -> bool:
-    """Whether ``word`` occurs in ``text`` as a whole word (case-sensitive; no regular expression to compile)."""
-    n = len(word)
-    i = text.find(word)
-    while i >= 0:
-        before = text[i - 1] if i else " "
-        after = text[i + n] if i + n < len(text) else " "
-        if not (before.isalnum() or before in "'’-_") and not (after.isalnum() or after in "'’-_"):
-            return True
-        i = text.find(word, i + 1)
-    return False
+    """Whether ``word`` occurs in ``text`` as a whole word, an apostrophe, hyphen or underscore joining words."""
+    return has_whole_word(text, word, "'’-_")
 
 
 def prominent_names(article: Article, counts: dict[str, float], *, lead_chars: int, min_count: int = 2,

@@ -35,6 +35,7 @@ from .entities import (
     fold,
     sentence_spans,
 )
+from .sentences import has_whole_word
 
 VERBS: dict[str, str] = {}
 for _lemma, _forms in {
@@ -569,7 +570,9 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
         if p.lower() in ("i", "we"):
             return None, None
         return prev_speaker if prev_speaker[0] else (None, None)
-    inside = [m for m in sent.mentions if m.type in ("PERSON", "ORG", "PLACE", "MISC") and _has_words(p, m.text)]
+    # ("Syria" is not in "Syrian Observatory for Human Rights")
+    inside = [m for m in sent.mentions if m.type in ("PERSON", "ORG", "PLACE", "MISC")
+              and has_whole_word(p, " ".join(m.text.split()))]
     generic = _GENERIC_SPEAKERS.match(p)
     person = [m for m in inside if m.type == "PERSON"]
     head = p.split(",", 1)[0].strip() if "," in p else ""
@@ -596,19 +599,6 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
     if alias_ids:
         entity_id = alias_ids.get((article_id, fold(name))) or alias_ids.get(("", fold(name)))
     return name, entity_id
-
-
-def _has_words(phrase: str, text: str) -> bool:
-    """``text`` (whitespace normalised) stands in ``phrase`` as whole words: "Syria" is not in "Syrian
-    Observatory"."""
-    t = " ".join(text.split())
-    i = phrase.find(t)
-    while i >= 0:
-        j = i + len(t)
-        if (i == 0 or not phrase[i - 1].isalnum()) and (j == len(phrase) or not phrase[j].isalnum()):
-            return True
-        i = phrase.find(t, i + 1)
-    return False
 
 
 def speaker_country(speaker: str | None) -> str | None:

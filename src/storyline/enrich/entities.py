@@ -739,9 +739,10 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
     return mentions
 
 
+# (with ``_FUNCTION_WORDS``, which already holds "to", "or", "not", "no")
 _TRAILING_VERBS = frozenset({"are", "is", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
-                             "can", "could", "should", "would", "must", "says", "said", "say", "to", "and", "or",
-                             "the", "a", "an", "not", "no", "editing", "reporting", "writing", "additional"})
+                             "can", "could", "should", "would", "must", "says", "said", "say", "and", "the", "a",
+                             "an", "editing", "reporting", "writing", "additional"})
 
 
 def _org_run_after(raw: str, toks: list, k: int) -> bool:

@@ -133,3 +133,17 @@ def content_tokens(text: str) -> Iterator[str]:
 
 
 STOPWORDS = _STOPWORDS
+
+
+def has_whole_word(text: str, word: str, joiners: str = "") -> bool:
+    """Whether ``word`` occurs in ``text`` with no letter or digit (nor any of ``joiners``) right before or after
+    it: "Syria" is not in "Syrian Observatory" (case-sensitive; no regular expression to compile)."""
+    n = len(word)
+    i = text.find(word)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not (before.isalnum() or before in joiners) and not (after.isalnum() or after in joiners):
+            return True
+        i = text.find(word, i + 1)
+    return False
