@@ -181,3 +181,42 @@ def test_a_name_an_article_makes_an_organisation_is_no_person_where_only_its_sha
 def test_a_role_phrase_and_an_organisation_are_not_one_organisation() -> None:
     found = names("Kovac said both Prime Minister Jonas Wendt and Civic Alliance leader Lukas Ferenc had agreed.")
     assert ("Jonas Wendt", "PERSON") in found and ("Civic Alliance", "ORG") in found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Fire broke out on the Meridian Star overnight. Crews left the Meridian Star at dawn.", "Meridian Star"),
+    ("Donations to the Red Crescent rose. Red Crescent teams reached the town.", "Red Crescent"),
+    ("Prices fell as in the Great Slump. The Great Slump lasted years.", "Great Slump"),
+])
+def test_a_name_written_after_the_is_no_person(text, name) -> None:
+    found = names(text)
+    assert (name, "MISC") in found and (name, "PERSON") not in found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Tarik Aliyev foundation paid. Tarik Aliyev said it would help. Tarik Aliyev left.", "Tarik Aliyev"),
+    ("The Lukas Ferenc trial opened. Ferenc denied the charges.", "Lukas Ferenc"),
+    ("The Rev. Jonas Wendt led the march. The marchers cheered Jonas Wendt.", "Jonas Wendt"),
+])
+def test_a_person_stays_a_person_beside_an_attributive_the(text, name) -> None:
+    assert (name, "PERSON") in names(text)
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_a_name_is_a_person_or_a_thing_by_the_articles_that_write_it_so(order) -> None:
+    from storyline.enrich.entities import Reconciler
+
+    things = [Article(id=f"s{i}", text=f"Divers reached the Meridian Star on day {i}. The Meridian Star sank.")
+              for i in range(3)]
+    bare = Article(id="b1", text="Meridian Star was insured in Saltmere.")
+    people = [Article(id=f"p{i}", text=f"Lukas Ferenc spoke on day {i}.") for i in range(3)]
+    attributive = Article(id="t1", text="The Lukas Ferenc trial opened in Saltmere.")
+    batches = [[*things, bare, *people], [attributive]] if order == 0 else [[*people, *things], [bare, attributive]]
+    reconciler = Reconciler()
+    for batch in batches:
+        reconciler.add({a.id: extract_names(a) for a in batch})
+    by_name: dict[str, list[tuple[str, list[str]]]] = {}
+    for e in reconciler.entities:
+        by_name.setdefault(e.name, []).append((e.type, sorted(e.article_ids)))
+    assert by_name["Meridian Star"] == [("MISC", ["b1", "s0", "s1", "s2"])]
+    assert by_name["Lukas Ferenc"] == [("PERSON", ["p0", "p1", "p2", "t1"])]

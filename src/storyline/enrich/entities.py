@@ -427,6 +427,7 @@ def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention
             pos += len(line) + 1
     _resolve_single_tokens(out)
     _resolve_nations(out, text)
+    _resolve_determined(out, text)
     return out
 
 
@@ -1014,6 +1015,41 @@ def _resolve_single_tokens(mentions: list[EntityMention]) -> None:
                 m.type = "PERSON"
 
 
+_WORD_BEFORE = re.compile(r"([\w.'’]+)[^\w.'’]*$")
+
+
+def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
+    """A name of two to four capitalised words that only its shape made a person is a thing when the article
+    writes it after "the" at least as often as without ("the Deepwater Horizon", "the Exxon Valdez", "the Red
+    Cross", "the Great Depression"): a person's name takes no article. Not when a role or honorific stands before
+    one of its mentions ("the Rev. Al Sharpton" has his title after "the") or the article also uses its last word
+    alone, as it does a person's surname ("the Michael Jackson trial" beside "Jackson said"). It becomes the
+    place the gazetteer knows by that name, else a name of no known type."""
+    groups: dict[str, list[EntityMention]] = {}
+    for m in mentions:
+        if m.type == "PERSON" and 2 <= m.name.count(" ") + 1 <= 4:
+            groups.setdefault(m.name, []).append(m)
+    if not groups:
+        return
+    alone = {m.name for m in mentions if " " not in m.name and m.type in ("PERSON", "MISC", "PLACE")}
+    for name, found in groups.items():
+        if name.rsplit(None, 1)[-1] in alone:
+            continue
+        determined = 0
+        for m in found:
+            before = _WORD_BEFORE.search(text, max(0, m.start - 40), m.start)
+            word = before.group(1) if before else ""
+            if word.lower() == "the":
+                determined += 1
+            elif "r" in _cue(word):
+                break  # a title before a mention: a person
+        else:
+            if determined and 2 * determined >= len(found):
+                typ = "PLACE" if fold(name) in places() else "MISC"
+                for m in found:
+                    m.type = typ
+
+
 _NATION_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")
 _CAP_RUN = re.compile(r"\b[A-Z][\w'\-]*")  # capitalised words (a cheap first look: the regex below decides)
 
@@ -1306,6 +1342,7 @@ class Reconciler:
             if m.type == "PERSON" and not single(m) and (
                     phonetic(m.name) in org_keys or ("ORG", phonetic(m.name)) in index.by_key):
                 m.type = "ORG"
+        _vote_person_or_thing(index, [m for m in mentions if m.type in ("PERSON", "MISC") and not single(m)])
         # full names first: a bare word a gazetteer knows as a small town may be one of their surnames ("Obama")
         for m in mentions:
             if m.type == "PERSON" and not single(m):
@@ -1319,15 +1356,47 @@ class Reconciler:
         for m in mentions:
             if m.type == "MISC" and not single(m):
                 key = phonetic(m.name)
-                rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key))
+                # the organisation, place or thing of that name that most articles know (a name first met as
+                # "near the Deepwater Horizon" is no place apart from the rig dozens of articles name)
+                known = [r for r in map(index.by_key.get, (("ORG", key), ("PLACE", key), ("MISC", key))) if r]
+                rec = max(known, key=lambda r: len(r.article_set)) if known else None
                 if rec is None:
-                    rec = index.by_key.get(("MISC", key)) or index.new("MISC", m.name, key)
+                    rec = index.new("MISC", m.name, key)
                     index._index_alias(rec, m.name)
                 _attach(index, rec, m)
         # (in the index's order, not the order they were first mentioned in)
         self._touched = [r.entity for r in sorted(index.touched, key=lambda r: r.seq)]
         index.touched = []
         return self._touched
+
+
+def _vote_person_or_thing(index: _Index, mentions: list[EntityMention]) -> None:
+    """A name of several words is a person or a thing by the articles that write it so (see
+    ``_resolve_determined``), this batch's and those already known: written as a thing ("the Deepwater Horizon")
+    in more articles than as a person, it is that thing where only its shape made it a person; written as a
+    person in more, it is that person where an article wrote it as a thing ("the Michael Jackson trial")."""
+    written: dict[str, tuple[set[str], set[str]]] = {}
+    for m in mentions:
+        written.setdefault(m.name, (set(), set()))[m.type != "PERSON"].add(m.article_id)
+    flip: dict[str, str] = {}
+    for name, (person, thing) in written.items():
+        key = phonetic(name)
+        known_things = [r for r in map(index.by_key.get, (("MISC", key), ("PLACE", key), ("ORG", key))) if r]
+        if not (thing or known_things):
+            continue  # (most names: a person's, written as nothing else)
+        givens, surname = person_key(name)
+        known_person = max((c for c in index.by_surname.get(surname, ()) if c.entity.type == "PERSON"
+                            and c.givens and _given_compatible(c.givens, givens)),
+                           key=lambda c: len(c.article_set), default=None)
+        if not (person or known_person):
+            continue
+        n_person = len(person | known_person.article_set) if known_person else len(person)
+        n_thing = len(thing.union(*(r.article_set for r in known_things)))
+        if n_person != n_thing:
+            flip[name] = "MISC" if n_thing > n_person else "PERSON"
+    if flip:
+        for m in mentions:
+            m.type = flip.get(m.name, m.type)
 
 
 # a gazetteer place below this population named like a known person is that person ("Obama", "Clinton")
