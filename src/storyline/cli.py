@@ -348,7 +348,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One event: its dates, storyline and articles."""
-    from .cluster.features import lead_sentence
+    from .cluster.features import article_lead
     from .export import event_export_row as event_row
 
     with open_store(db, readonly=True) as store:
@@ -373,7 +373,7 @@ def show(
         out.print(line, markup=False, highlight=False)
     _rows_out(["date", "source", "title", "id"],
               [[a.date or "", a.source or "",
-                (a.title or lead_sentence(a.text, 80)) + (" (copy)" if a.duplicate_of else ""), a.id]
+                (a.title or article_lead(a, 80)) + (" (copy)" if a.duplicate_of else ""), a.id]
                for a in articles])
     _show_who_said_what(who)
 

@@ -1,7 +1,7 @@
 """The pipeline: the only module that knows the order of stages.
 
-read -> clean -> identity -> (skip known ids) -> dedup -> store  ...then the post-store stages, all inside the
-batch's transaction so an interrupted run leaves whole batches or nothing.
+read -> clean -> identity -> (skip known ids) -> dedup -> leads -> store  ...then the post-store stages, all inside
+the batch's transaction so an interrupted run leaves whole batches or nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from .clean import clean_article
 from .cluster.clusterer import ArticleFeatures, article_features
+from .cluster.features import lead_key, lead_sentences
 from .cluster.stage import ClusterStage, cluster_store
 from .dedup import DEFAULT_PARAMS as DEDUP_PARAMS
 from .dedup import Deduper, signature_parts
@@ -32,6 +33,9 @@ from .model import Article, Claim, IngestProblem
 from .store import Store
 
 DEFAULT_BATCH_SIZE = 256
+LEAD_SENTENCES = 6  # an article's first sentences counted across articles (furniture comes in blocks: a newsletter
+# pitch, then its blurb, then a "taking a break" note; see ``Ingestor._choose_leads``)
+LEAD_REPEAT = 3  # a first sentence this many articles have (wire copies aside) is page furniture, not a lead
 # Below this many articles in a batch the per-article stages run in-process: a pool costs more than it saves.
 PARALLEL_MIN_BATCH = 64
 
@@ -484,6 +488,8 @@ class Ingestor:
                 parts = {}
             signatures = deduper.process(fresh, known_hashes, parts)
         with self.store.transaction():
+            with report.timed("leads"):
+                self._choose_leads(fresh)
             with report.timed("store"):
                 inserted = self.store.add_articles(fresh, signatures)
                 relinked = self.deduper.take_relinked()
@@ -495,6 +501,32 @@ class Ingestor:
         report.add_time("store", time.perf_counter() - t0, time.process_time() - c0)  # the commit
         report.ingested += len(inserted)
         report.duplicates += sum(1 for a in stored if a.duplicate_of)
+
+    def _choose_leads(self, fresh: list[Article]) -> None:
+        """Count the first sentences of the batch's articles (wire copies aside) with those of every article
+        stored before, and name an untitled article whose first sentence opens ``LEAD_REPEAT`` articles or more
+        -- page furniture ("Get the briefing delivered to your inbox", a sidebar's headline) -- by the first of
+        its next sentences that does not, else by the one fewest articles have (``meta["lead"]``; see
+        ``cluster.features.article_lead``). An article stored before its first sentence turned out to be
+        furniture keeps the name it had."""
+        heads: list[tuple[Article, list[str], list[int]]] = []
+        batch: dict[int, int] = {}
+        for a in fresh:
+            if a.duplicate_of:
+                continue
+            leads = lead_sentences(a.text, LEAD_SENTENCES)
+            keys = [lead_key(s) for s in leads]
+            heads.append((a, leads, keys))
+            for k in set(keys) - {0}:
+                batch[k] = batch.get(k, 0) + 1
+        totals = self.store.add_lead_counts(batch)
+        for a, leads, keys in heads:
+            if a.title or not keys or totals.get(keys[0], 0) < LEAD_REPEAT:
+                continue
+            # the first sentence that opens fewer articles; failing that (a page of furniture), the rarest
+            best = min(range(len(keys)), key=lambda i: (max(totals.get(keys[i], 0), LEAD_REPEAT - 1), i))
+            if best:
+                a.meta = {**a.meta, "lead": leads[best]}
 
     def _post_store(self, stored: list[Article], report: IngestReport, done: Mapping[str, Analysed]) -> None:
         """Stages that need the batch stored, in order, inside the batch's transaction."""

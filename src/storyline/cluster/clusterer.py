@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..model import Article, Event, Story
-from .features import Hasher, article_day, lead_sentence, prominent_names, term_weights
+from .features import Hasher, article_day, article_lead, prominent_names, term_weights
 
 STATE_FORMAT = "storyline.cluster"
 STATE_VERSION = 6  # 2: one-pass features (names = words never written in lower case), names norms;
@@ -834,7 +834,7 @@ class Clusterer:
             headline = (a.title or "").strip()
             rank = score + _HEADLINE_BONUS if headline else score
             if c.title is None or rank > c.title_score:
-                title = headline or lead_sentence(a.text)
+                title = headline or article_lead(a)
                 if title:
                     c.title, c.title_score = title, rank
 

@@ -7,10 +7,13 @@ statistics (document frequencies) live in the clusterer's state.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -267,16 +270,51 @@ def article_day(article: Article) -> tuple[int | None, bool]:
     return header_date(article), False
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s")
+_LEAD_WORD = re.compile(r"\w+")
+
+
+def lead_sentences(text: str, n: int = 3) -> list[str]:
+    """The first ``n`` sentence-ish pieces of a text: each line's sentences, a first one of 30 characters or
+    fewer kept with what follows it on its line ("U.S. forces said..."), spaces tidied, nothing cut."""
+    rest = clean_text(text or "").strip()
+    out: list[str] = []
+    while rest and len(out) < n:
+        first, _, after = rest.partition("\n")
+        m = _SENTENCE_BREAK.search(first)
+        if m and m.start() > 30:
+            first, after = first[:m.start()], first[m.start():] + "\n" + after
+        first = re.sub(r"\s+([,.;:!?%)])", r"\1", " ".join(first.split()))
+        first = re.sub(r"\s+'s\b", "'s", first)
+        if first:
+            out.append(first)
+        rest = after.strip()
+    return out
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def lead_sentence(text: str, limit: int = 140) -> str:
     """The first sentence-ish line of a text, for titles of untitled events."""
-    text = clean_text(text or "").strip()
-    first = text.split("\n", 1)[0].strip()
-    m = re.search(r"(?<=[.!?])\s", first)
-    if m and m.start() > 30:
-        first = first[:m.start()]
-    first = re.sub(r"\s+([,.;:!?%)])", r"\1", " ".join(first.split()))
-    first = re.sub(r"\s+'s\b", "'s", first)
-    if len(first) > limit:
-        cut = first[:limit].rsplit(" ", 1)[0]
-        first = cut + "…"
-    return first
+    leads = lead_sentences(text, 1)
+    return cut_at_word(leads[0], limit) if leads else ""
+
+
+def lead_key(sentence: str) -> int:
+    """A 63-bit key of a sentence's words (case and punctuation aside), to count the articles opening with it."""
+    words = " ".join(_LEAD_WORD.findall(sentence.lower()))
+    return int.from_bytes(hashlib.blake2b(words.encode("utf-8"), digest_size=8).digest(), "big") >> 1 if words else 0
+
+
+def article_lead(article: Article | Mapping[str, Any], limit: int = 140) -> str:
+    """What names an untitled article: the lead the ingest chose past page furniture (``meta["lead"]``, see
+    ``pipeline``), else its first sentence; cut at a word. ``article`` is an ``Article`` or an exported row."""
+    if isinstance(article, Mapping):
+        meta, text = article.get("meta"), article.get("text")
+    else:
+        meta, text = article.meta, article.text
+    lead = meta.get("lead") if isinstance(meta, Mapping) else None
+    return cut_at_word(lead, limit) if isinstance(lead, str) and lead else lead_sentence(text or "", limit)

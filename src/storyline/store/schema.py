@@ -153,6 +153,18 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX IF NOT EXISTS articles_source_event ON articles(source_id, event_id);
         """,
     ),
+    (
+        4,
+        """
+        -- How many articles (wire copies aside) have each sentence among their first six, by a key of its words:
+        -- a sentence that opens many articles is page furniture ("Get the briefing delivered to your inbox"), no
+        -- lead to name an article or an event by (see pipeline.Ingestor._choose_leads).
+        CREATE TABLE IF NOT EXISTS lead_counts (
+            key INTEGER PRIMARY KEY,
+            articles INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,20 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
         for name in sorted(wanted - ids.keys()):
             ids[name] = int(self.conn.execute("INSERT INTO sources(name) VALUES (?)", (name,)).lastrowid)
         return ids
+
+    def add_lead_counts(self, counts: Mapping[int, int]) -> dict[int, int]:
+        """Add ``counts`` (sentence key -> articles of a batch that have it among their first sentences) to the
+        stored counts; returns the totals of those keys. Call inside the batch's transaction."""
+        if not counts:
+            return {}
+        self.conn.executemany(
+            "INSERT INTO lead_counts(key, articles) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET articles = articles + excluded.articles", counts.items())
+        totals: dict[int, int] = {}
+        for chunk in _chunks(list(counts), 500):
+            totals.update(self.conn.execute(
+                f"SELECT key, articles FROM lead_counts WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return totals
 
     def add_articles(self, articles: Sequence[Article], signatures: dict[str, bytes] | None = None) -> list[str]:
         """Insert the articles that are not stored yet; return the ids actually inserted.

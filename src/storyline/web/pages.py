@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from ..cluster.features import lead_sentence
+from ..cluster.features import article_lead
 from ..export import article_row, claim_export_row, highlight_html, search_row
 from ..store import Store
 
@@ -48,7 +48,7 @@ def _headline(article: Any, limit: int = 110) -> str:
     """What to call an article (an ``Article`` or an exported row): its title, else its lead sentence cut at a
     word ("..."), else its id. Seed-style text files and many feeds carry no headline."""
     get = article.get if isinstance(article, dict) else lambda k: getattr(article, k, None)
-    return get("title") or lead_sentence(get("text") or "", limit) or get("id") or ""
+    return get("title") or article_lead(article, limit) or get("id") or ""
 
 
 env.filters["idpath"] = _idpath
