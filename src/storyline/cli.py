@@ -16,7 +16,7 @@ from rich.table import Table
 from . import __version__
 from .export import ExportError, export
 from .model import IngestProblem
-from .store import Store, StoreError, default_db_path
+from .store import MigrationNeeded, Store, StoreError, default_db_path
 
 app = typer.Typer(
     name="storyline",
@@ -44,8 +44,13 @@ def fail(message: str, code: int = 2) -> None:
 
 @contextmanager
 def open_store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
+    path = db or default_db_path()
     try:
-        store = Store(db or default_db_path(), readonly=readonly)
+        try:
+            store = Store(path, readonly=readonly)
+        except MigrationNeeded:  # a store of an older storyline: bring its schema up to date once, then read
+            Store(path).close()
+            store = Store(path, readonly=readonly)
     except StoreError as exc:
         fail(str(exc))
     try:

@@ -81,3 +81,27 @@ def test_newer_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="newer"):
         Store(db)
+
+
+def test_a_store_of_the_previous_schema_migrates_and_read_only_views_bring_it_up_to_date(tmp_path):
+    import subprocess
+
+    from helpers import STORYLINE
+
+    from storyline.store import MigrationNeeded
+
+    db = tmp_path / "old.db"
+    with Store(db) as s:
+        s.add_articles([art(1)])
+    conn = sqlite3.connect(db)  # the store as storyline before schema 4 left it
+    conn.execute("DROP TABLE lead_counts")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with pytest.raises(MigrationNeeded, match="needs migrating"):
+        Store(db, readonly=True)
+    done = subprocess.run([*STORYLINE, "events", "--db", str(db), "--json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with Store(db, readonly=True) as s:
+        assert s.schema_version == SCHEMA_VERSION and s.count_articles() == 1
+        assert s.conn.execute("SELECT count(*) FROM lead_counts").fetchone()[0] == 0

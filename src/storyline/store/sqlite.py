@@ -25,6 +25,10 @@ class StoreError(Exception):
     """The database cannot be opened or is not a storyline store."""
 
 
+class MigrationNeeded(StoreError):
+    """A read-only open of a store written by an older storyline: open it read-write once to migrate it."""
+
+
 def default_db_path() -> str:
     return os.environ.get("STORYLINE_DB") or DEFAULT_DB
 
@@ -104,7 +108,7 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
         if version == SCHEMA_VERSION:
             return
         if readonly:
-            raise StoreError(f"{self.path}: schema version {version} needs migrating; open it read-write once")
+            raise MigrationNeeded(f"{self.path}: schema version {version} needs migrating; open it read-write once")
         for number, sql in MIGRATIONS:
             if number <= version:
                 continue
