@@ -220,3 +220,49 @@ def test_a_name_is_a_person_or_a_thing_by_the_articles_that_write_it_so(order) -
         by_name.setdefault(e.name, []).append((e.type, sorted(e.article_ids)))
     assert by_name["Meridian Star"] == [("MISC", ["b1", "s0", "s1", "s2"])]
     assert by_name["Lukas Ferenc"] == [("PERSON", ["p0", "p1", "p2", "t1"])]
+
+
+def _bare_articles(n: int, start: int = 0) -> list[Article]:
+    return [Article(id=f"w{i}", text=f"Harbourline said on day {i} that the Saltmere route would reopen.")
+            for i in range(start, start + n)]
+
+
+JUNK = Article(id="j0", text="Free Harbourline service will be available on the Saltmere route from May.")
+
+
+@pytest.mark.parametrize("junk_first", [True, False])
+def test_a_word_mostly_written_alone_is_no_surname_of_a_run_of_capitals(junk_first) -> None:
+    from storyline.enrich.entities import Reconciler
+
+    reconciler = Reconciler()
+    batches = [[JUNK], _bare_articles(6)] if junk_first else [_bare_articles(6), [JUNK]]
+    for batch in batches:
+        reconciler.add({a.id: extract_names(a) for a in batch})
+    junk = next(e for e in reconciler.entities if e.name == "Free Harbourline")
+    assert junk.article_ids == ["j0"]
+    word = next(e for e in reconciler.entities if e.name == "Harbourline")
+    assert sorted(word.article_ids) == [f"w{i}" for i in range(6)]
+
+
+def test_a_surname_after_a_full_name_elsewhere_is_that_person() -> None:
+    from storyline.enrich.entities import Reconciler
+
+    arts = [Article(id="l0", text="Foreign Minister Sergei Lavrov met the envoys in Moscow."),
+            *[Article(id=f"l{i}", text=f"Lavrov said on day {i} that talks would go on.") for i in range(1, 4)]]
+    reconciler = Reconciler()
+    reconciler.add({a.id: extract_names(a) for a in arts})
+    lavrov = next(e for e in reconciler.entities if e.name == "Sergei Lavrov")
+    assert sorted(lavrov.article_ids) == ["l0", "l1", "l2", "l3"]
+
+
+def test_the_store_keeps_who_was_named_in_full_between_runs(tmp_path) -> None:
+    from storyline.pipeline import ingest_articles
+    from storyline.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        ingest_articles(store, [JUNK, *_bare_articles(2)])
+        ingest_articles(store, _bare_articles(4, start=2))  # a new run: the reconciler is loaded from the store
+        assert store.person_full_name_articles() == {
+            e["id"]: {"j0"} for e in store.list_entities() if e["name"] == "Free Harbourline"}
+        junk = next(e for e in store.list_entities() if e["name"] == "Free Harbourline")
+        assert not {f"w{i}" for i in range(2, 6)} & set(junk["article_ids"])

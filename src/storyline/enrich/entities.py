@@ -1171,6 +1171,7 @@ class _Rec:
     alias_set: set[str] = field(default_factory=set)  # ``entity.aliases`` as a set (they are appended to here)
     indexed: set[tuple[str, str]] = field(default_factory=set)  # (type, alias) pairs ``_index_alias`` has seen
     seq: int = 0  # its place in ``_Index.recs``
+    named: set[str] | None = None  # a person's articles that name them in full (None: not known, see ``_named``)
 
 
 class _Index:
@@ -1188,6 +1189,9 @@ class _Index:
         self.by_org_head: dict[str, list[_Rec]] = {}
         self.by_org_tail: dict[str, list[_Rec]] = {}
         self.ids: set[str] = set()
+        self.bare: dict[str, set[str]] = {}  # the batch's bare words (phonetic) -> the articles writing them alone
+        self.full: dict[str, set[str]] = {}  # the batch's full names of people -> the articles writing them
+        self.alone: dict[str, set[str]] = {}  # ``_written_alone``, once per word and batch
 
     # -- building --------------------------------------------------------------------------------------
     def add(self, entity: Entity) -> _Rec:
@@ -1252,7 +1256,9 @@ class _Index:
         while eid in self.ids:
             eid = _entity_id(typ, f"{key}#{n}")
             n += 1
-        return self.add(Entity(id=eid, name=name, type=typ))
+        rec = self.add(Entity(id=eid, name=name, type=typ))
+        rec.named = set()  # (met now: each article naming it in full is counted as it comes)
+        return rec
 
     # -- lookups ---------------------------------------------------------------------------------------
     def surname_candidates(self, surname: str) -> list[_Rec]:
@@ -1287,7 +1293,14 @@ def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
     if m.article_id not in rec.article_set:
         rec.article_set.add(m.article_id)
         e.article_ids.append(m.article_id)
+    if rec.named is not None and e.type == "PERSON" and " " in m.name.strip():
+        rec.named.add(m.article_id)
     e.mentions.append(m)
+
+
+def _named(rec: _Rec) -> set[str]:
+    """The articles that name a person in full (all of theirs when that was not handed over)."""
+    return rec.article_set if rec.named is None else rec.named
 
 
 def reconcile(
@@ -1310,11 +1323,16 @@ class Reconciler:
     """``reconcile`` that keeps its index between batches (the pipeline's per-run state): ``add`` folds one
     batch in and returns the entities that batch mentions, each with this batch's ``mentions`` only."""
 
-    def __init__(self, existing_entities: Iterable[Entity] | None = None) -> None:
+    def __init__(self, existing_entities: Iterable[Entity] | None = None,
+                 full_names: Mapping[str, Iterable[str]] | None = None) -> None:
+        """``full_names``: entity id -> the articles naming that person in full (a multi-word alias), as the
+        store keeps them; without it, every article of a known person counts as naming them in full."""
         self.index = _Index()
         for e in existing_entities or ():
             e.mentions = []
-            self.index.add(e)
+            rec = self.index.add(e)
+            if full_names is not None and e.type == "PERSON":
+                rec.named = set(full_names.get(e.id, ()))
         self._touched: list[Entity] = []
 
     @property
@@ -1334,6 +1352,13 @@ class Reconciler:
 
         def single(m: EntityMention) -> bool:
             return " " not in m.name.strip()
+
+        index.bare, index.full, index.alone = {}, {}, {}
+        for m in mentions:
+            if m.type in ("PERSON", "MISC") and single(m):
+                index.bare.setdefault(phonetic(m.name), set()).add(m.article_id)
+            elif m.type == "PERSON":
+                index.full.setdefault(m.name, set()).add(m.article_id)
 
         # a name an organisation word or cue made an organisation anywhere ("the Green Harbour party") is that
         # organisation where nothing but its shape made it a person ("Green Harbour won seats")
@@ -1420,11 +1445,43 @@ def _surname_owner(index: _Index, m: EntityMention) -> _Rec | None:
         return None
     ranked = sorted(people, key=lambda c: (-len(c.article_set), c.seq))
     top = ranked[0]
-    if len(top.article_set) < 3 or any(w.isupper() and len(w) > 1 for w in top.entity.name.split()):
+    if len(_named(top)) < 3 or any(w.isupper() and len(w) > 1 for w in top.entity.name.split()):
         return None
     if len(ranked) == 1 or len(top.article_set) >= 3 * len(ranked[1].article_set):
         return top
     return None
+
+
+BARE_MIN_ARTICLES = 5  # a bare word this often written alone, and ...
+BARE_PER_FULL = 3  # ... this many times as often as the one person who has it as a surname is named in full ...
+
+
+def _mostly_bare(index: _Index, person: _Rec, key: str, cands: list[_Rec]) -> bool:
+    """... is not that person's surname outside the articles naming them: "Transocean" in 200 articles is not
+    the "Operator Transocean" one page's run of capitals made a person; "Lavrov" after "Sergei Lavrov" is. News
+    names a person in full at first mention, so their surname alone rarely outnumbers their full name by much.
+    (Nor does a person named in full take over the entity of a word so written alone: "Banri Kaieda" is not
+    every "Qaeda" before him.)"""
+    named = _named(person)
+    return _alone_outnumbers((person.article_set - named) | _written_alone(index, key, cands), named)
+
+
+def _alone_outnumbers(alone: set[str], named: set[str]) -> bool:
+    alone = alone - named
+    return len(alone) >= BARE_MIN_ARTICLES and len(alone) > BARE_PER_FULL * len(named)
+
+
+def _written_alone(index: _Index, key: str, cands: Iterable[_Rec]) -> set[str]:
+    """The articles writing a word alone: this batch's, and those of the entities of it (or a spelling like it)
+    among ``cands``, once per word and batch."""
+    found = index.alone.get(key)
+    if found is None:
+        found = set(index.bare.get(key, ()))
+        for c in cands:
+            if not c.givens:
+                found |= c.article_set
+        index.alone[key] = found
+    return found
 
 
 def _resolve_named(index: _Index, m: EntityMention) -> None:
@@ -1501,7 +1558,8 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
     else:
         bare = [c for c in cands if not c.givens and c.entity.type in ("PERSON", "MISC")]
         clash = [c for c in cands if c.givens]  # same surname, different given name: another person
-        if bare and not clash:
+        if bare and not clash and not _alone_outnumbers(_written_alone(index, surname, bare),
+                                                        index.full.get(m.name, set())):
             rec = bare[0]
             # the bare surname was this person all along: give the entity its full name (id unchanged)
             rec.entity.name = m.name
@@ -1539,8 +1597,15 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         _attach(index, place, m)
         return
     rec = None
-    if len(full) == 1:
+    if len(full) == 1 and (m.article_id in full[0].article_set or not _mostly_bare(index, full[0], key, cands)):
         rec = full[0]
+    elif len(full) == 1:  # a word that is mostly written alone: not the surname of the one who has it as one
+        rec = next((c for c in cands if not c.givens), None)
+        if rec is None:
+            rec = index.new("PERSON" if m.type == "PERSON" else "MISC", m.name, key)
+            rec.surname = key
+            index._index_surname(rec)
+            index._index_alias(rec, m.name)
     elif len(full) > 1:
         local = [c for c in full if m.article_id in c.article_set]
         if len(local) == 1:

@@ -111,6 +111,16 @@ class EntityStoreMixin:
                 e.article_ids.append(article_id)
         return list(by_id.values())
 
+    def person_full_name_articles(self) -> dict[str, set[str]]:
+        """Person entity id -> the articles that name them in full (an alias of several words): what incremental
+        reconciliation weighs a bare surname against (see ``enrich.entities.Reconciler``)."""
+        out: dict[str, set[str]] = {}
+        for entity_id, article_id in self.conn.execute(
+                "SELECT ea.entity_id, ea.article_id FROM entity_aliases ea JOIN entities e ON e.id = ea.entity_id "
+                "WHERE e.type = 'PERSON' AND instr(trim(ea.alias), ' ') > 0"):
+            out.setdefault(entity_id, set()).add(article_id)
+        return out
+
     def list_entities(
         self, *, event_id: str | None = None, type: str | None = None, limit: int | None = None,  # noqa: A002
     ) -> list[dict[str, Any]]:
