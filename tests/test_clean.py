@@ -232,3 +232,47 @@ def test_sentence_case_headline_as_its_own_paragraph():
 def test_first_sentence_without_blank_line_is_not_a_headline():
     a = clean_article(art("the council said little\n" + EVAC_BODY))
     assert a.title is None and a.text.startswith("the council said little")
+
+
+@pytest.mark.parametrize("text, body, dateline, byline", [
+    ("SALTMERE | Tue May 3, 2026 7:21 pm CET SALTMERE (Harbour Wire) - Ferries stopped running on Tuesday.",
+     "Ferries stopped running on Tuesday.", "SALTMERE (Harbour Wire)", None),
+    ("PORT IDRIS, Velmora | Wed Mar 4, 2026 10:04 am CET PORT IDRIS, Velmora (Harbour Wire) - The port shut.",
+     "The port shut.", "PORT IDRIS, Velmora (Harbour Wire)", None),
+    ("By the Courier Wire Staff Velmora's cabinet met on Monday to discuss the ceasefire.",
+     "Velmora's cabinet met on Monday to discuss the ceasefire.", None, "the Courier Wire Staff"),
+    ("By Ada Voss and Piet Ansel, VDN Crowds gathered in Tessara for a third night.",
+     "Crowds gathered in Tessara for a third night.", None, "Ada Voss and Piet Ansel, VDN"),
+    ("March 3, 2026 | By Greta Holm, VDN Soldiers stood guard outside the museum.",
+     "Soldiers stood guard outside the museum.", None, "Greta Holm, VDN"),
+    ("By Oona Brandt, Special to VDN The talks represent a challenge to both capitals.",
+     "The talks represent a challenge to both capitals.", None, "Oona Brandt, Special to VDN"),
+    ("By Ilse Marek, Health and Science Editor KHOREN | Mon Mar 2, 2026 4:23 pm CET KHOREN (Harbour Wire) - "
+     "Flu cases rose.", "Flu cases rose.", "KHOREN (Harbour Wire)", "Ilse Marek, Health and Science Editor"),
+    ("By Ruben Adler and Nadia Ferreira TESSARA, Velmora -- Determined to keep the talks going, she spoke.",
+     "Determined to keep the talks going, she spoke.", "TESSARA, Velmora", "Ruben Adler and Nadia Ferreira"),
+])
+def test_header_furniture_on_the_first_line_is_lifted(text, body, dateline, byline):
+    a = clean_article(Article(id="x", text=text))
+    assert (a.text, a.dateline, a.meta.get("byline")) == (body, dateline, byline)
+
+
+@pytest.mark.parametrize("text", [
+    "By the time the ferry reached Saltmere, the storm had passed.",
+    "By Friday, VDN had reported the closure of the port.",
+    "By Monday Night Football, VDN had the rights.",
+    "By John Smith, the mayor, the council was dissolved.",
+])
+def test_a_sentence_starting_with_by_is_no_byline(text):
+    a = clean_article(Article(id="x", text=text))
+    assert a.text == text and "byline" not in a.meta
+
+
+@pytest.mark.parametrize("text, body, byline", [
+    ("March 3, 2026 | From Ada Voss and Piet Ansel, VDN Talks resumed.", "Talks resumed.", "Ada Voss and Piet Ansel, VDN"),
+    ("By Greta Holm for VDN Prime Minister Jonas Wendt said the vote would go ahead.",
+     "Prime Minister Jonas Wendt said the vote would go ahead.", "Greta Holm for VDN"),
+])
+def test_more_bylines(text, body, byline):
+    a = clean_article(Article(id="x", text=text))
+    assert (a.text, a.meta.get("byline")) == (body, byline)

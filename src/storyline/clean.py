@@ -161,6 +161,27 @@ _DATELINE_PREFIX = re.compile(
     r"\s*(?:--?|–|—)\s+(?=\S)"
 )
 _BYLINE = re.compile(r"^(?:by|from|posted by|written by)\s", re.IGNORECASE)
+# Page header furniture glued to the first body line of scraped pages:
+# a place and a time stamp, "TRIPOLI | Tue May 3, 2011 7:21 pm EDT " (what follows is the dateline proper)
+_STAMP = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
+    r" \| (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.? " + _MONTH + r" \d{1,2}, \d{4}"
+    r"(?: \d{1,2}:\d\d ?[ap]\.?m\.? [A-Z]{2,4})? (?=\S)")
+# a date before a byline, "January 31, 2011 | By ..."
+_DATE_PIPE = re.compile(r"^" + _MONTH + r" \d{1,2}, \d{4} \| (?=By |From )")
+_NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\-]+){1,2}"
+# a byline: "By the CNN Wire Staff ", "By Emily Smith and Katie Glaeser, CNN ", "By Tarek Osman, Special to CNN ",
+# "From Ann Lee, CNN ", "By Ann Lee for CNN ",
+# "By Maggie Fox, Health and Science Editor ", or names right before a dateline ("By Ann Lee TOLEDO, Ohio --")
+_BYLINE_HEAD = re.compile(
+    r"^(?:By|From) (?:the [A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:Wires? )?Staff"
+    r"|" + _NAME + r"(?:,? and " + _NAME + r")*"
+    r"(?: for [A-Z]{2,6}(?= )|, (?:Special to [A-Z][\w.]*(?: [A-Z][\w.]*){0,2}?(?= )|[A-Z]{2,6}(?= )"
+    r"|(?:(?:[A-Z][a-z]+|and|of|for) ){0,5}(?:Editor|Correspondent|Reporter|Writer|Producer)(?= ))"
+    # (names right before a dateline or a place and time stamp)
+    r"|(?= [A-Z]{3,}[A-Z.'\-]*(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+)*)?"
+    r"(?: \([A-Za-z]+\))? ?(?:--?|–|—|\|) )))"
+    r"\s+(?=\S)")
 _TERMINAL = re.compile(r"[.,;:\"'?)]$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or over the to up via vs with".split())
@@ -234,8 +255,9 @@ def clean_text(text: str) -> tuple[str, bool]:
     return result, ptb
 
 
-def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | None]:
-    """Take a dateline and a headline off the first lines: returns ``(body, headline, dateline)``."""
+def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | None, str | None]:
+    """Take a dateline, a headline and a byline off the first lines: returns ``(body, headline, dateline,
+    byline)``."""
     lines = text.split("\n")
     headline = dateline = None
     i = 0
@@ -264,6 +286,22 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
         else:
             break
         i += 1
+    # header furniture on the first body line: a byline, a place and time stamp (either, or both in either order)
+    byline = stamp = None
+    for j in range(i, len(lines)):
+        if lines[j]:
+            line = _DATE_PIPE.sub("", lines[j])
+            for _ in range(2):
+                m = _BYLINE_HEAD.match(line)
+                if m and byline is None:
+                    byline = line[line.index(" ") + 1:m.end()].strip().rstrip(",")
+                    line = line[m.end():]
+                m = _STAMP.match(line)
+                if m and stamp is None:
+                    stamp = m.group("place")
+                    line = line[m.end():]
+            lines[j] = line
+            break
     # a dateline prefix on the first body paragraph: "MOSCOW, Oct 21 (Reuters) - ..."
     if dateline is None:
         for j in range(i, len(lines)):
@@ -273,10 +311,11 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
                     dateline = m.group("dl").strip()
                     lines[j] = lines[j][m.end():]
                 break
+    dateline = dateline or stamp
     body = "\n".join(lines).strip("\n")
     if headline or dateline:
         body = re.sub(r"\n{3,}", "\n\n", body)
-    return body, headline, dateline
+    return body, headline, dateline, byline
 
 
 def _before_dateline(line: str, lines: list[str], i: int, rest_chars: int) -> bool:
@@ -320,7 +359,7 @@ def clean_article(article: Article) -> Article:
         if ptb or is_ptb(title):
             title = " ".join(unptb(title).split())
         title = title or None
-    body, headline, dateline = _lift_head(text, title)
+    body, headline, dateline, byline = _lift_head(text, title)
     meta = article.meta
     date = article.date
     if dateline and date is None:
@@ -330,6 +369,8 @@ def clean_article(article: Article) -> Article:
             meta = {**meta, "date_from": "dateline"}
     if ptb:
         meta = {**meta, "ptb": True}
+    if byline and "byline" not in meta:
+        meta = {**meta, "byline": byline}
     return dataclasses.replace(
         article,
         text=body,
