@@ -244,7 +244,13 @@ def test_first_sentence_without_blank_line_is_not_a_headline():
     ("By Ada Voss and Piet Ansel, VDN Crowds gathered in Tessara for a third night.",
      "Crowds gathered in Tessara for a third night.", None, "Ada Voss and Piet Ansel, VDN"),
     ("March 3, 2026 | By Greta Holm, VDN Soldiers stood guard outside the museum.",
-     "Soldiers stood guard outside the museum.", None, "Greta Holm, VDN"),
+     "Soldiers stood guard outside the museum.", "March 3, 2026", "Greta Holm, VDN"),
+    ("14 March 2026 Last updated at 08:40 GMT Help Velmora is preparing to host an envoy.",
+     "Velmora is preparing to host an envoy.", "14 March 2026 Last updated at 08:40 GMT Help", None),
+    ("Wednesday 4 March 2026 12.14 GMT A tank moves into position near the border.",
+     "A tank moves into position near the border.", "Wednesday 4 March 2026 12.14 GMT", None),
+    ("Ada Voss | 12:14 UK time, Friday, 27 March 2026 The battle of Khoren seems to be shaping up.",
+     "The battle of Khoren seems to be shaping up.", "Friday, 27 March 2026", "Ada Voss"),
     ("By Oona Brandt, Special to VDN The talks represent a challenge to both capitals.",
      "The talks represent a challenge to both capitals.", None, "Oona Brandt, Special to VDN"),
     ("By Ilse Marek, Health and Science Editor KHOREN | Mon Mar 2, 2026 4:23 pm CET KHOREN (Harbour Wire) - "
@@ -262,6 +268,7 @@ def test_header_furniture_on_the_first_line_is_lifted(text, body, dateline, byli
     "By Friday, VDN had reported the closure of the port.",
     "By Monday Night Football, VDN had the rights.",
     "By John Smith, the mayor, the council was dissolved.",
+    "March 3, 2026 was the day the talks began.",
 ])
 def test_a_sentence_starting_with_by_is_no_byline(text):
     a = clean_article(Article(id="x", text=text))

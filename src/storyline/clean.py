@@ -169,6 +169,15 @@ _STAMP = re.compile(
     r"(?: \d{1,2}:\d\d ?[ap]\.?m\.? [A-Z]{2,4})? (?=\S)")
 # a date before a byline, "January 31, 2011 | By ..."
 _DATE_PIPE = re.compile(r"^" + _MONTH + r" \d{1,2}, \d{4} \| (?=By |From )")
+# a publication time stamp: "Wednesday 23 February 2005 12.14 GMT ", "14 August 2012 Last updated at 08:40 GMT ",
+# "Posted: Nov 27, 2005 8:20 AM ET ", and a columnist's "Ann Lee | 12:14 UK time, Friday, 27 July 2012 "
+_WHEN = (r"(?:(?:Published|Updated|Posted|Last updated)\s*:?\s*)?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?"
+         r"(?:\d{1,2} " + _MONTH + r",? \d{4}|" + _MONTH + r" \d{1,2},? \d{4})")
+_TIME = r"\d{1,2}[:.]\d\d(?: ?[AaPp]\.?[Mm]\.?)?(?: (?:[A-Z]{2,4}|UK time))?"
+_TIME_STAMP = re.compile(
+    r"^(?:" + _WHEN + r",?(?: (?:-|\||at|Last updated at))? " + _TIME
+    + r"|(?P<by>" + r"[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){1,2}" + r") \| " + _TIME + r", (?P<day>" + _WHEN + r"))"
+    r"(?: Help)?\s+(?=[\"“A-Z0-9])")
 _NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\-]+){1,2}"
 # a byline: "By the CNN Wire Staff ", "By Emily Smith and Katie Glaeser, CNN ", "By Tarek Osman, Special to CNN ",
 # "From Ann Lee, CNN ", "By Ann Lee for CNN ",
@@ -287,10 +296,15 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
             break
         i += 1
     # header furniture on the first body line: a byline, a place and time stamp (either, or both in either order)
-    byline = stamp = None
+    byline = stamp = when = None
     for j in range(i, len(lines)):
         if lines[j]:
-            line = _DATE_PIPE.sub("", lines[j])
+            line = lines[j]
+            m = _DATE_PIPE.match(line) or _TIME_STAMP.match(line)
+            if m:
+                byline = m.groupdict().get("by")
+                when = m.group("day") if byline else line[:m.end()].rstrip(" |")  # (kept: its day, a header date)
+                line = line[m.end():]
             for _ in range(2):
                 m = _BYLINE_HEAD.match(line)
                 if m and byline is None:
@@ -311,7 +325,7 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
                     dateline = m.group("dl").strip()
                     lines[j] = lines[j][m.end():]
                 break
-    dateline = dateline or stamp
+    dateline = dateline or stamp or when
     body = "\n".join(lines).strip("\n")
     if headline or dateline:
         body = re.sub(r"\n{3,}", "\n\n", body)
