@@ -283,3 +283,14 @@ def test_a_sentence_starting_with_by_is_no_byline(text):
 def test_more_bylines(text, body, byline):
     a = clean_article(Article(id="x", text=text))
     assert (a.text, a.meta.get("byline")) == (body, byline)
+
+
+@pytest.mark.parametrize("text, body, dateline, byline", [
+    ("By Ada Voss, Piet Ansel and Greta Holm, VDN Rebel fighters fired into the air.",
+     "Rebel fighters fired into the air.", None, "Ada Voss, Piet Ansel and Greta Holm, VDN"),
+    ("TESSARA, March 27 | Mon Mar 27, 2026 4:19 am CET TESSARA, March 27 (Harbour Wire) - Talks resumed.",
+     "Talks resumed.", "TESSARA, March 27 (Harbour Wire)", None),
+])
+def test_bylines_of_several_names_and_stamps_with_a_day(text, body, dateline, byline):
+    a = clean_article(Article(id="x", text=text))
+    assert (a.text, a.dateline, a.meta.get("byline")) == (body, dateline, byline)

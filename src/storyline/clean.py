@@ -165,6 +165,7 @@ _BYLINE = re.compile(r"^(?:by|from|posted by|written by)\s", re.IGNORECASE)
 # a place and a time stamp, "TRIPOLI | Tue May 3, 2011 7:21 pm EDT " (what follows is the dateline proper)
 _STAMP = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
+    r"(?:,? " + _MONTH + r" \d{1,2})?"
     r" \| (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.? " + _MONTH + r" \d{1,2}, \d{4}"
     r"(?: \d{1,2}:\d\d ?[ap]\.?m\.? [A-Z]{2,4})? (?=\S)")
 # a date before a byline, "January 31, 2011 | By ..."
@@ -184,7 +185,7 @@ _NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z
 # "By Maggie Fox, Health and Science Editor ", or names right before a dateline ("By Ann Lee TOLEDO, Ohio --")
 _BYLINE_HEAD = re.compile(
     r"^(?:By|From) (?:the [A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:Wires? )?Staff"
-    r"|" + _NAME + r"(?:,? and " + _NAME + r")*"
+    r"|" + _NAME + r"(?:(?:,| and|, and) " + _NAME + r")*"
     r"(?: for [A-Z]{2,6}(?= )|, (?:Special to [A-Z][\w.]*(?: [A-Z][\w.]*){0,2}?(?= )|[A-Z]{2,6}(?= )"
     r"|(?:(?:[A-Z][a-z]+|and|of|for) ){0,5}(?:Editor|Correspondent|Reporter|Writer|Producer)(?= ))"
     # (names right before a dateline or a place and time stamp)
