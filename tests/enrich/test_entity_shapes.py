@@ -266,3 +266,16 @@ def test_the_store_keeps_who_was_named_in_full_between_runs(tmp_path) -> None:
             e["id"]: {"j0"} for e in store.list_entities() if e["name"] == "Free Harbourline"}
         junk = next(e for e in store.list_entities() if e["name"] == "Free Harbourline")
         assert not {f"w{i}" for i in range(2, 6)} & set(junk["article_ids"])
+
+
+def test_a_word_mostly_written_alone_joins_the_organisation_it_heads() -> None:
+    from storyline.enrich.entities import Reconciler
+
+    reconciler = Reconciler()
+    org = Article(id="o0", text="Halvik Chemworks said the tanks were safe.")
+    junk = Article(id="j0", text="Operator Halvik staff will be available on the site from May.")
+    bare = [Article(id=f"h{i}", text=f"Halvik said on day {i} that the tanks were safe.") for i in range(6)]
+    for batch in ([org], [junk], bare):
+        reconciler.add({a.id: extract_names(a) for a in batch})
+    halvik = next(e for e in reconciler.entities if e.name == "Halvik Chemworks")
+    assert halvik.type == "ORG" and {f"h{i}" for i in range(6)} <= set(halvik.article_ids)

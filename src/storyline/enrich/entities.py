@@ -1537,6 +1537,14 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
     _attach(index, rec, m)
 
 
+def _org_of_head(index: _Index, m: EntityMention, key: str) -> _Rec | None:
+    """The organisation a bare word heads ("Halvik" after "Halvik Chemworks"): the one its article names, else
+    the only one."""
+    heads = index.by_org_head.get(key, [])
+    local = [c for c in heads if m.article_id in c.article_set]
+    return (local or heads)[0] if len(local) == 1 or (len(heads) == 1 and not local) else None
+
+
 def _place_qualified(name: str) -> bool:
     """An organisation's name with a place written before it: "Mexico World Health Organization", "US Minerals
     Management Service" (a place, then three words or more, the last an organisation word)."""
@@ -1597,15 +1605,11 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         _attach(index, place, m)
         return
     rec = None
+    alone = False  # a word mostly written alone: not the surname of the one person who has it as one
     if len(full) == 1 and (m.article_id in full[0].article_set or not _mostly_bare(index, full[0], key, cands)):
         rec = full[0]
-    elif len(full) == 1:  # a word that is mostly written alone: not the surname of the one who has it as one
-        rec = next((c for c in cands if not c.givens), None)
-        if rec is None:
-            rec = index.new("PERSON" if m.type == "PERSON" else "MISC", m.name, key)
-            rec.surname = key
-            index._index_surname(rec)
-            index._index_alias(rec, m.name)
+    elif len(full) == 1:
+        alone = True
     elif len(full) > 1:
         local = [c for c in full if m.article_id in c.article_set]
         if len(local) == 1:
@@ -1614,15 +1618,12 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
             return  # ambiguous bare surname: unresolved
     elif cands:
         rec = cands[0]
+    if alone:  # the word's own entity, else the organisation it heads
+        rec = next((c for c in cands if not c.givens), None) or _org_of_head(index, m, key)
     if rec is None and m.type == "MISC":
         rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key))
     if rec is None and not cands:
-        heads = index.by_org_head.get(key, [])  # "Halvik" after "Halvik Chemworks"
-        local = [c for c in heads if m.article_id in c.article_set]
-        if len(local) == 1 or (len(heads) == 1 and not local):
-            rec = (local or heads)[0]
-            _attach(index, rec, m)
-            return
+        rec = _org_of_head(index, m, key)
     if rec is None:
         typ = "PERSON" if m.type == "PERSON" else "MISC"
         rec = index.new(typ, m.name, key)
