@@ -83,7 +83,8 @@ def test_fixture_claims_figures_and_denial():
     denial = [c for c in cs if c.polarity == "deny" and "untrue" in c.text][0]
     assert denial.speaker == "Kestran"  # resolved from "it said"
     flags = find_disagreements(cs)
-    pairs = [(cs[d.claims[0]].speaker, cs[d.claims[1]].speaker) for d in flags if d.kind == "denial"]
+    pairs = {(cs[a].speaker, cs[d].speaker) for f in flags if f.kind == "denial"
+             for a in f.claims if cs[a].polarity != "deny" for d in f.claims if cs[d].polarity == "deny"}
     assert ("Mariam Sarkisian", "Kestran") in pairs
 
 
@@ -172,7 +173,8 @@ def test_seeds_claims_and_disagreement():
     assert ("Yerevan", 36, "civilians", "killed") in all_figs
     assert ("Baku", 63, "civilians", "casualties") in all_figs
     flags = [d for d in find_disagreements(cs) if d.kind == "denial"]
-    texts = [(cs[d.claims[0]].text, cs[d.claims[1]].text) for d in flags]
+    texts = [(cs[a].text, cs[d].text) for f in flags
+             for a in f.claims if cs[a].polarity != "deny" for d in f.claims if cs[d].polarity == "deny"]
     assert any("downed an Azerbaijani military plane" in a and "untrue" in b for a, b in texts)
 
 
@@ -217,3 +219,20 @@ def test_the_writer_is_no_attributed_source() -> None:
     arts = [Article(id="w1", text="As I said last week, the bridge will not reopen before May."),
             Article(id="w2", text="I can say the bridge will not reopen before May.")]
     assert claims_of(arts) == []
+
+
+def test_one_flag_per_denier_and_speaker_denied():
+    def claim(speaker: str, text: str, polarity: str = "assert") -> Claim:
+        return Claim(article_id="a", speaker=speaker, verb="deny" if polarity == "deny" else "say", text=text,
+                     polarity=polarity)
+
+    cs = [claim("Ada Voss", "Drassk was supplying attack helicopters to the Velmoran army"),
+          claim("Ada Voss", "Drassk had shipped attack helicopters to the Velmoran army by sea"),
+          claim("Serzh Harutyunian", "Drassk was not supplying attack helicopters to the Velmoran army", "deny"),
+          claim("Rauf Guliyev", "the attack helicopters reached the Velmoran army last week")]
+    flags = [f for f in find_disagreements(cs) if f.kind == "denial"]
+    by_pair = {(cs[min(f.claims)].speaker, cs[max(i for i in f.claims if cs[i].polarity == "deny")].speaker):
+               sorted(f.claims) for f in flags}
+    assert by_pair[("Ada Voss", "Serzh Harutyunian")] == [0, 1, 2]
+    assert len(flags) == len(by_pair)
+

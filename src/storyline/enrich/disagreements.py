@@ -130,6 +130,9 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
                 postings.setdefault(t, []).append(a)
     keys = [_speaker_key(c) for c in claims]
     sides = [_side(c) for c in claims]
+    # one flag per denier and speaker denied, with every claim of either that meets the other: "Lavrov denies
+    # what Clinton said" once, not once for each of her five sentences on the helicopters
+    flags: dict[tuple[str, str], tuple[set[int], set[int], set[str]]] = {}
     for d in denials:
         candidates: set[int] = set()
         for t in terms[d]:
@@ -151,9 +154,15 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
         for score, a, shared in scored:
             if score < best * 0.75:
                 break
-            out.append(Disagreement(kind="denial", claims=[a, d],
-                                    note=f"{claims[d].speaker or 'a source'} denies what {claims[a].speaker or 'a source'}"
-                                         f" said (shared: {', '.join(sorted(shared))})"))
+            asserted, denying, terms_shared = flags.setdefault((keys[d], keys[a]), (set(), set(), set()))
+            asserted.add(a)
+            denying.add(d)
+            terms_shared |= shared
+    for asserted, denying, shared in flags.values():
+        a, d = min(asserted), min(denying)
+        out.append(Disagreement(kind="denial", claims=[*sorted(asserted), *sorted(denying)],
+                                note=f"{claims[d].speaker or 'a source'} denies what {claims[a].speaker or 'a source'}"
+                                     f" said (shared: {', '.join(sorted(shared))})"))
     return out
 
 
@@ -172,6 +181,10 @@ _OWN_SIDE = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:lost|lo
 # nationality), right after the figure and before the clause ends
 _PLACE_AFTER = re.compile(r"[^.;,:]{0,30}?\b(?:in|at|near)\s+(?:the\s+(?:town|city|village|district|port)\s+of\s+)?"
                           r"([A-Z][\w'\-]+)")
+# "... in the eastern city of Deir al-Zour, killing at least 10 people": where, said before the figure in its
+# sentence (the nearest place before it)
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+(?:[a-z]+\s+)?(?:town|city|village|district|port|province|"
+                           r"region)\s+of\s+)?([A-Z][\w'\-]+)")
 _NOT_PLACES = frozenset(MONTHS) | frozenset(WEEKDAYS)
 # "Velmoran losses at 14 soldiers", "Drasski casualties of 200": whose losses a figure right after gives
 _LOSSES_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:military\s+|civilian\s+)?(?:losses|casualties|dead|death\s+toll)\s+"
@@ -181,6 +194,7 @@ _LOSSES_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:military\s+|civilian\s+)?(?:loss
 
 # "The two attacks have killed at least 22 civilians between them": a figure that adds up several counts
 _TOTAL = re.compile(r"\b(?:between\s+them|combined|in\s+total|in\s+all\b(?!\s+\w)|altogether|all\s+told|"
+                    r"across\s+the\s+country|nationwide|throughout\s+the\s+country|"
                     r"taken\s+together|(?:the|both)\s+(?:two\s+|three\s+|four\s+)?"
                     r"(?:attacks|strikes|incidents|blasts|explosions|bombings|shellings))", re.IGNORECASE)
 _TOTAL_PLACE = "\x00total"  # the place of such a figure: apart from every figure but other totals
@@ -190,7 +204,7 @@ def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None]:
     """(whose people, where) a figure of the claim counts, each None when the claim does not say; where is
     ``_TOTAL_PLACE`` for a sum over several places or attacks."""
     at = claim.text.find(fig.text) if fig.text else -1  # where the figure stands in the claim
-    if at >= 0 and _TOTAL.search(claim.text, max(0, at - 80), at + len(fig.text) + 40):
+    if at >= 0 and _TOTAL.search(claim.text, max(0, at - 80), at + len(fig.text) + 60):
         return _side_of(claim, fig, at), _TOTAL_PLACE
     return _side_of(claim, fig, at), _place_of(claim, fig, at)
 
@@ -213,13 +227,21 @@ def _side_of(claim: Claim, fig: Figure, at: int) -> str | None:
 
 
 def _place_of(claim: Claim, fig: Figure, at: int) -> str | None:
-    """Where the counted people were, when the claim says it right after the figure (at ``at``)."""
+    """Where the counted people were, when the claim says it right after the figure (at ``at``), else before it
+    in its sentence."""
     if at < 0:
         return None
     m = _PLACE_AFTER.match(claim.text, at + len(fig.text))
-    if not m:
-        return None
-    word = m.group(1).lower().removesuffix("'s").removesuffix("’s")
+    place = _place_word(m.group(1)) if m else None
+    if place is None:
+        start = max(claim.text.rfind(". ", 0, at), claim.text.rfind("; ", 0, at)) + 1
+        for m in _PLACE_BEFORE.finditer(claim.text, start, at):
+            place = _place_word(m.group(1)) or place
+    return place
+
+
+def _place_word(word: str) -> str | None:
+    word = word.lower().removesuffix("'s").removesuffix("’s")
     return None if word in _NOT_PLACES or word in DEMONYMS else word
 
 
