@@ -236,3 +236,17 @@ def test_one_flag_per_denier_and_speaker_denied():
     assert by_pair[("Ada Voss", "Serzh Harutyunian")] == [0, 1, 2]
     assert len(flags) == len(by_pair)
 
+
+
+def test_counts_of_different_towns_and_a_national_total_are_no_conflict():
+    from storyline.enrich.claims import claim_figures
+
+    def claim(speaker: str, text: str) -> Claim:
+        return Claim(article_id="a", speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+
+    cs = [claim("Activists", "troops fired mortars at protesters in the eastern city of Kesten, killing at least 10 people"),
+          claim("The observatory", "at least seven people were killed in Lomira, a suburb of the capital"),
+          claim("The group", "58 people had been killed in violence across the country on Wednesday"),
+          claim("Medics", "nine people were killed in Kesten overnight")]
+    flags = [sorted(f.claims) for f in find_disagreements(cs) if f.kind == "figures"]
+    assert flags == [[0, 3]]  # Kesten's two counts only
