@@ -250,3 +250,13 @@ def test_counts_of_different_towns_and_a_national_total_are_no_conflict():
           claim("Medics", "nine people were killed in Kesten overnight")]
     flags = [sorted(f.claims) for f in find_disagreements(cs) if f.kind == "figures"]
     assert flags == [[0, 3]]  # Kesten's two counts only
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The government and the rebels have both denied the report of a truce.", "The government and the rebels"),
+    ("The ministry and the army have each rejected the figure of 400 dead.", "The ministry and the army"),
+    ("The ministry vehemently denied shelling the town of Lomira.", "The ministry"),
+])
+def test_adverbs_before_the_verb_are_no_part_of_the_speaker(text, speaker):
+    cs = claims_of([Article(id="a", text=text)])
+    assert [c.speaker for c in cs] == [speaker]

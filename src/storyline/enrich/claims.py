@@ -87,6 +87,7 @@ _DENIAL_TEXT = re.compile(
 )
 _VERB_ALT = "|".join(sorted((v for v in VERBS if not v.endswith("ing")), key=len, reverse=True))
 _FILLER = (r"(?:(?:has|have|had|also|again|earlier|later|previously|now|repeatedly|publicly|officially|flatly|"
+           r"both|all|each|jointly|together|swiftly|angrily|vehemently|categorically|immediately|"
            r"continues\s+to|continue\s+to|continued\s+to|still|"
            r"strongly|quickly|then|further|already|late|early|on|in|a|statement|on\s+[A-Z][a-z]+(?:\s+\d{1,2})?|"
            r"[A-Z][a-z]+day)\s+)*")
