@@ -146,3 +146,17 @@ def test_rewrite_unreachable_server_falls_back() -> None:
     extractive = summarize_event(ARTICLES, n=2)
     cfg = LLMConfig(url="http://127.0.0.1:9/v1", timeout=2.0)  # discard port: nothing listens
     assert rewrite_abstractive(extractive, cfg) == extractive
+
+
+def test_a_summary_sentence_reads_without_its_articles_connective() -> None:
+    from storyline.summarize.summary import _standalone
+
+    assert _standalone("Meanwhile, Drassk said the border was closed.") == "Drassk said the border was closed."
+    assert _standalone("But the ministry denied it.") == "The ministry denied it."
+    assert _standalone("Butter prices rose.") == "Butter prices rose."
+    assert _standalone("Still waters ran deep.") == "Still waters ran deep."
+    arts = [Article(id=f"a{i}", date="2026-03-03", source=f"Outlet {i}", text=(
+        "Meanwhile, Velmoran troops shelled the border town of Kesten on Tuesday, officials said. "
+        "Velmoran troops shelled the town of Kesten near the border, residents said.")) for i in range(3)]
+    summary = summarize_event(arts, n=1)
+    assert summary and not summary[0].text.startswith("Meanwhile")

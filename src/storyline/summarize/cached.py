@@ -19,7 +19,7 @@ from ..model import SummarySentence
 from .summary import LLMConfig, rewrite_abstractive, summarize_event
 from .timeline import build_timeline
 
-METHOD_VERSION = "extractive-1"
+METHOD_VERSION = "extractive-2"  # (2: connectives off, pronoun openers weighed down)
 
 
 def fingerprint(article_ids: list[str], n: int, llm: LLMConfig | None = None) -> str:

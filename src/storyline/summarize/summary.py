@@ -36,6 +36,13 @@ PARAPHRASE = 0.5
 MMR_LAMBDA = 0.7
 MIN_TOKENS, MAX_TOKENS = 6, 60
 MAX_CANDIDATES = 1500  # sentences compared pairwise (memory grows with the square)
+PRONOUN_WEIGHT = 0.6  # salience kept by a sentence that opens on a pronoun ("He said ...": whose?)
+
+# a connective that ties a sentence to the one before it in its article reads wrong out of it ("Meanwhile, ..."
+# opening a summary): taken off
+_CONNECTIVE = re.compile(r"^(?:(?:Meanwhile|However|Moreover|Furthermore|Separately|Nevertheless|In addition|"
+                         r"Additionally|Also|Still),|But|And)\s+(?=\w)")
+_PRONOUN_START = re.compile(r"^(?:He|She|They|It|This|These|Those|His|Her|Their|Its)\b")
 
 
 @dataclass
@@ -100,6 +107,7 @@ def summarize_event(articles: Sequence[Article], n: int = 4) -> list[SummarySent
     confirm = np.array([len(s) for s in support], dtype=float) / max(1, n_articles - 1)
     lead = np.array([1.0 / (1.0 + c.index) for c in cands])
     salience = 0.45 * cen_sim + 0.25 * degree + 0.2 * confirm + 0.1 * lead
+    salience *= np.array([PRONOUN_WEIGHT if _PRONOUN_START.match(c.text) else 1.0 for c in cands])
 
     chosen: list[int] = []
     remaining = set(range(len(cands)))
@@ -125,8 +133,17 @@ def summarize_event(articles: Sequence[Article], n: int = 4) -> list[SummarySent
     for i in sorted(chosen, key=order):
         c = cands[i]
         ids = [articles[c.article].id] + [articles[a].id for a in support[i]]
-        out.append(SummarySentence(text=c.text, article_ids=list(dict.fromkeys(ids)), date=c.date))
+        out.append(SummarySentence(text=_standalone(c.text), article_ids=list(dict.fromkeys(ids)), date=c.date))
     return out
+
+
+def _standalone(text: str) -> str:
+    """A sentence as it reads out of its article: without a connective to the sentence before it."""
+    m = _CONNECTIVE.match(text)
+    if not m:
+        return text
+    rest = text[m.end():]
+    return rest[:1].upper() + rest[1:]
 
 
 # -- optional abstractive rewrite ----------------------------------------------------------------------
