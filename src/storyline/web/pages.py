@@ -117,6 +117,9 @@ def _qs(**params: Any) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
+FLAGS_SHOWN = 8  # disagreements listed open on an event page; the rest behind "N more" (a big event has dozens)
+
+
 def pages_router(pool: Any) -> APIRouter:
     from ..api import ApiError, date_range, encode_cursor, int_cursor, pair_cursor
 
@@ -228,7 +231,7 @@ def pages_router(pool: Any) -> APIRouter:
                       titles={a.id: a.title for a in articles},
                       outlets=[{"name": k, "articles": v} for k, v in outlets.items()],
                       summary=summary or [], claims=claims, disagreements=said["disagreements"],
-                      disputed=disputed, entities=entities)
+                      disputed=disputed, entities=entities, flags_shown=FLAGS_SHOWN)
 
     @router.get("/stories/{story_id}", response_class=HTMLResponse)
     def story_page(request: Request, story_id: str) -> Response:
