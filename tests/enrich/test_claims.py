@@ -260,3 +260,18 @@ def test_counts_of_different_towns_and_a_national_total_are_no_conflict():
 def test_adverbs_before_the_verb_are_no_part_of_the_speaker(text, speaker):
     cs = claims_of([Article(id="a", text=text)])
     assert [c.speaker for c in cs] == [speaker]
+
+
+def test_tolls_over_different_stretches_of_time_are_no_conflict():
+    from storyline.enrich.claims import claim_figures
+
+    def claim(speaker: str, text: str) -> Claim:
+        return Claim(article_id="a", speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+
+    cs = [claim("Activists", "135 people have died in the past two days"),
+          claim("The ministry", "about 200 people have been killed since the mission was renewed"),
+          claim("Medics", "30 people have been killed so far on Saturday"),
+          claim("Monitors", "more than 5,000 people have been killed since protests erupted in March"),
+          claim("Observers", "more than 5,400 people have been killed since protests erupted in March")]
+    flags = [sorted(f.claims) for f in find_disagreements(cs) if f.kind == "figures"]
+    assert flags == [[3, 4]]

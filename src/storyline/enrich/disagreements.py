@@ -199,14 +199,47 @@ _TOTAL = re.compile(r"\b(?:between\s+them|combined|in\s+total|in\s+all\b(?!\s+\w
                     r"(?:attacks|strikes|incidents|blasts|explosions|bombings|shellings))", re.IGNORECASE)
 _TOTAL_PLACE = "\x00total"  # the place of such a figure: apart from every figure but other totals
 
+# The stretch of time a count covers, when its clause says: a running toll "since the unrest began", one "in the
+# past two days", one day's "on Saturday" / "today" / "overnight". Tolls over different stretches are different
+# quantities (5,000 since March and 30 on Saturday do not contradict each other).
+_SPAN = re.compile(r"\b(?:(?P<since>since)\s+(?:the\s+|its\s+|their\s+)?(?P<anchor>[\w\-]+)"
+                   r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<past>(?:\w+\s+)?(?:hours?|days?|weeks?|months?))"
+                   r"|(?P<day>today|yesterday|overnight|so\s+far\s+(?:today|on\s+\w+day)|on\s+(?:Mon|Tues|Wednes|Thurs|"
+                   r"Fri|Satur|Sun)day))\b")
 
-def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None]:
-    """(whose people, where) a figure of the claim counts, each None when the claim does not say; where is
-    ``_TOTAL_PLACE`` for a sum over several places or attacks."""
+
+def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None, str | None]:
+    """(whose people, where, over what stretch of time) a figure of the claim counts, each None when the claim
+    does not say; where is ``_TOTAL_PLACE`` for a sum over several places or attacks."""
     at = claim.text.find(fig.text) if fig.text else -1  # where the figure stands in the claim
+    span = _span_of(claim, fig, at)
     if at >= 0 and _TOTAL.search(claim.text, max(0, at - 80), at + len(fig.text) + 60):
-        return _side_of(claim, fig, at), _TOTAL_PLACE
-    return _side_of(claim, fig, at), _place_of(claim, fig, at)
+        return _side_of(claim, fig, at), _TOTAL_PLACE, span
+    return _side_of(claim, fig, at), _place_of(claim, fig, at), span
+
+
+def _running(span: str | None) -> bool:
+    """A running toll ("since the unrest began"): not the count of one attack or day, whether or not that says so."""
+    return span is not None and span.startswith("since ")
+
+
+def _span_of(claim: Claim, fig: Figure, at: int) -> str | None:
+    """The stretch of time a figure counts over, said in its clause after it (see ``_SPAN``)."""
+    if at < 0:
+        return None
+    end = len(claim.text)
+    for stop in (". ", "; "):
+        k = claim.text.find(stop, at + len(fig.text))
+        if k >= 0:
+            end = min(end, k)
+    m = _SPAN.search(claim.text, at + len(fig.text), min(end, at + len(fig.text) + 90))
+    if not m:
+        return None
+    if m.group("since"):
+        return "since " + m.group("anchor").lower()
+    if m.group("past"):
+        return "past " + " ".join(m.group("past").lower().split())
+    return "day"
 
 
 def _side_of(claim: Claim, fig: Figure, at: int) -> str | None:
@@ -274,9 +307,11 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
 
         def apart(a: int, b: int) -> bool:
             """Figures ``items[a]`` and ``items[b]`` count different people: another side's ("velmora" and
-            "velmoran" are one side), in another place, or one is a total of several counts and the other not."""
-            (sa, pa), (sb, pb) = whose[a], whose[b]
-            return (_apart(sa, sb) and not _sides_match(sa or "", sb or "")) or _apart(pa, pb) \
+            "velmoran" are one side), in another place, over another stretch of time (a running toll is no one
+            day's count), or one is a total of several counts and the other not."""
+            (sa, pa, ta), (sb, pb, tb) = whose[a], whose[b]
+            return (_apart(sa, sb) and not _sides_match(sa or "", sb or "")) or _apart(pa, pb) or _apart(ta, tb) \
+                or _running(ta) != _running(tb) \
                 or (pa == _TOTAL_PLACE) != (pb == _TOTAL_PLACE)
 
         for x in range(len(items)):
