@@ -237,19 +237,21 @@ def test_one_flag_per_denier_and_speaker_denied():
     assert len(flags) == len(by_pair)
 
 
-
-def test_counts_of_different_towns_and_a_national_total_are_no_conflict():
+def _figure_flags(said: list[tuple[str, str]]) -> list[list[int]]:
+    """The figure conflicts among claims made of (speaker, text), each as its sorted claim indexes."""
     from storyline.enrich.claims import claim_figures
 
-    def claim(speaker: str, text: str) -> Claim:
-        return Claim(article_id="a", speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+    cs = [Claim(article_id="a", speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+          for speaker, text in said]
+    return [sorted(f.claims) for f in find_disagreements(cs) if f.kind == "figures"]
 
-    cs = [claim("Activists", "troops fired mortars at protesters in the eastern city of Kesten, killing at least 10 people"),
-          claim("The observatory", "at least seven people were killed in Lomira, a suburb of the capital"),
-          claim("The group", "58 people had been killed in violence across the country on Wednesday"),
-          claim("Medics", "nine people were killed in Kesten overnight")]
-    flags = [sorted(f.claims) for f in find_disagreements(cs) if f.kind == "figures"]
-    assert flags == [[0, 3]]  # Kesten's two counts only
+
+def test_counts_of_different_towns_and_a_national_total_are_no_conflict():
+    assert _figure_flags([
+        ("Activists", "troops fired mortars at protesters in the eastern city of Kesten, killing at least 10 people"),
+        ("The observatory", "at least seven people were killed in Lomira, a suburb of the capital"),
+        ("The group", "58 people had been killed in violence across the country on Wednesday"),
+        ("Medics", "nine people were killed in Kesten overnight")]) == [[0, 3]]  # Kesten's two counts only
 
 
 @pytest.mark.parametrize("text, speaker", [
@@ -263,15 +265,9 @@ def test_adverbs_before_the_verb_are_no_part_of_the_speaker(text, speaker):
 
 
 def test_tolls_over_different_stretches_of_time_are_no_conflict():
-    from storyline.enrich.claims import claim_figures
-
-    def claim(speaker: str, text: str) -> Claim:
-        return Claim(article_id="a", speaker=speaker, verb="say", text=text, figures=claim_figures(text))
-
-    cs = [claim("Activists", "135 people have died in the past two days"),
-          claim("The ministry", "about 200 people have been killed since the mission was renewed"),
-          claim("Medics", "30 people have been killed so far on Saturday"),
-          claim("Monitors", "more than 5,000 people have been killed since protests erupted in March"),
-          claim("Observers", "more than 5,400 people have been killed since protests erupted in March")]
-    flags = [sorted(f.claims) for f in find_disagreements(cs) if f.kind == "figures"]
-    assert flags == [[3, 4]]
+    assert _figure_flags([
+        ("Activists", "135 people have died in the past two days"),
+        ("The ministry", "about 200 people have been killed since the mission was renewed"),
+        ("Medics", "30 people have been killed so far on Saturday"),
+        ("Monitors", "more than 5,000 people have been killed since protests erupted in March"),
+        ("Observers", "more than 5,400 people have been killed since protests erupted in March")]) == [[3, 4]]
