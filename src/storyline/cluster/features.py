@@ -271,21 +271,24 @@ def article_day(article: Article) -> tuple[int | None, bool]:
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s")
+_LEAD_CHARS = 4000  # the text read for its first sentences
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)]|'s\b)")
 _LEAD_WORD = re.compile(r"\w+")
 
 
 def lead_sentences(text: str, n: int = 3) -> list[str]:
     """The first ``n`` sentence-ish pieces of a text: each line's sentences, a first one of 30 characters or
     fewer kept with what follows it on its line ("U.S. forces said..."), spaces tidied, nothing cut."""
-    rest = clean_text(text or "").strip()
+    rest = clean_text((text or "")[:_LEAD_CHARS]).strip()
     out: list[str] = []
     while rest and len(out) < n:
         first, _, after = rest.partition("\n")
         m = _SENTENCE_BREAK.search(first)
         if m and m.start() > 30:
             first, after = first[:m.start()], first[m.start():] + "\n" + after
-        first = re.sub(r"\s+([,.;:!?%)])", r"\1", " ".join(first.split()))
-        first = re.sub(r"\s+'s\b", "'s", first)
+        first = " ".join(first.split())
+        if " " in first:  # (spaces before punctuation and "'s" of tokenised text)
+            first = _SPACE_BEFORE.sub(r"\1", first)
         if first:
             out.append(first)
         rest = after.strip()
