@@ -271,3 +271,10 @@ def test_tolls_over_different_stretches_of_time_are_no_conflict():
         ("Medics", "30 people have been killed so far on Saturday"),
         ("Monitors", "more than 5,000 people have been killed since protests erupted in March"),
         ("Observers", "more than 5,400 people have been killed since protests erupted in March")]) == [[3, 4]]
+
+
+def test_armed_men_are_counted_apart_from_people():
+    assert _figure_flags([
+        ("The ministry", "about 2,000 members of the security forces have been killed since the unrest began"),
+        ("Monitors", "more than 5,000 people have been killed since the unrest began"),
+        ("The army", "some 2,300 members of the armed forces have been killed since the unrest began")]) == [[0, 2]]

@@ -288,8 +288,23 @@ def _apart(x: str | None, y: str | None) -> bool:
 # ("6,000 evacuated" / "9,000 forced from their homes"). Soldiers stay apart from the others.
 _UNIT_CLASS = {u: "people" for u in ("people", "persons", "civilians", "residents", "workers", "members",
                                      "employees", "staff", "evacuees", "villagers", "inhabitants", "passengers")}
-_UNIT_CLASS.update({u: "soldiers" for u in ("soldiers", "troops", "servicemen", "men", "fighters")})
+_UNIT_CLASS.update({u: "soldiers" for u in ("soldiers", "troops", "servicemen", "men", "fighters", "police",
+                                             "policemen", "officers")})
 _SUBJECT_CLASS = {"evacuated": "displaced"}
+
+
+# "2,000 members of the security forces": armed men, whatever word counts them
+_FORCES_AFTER = re.compile(r"\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:security|armed)\s+forces\b", re.IGNORECASE)
+
+
+def _unit_class(claim: Claim, fig: Figure) -> str:
+    """What a figure counts, as a class of people: soldiers and other armed men apart from everyone else."""
+    unit = _UNIT_CLASS.get(fig.unit or "", fig.unit or "")
+    if unit == "people" and fig.text:
+        at = claim.text.find(fig.text)
+        if at >= 0 and _FORCES_AFTER.match(claim.text, at + len(fig.text)):
+            return "soldiers"
+    return unit
 
 
 def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
@@ -298,7 +313,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
         for f in c.figures:
             if f.value is None or not f.unit or not f.subject:
                 continue
-            key = (_UNIT_CLASS.get(f.unit, f.unit), _SUBJECT_CLASS.get(f.subject, f.subject))
+            key = (_unit_class(c, f), _SUBJECT_CLASS.get(f.subject, f.subject))
             groups.setdefault(key, []).append((i, f))
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
