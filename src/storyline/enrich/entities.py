@@ -1383,7 +1383,7 @@ class Reconciler:
                 key = phonetic(m.name)
                 # the organisation, place or thing of that name that most articles know (a name first met as
                 # "near the Deepwater Horizon" is no place apart from the rig dozens of articles name)
-                known = [r for r in map(index.by_key.get, (("ORG", key), ("PLACE", key), ("MISC", key))) if r]
+                known = _known_things(index, key)
                 rec = max(known, key=lambda r: len(r.article_set)) if known else None
                 if rec is None:
                     rec = index.new("MISC", m.name, key)
@@ -1393,6 +1393,11 @@ class Reconciler:
         self._touched = [r.entity for r in sorted(index.touched, key=lambda r: r.seq)]
         index.touched = []
         return self._touched
+
+
+def _known_things(index: _Index, key: str) -> list[_Rec]:
+    """The organisation, place and thing (in that order) known by a name's phonetic key."""
+    return [r for r in map(index.by_key.get, (("ORG", key), ("PLACE", key), ("MISC", key))) if r]
 
 
 def _vote_person_or_thing(index: _Index, mentions: list[EntityMention]) -> None:
@@ -1406,7 +1411,7 @@ def _vote_person_or_thing(index: _Index, mentions: list[EntityMention]) -> None:
     flip: dict[str, str] = {}
     for name, (person, thing) in written.items():
         key = phonetic(name)
-        known_things = [r for r in map(index.by_key.get, (("MISC", key), ("PLACE", key), ("ORG", key))) if r]
+        known_things = _known_things(index, key)
         if not (thing or known_things):
             continue  # (most names: a person's, written as nothing else)
         givens, surname = person_key(name)
