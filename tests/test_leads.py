@@ -74,3 +74,12 @@ def test_reingesting_counts_nothing_twice(tmp_path) -> None:
         ingest_articles(store, [article(*s) for s in STORIES[:2]])
         ingest_articles(store, [article(*s) for s in STORIES[:2]])  # known ids: nothing happens
         assert store.add_lead_counts({lead_key(FURNITURE): 0}) == {lead_key(FURNITURE): 2}
+
+
+def test_a_piece_without_words_is_never_the_lead(tmp_path) -> None:
+    arts = [Article(id=a.id, text=a.text.replace("\n\n", "\n\n* * *\n\n", 1), date=a.date, source=a.source)
+            for a in (article(*s) for s in STORIES[:3])]
+    with Store(tmp_path / "s.db") as store:
+        ingest_articles(store, arts)
+        for aid, _, body in STORIES[:3]:
+            assert store.get_article(aid).meta["lead"] == lead_sentences(body)[0]

@@ -523,9 +523,10 @@ class Ingestor:
         for a, leads, keys in heads:
             if a.title or not keys or totals.get(keys[0], 0) < LEAD_REPEAT:
                 continue
-            # the first sentence that opens fewer articles; failing that (a page of furniture), the rarest
-            best = min(range(len(keys)), key=lambda i: (max(totals.get(keys[i], 0), LEAD_REPEAT - 1), i))
-            if best:
+            # the first sentence that opens fewer articles; failing that (a page of furniture), the rarest; never
+            # a piece without words ("* * *")
+            best = min(range(len(keys)), key=lambda i: (not keys[i], max(totals.get(keys[i], 0), LEAD_REPEAT - 1), i))
+            if best and keys[best]:
                 a.meta = {**a.meta, "lead": leads[best]}
 
     def _post_store(self, stored: list[Article], report: IngestReport, done: Mapping[str, Analysed]) -> None:
