@@ -83,6 +83,26 @@ def test_bad_and_good_input_in_one_run(tmp_path, cli_env):
     assert "ingested 2 new articles" in res.stdout
 
 
+def test_records_of_page_furniture_only_are_errors_not_empty_articles(tmp_path, cli_env):
+    # "Advertisement" and a lone page number clean away to nothing: stored, they were empty articles, the
+    # second one a "wire copy" of the first
+    src = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "ad", "text": "Advertisement"}, {"id": "page", "text": 5},
+        {"id": "share", "text": "Share this: Facebook Twitter"}, *_records(1),
+        {"id": "late", "text": "A bridge opened.", "date": "next week"}])
+    res = run(["ingest", str(src)], cli_env)
+    assert res.returncode == 0, res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert f"error: {src}:1: no article text left after removing page furniture ('Advertisement')" in lines
+    assert any(line.startswith(f"error: {src}:2: no article text left") for line in lines)
+    assert any(line.startswith(f"error: {src}:3: no article text left") for line in lines)
+    # a warning names its severity once: "warning: place: reason"
+    assert f"warning: {src}:5: invalid date 'next week'; article kept with no date" in lines
+    assert "ingested 2 new articles, 0 already stored, 0 wire copies" in res.stdout
+    ids = [json.loads(line)["id"] for line in run(["export"], cli_env).stdout.splitlines()]
+    assert sorted(ids) == ["late", "rec-0"]
+
+
 def test_nothing_readable_exits_1(tmp_path, cli_env):
     res = run(["ingest", str(tmp_path / "missing.jsonl")], cli_env)
     assert res.returncode == 1

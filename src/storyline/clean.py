@@ -364,6 +364,11 @@ def _is_prefix_dateline(dl: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+def has_words(text: str | None) -> bool:
+    """Whether ``text`` holds a word (letters), not only numbers, punctuation and space."""
+    return bool(text) and _WORD.search(text) is not None
+
+
 def clean_article(article: Article) -> Article:
     """Return a cleaned copy of ``article`` (see the module docstring). ``raw`` keeps the reader's text."""
     source_text = article.text if article.text is not None else (article.raw or "")

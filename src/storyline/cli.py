@@ -43,11 +43,13 @@ def fail(message: str, code: int = 2) -> None:
 
 
 @contextmanager
-def open_store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
+def open_store(db: str | None, *, readonly: bool = False, create: bool = True) -> Iterator[Store]:
+    """The store at ``db`` (default: the configured one). A read-only view, or one that only caches what it
+    reads (``create=False``), refuses a missing database rather than leave an empty one behind."""
     path = db or default_db_path()
     try:
         try:
-            store = Store(path, readonly=readonly)
+            store = Store(path, readonly=readonly, create=create)
         except MigrationNeeded:  # a store of an older storyline: bring its schema up to date once, then read
             Store(path).close()
             store = Store(path, readonly=readonly)
@@ -104,7 +106,8 @@ def ingest(
 
     def on_problem(problem: IngestProblem) -> None:
         if not as_json:
-            err.print(f"{getattr(problem, 'severity', 'error')}: {problem}", markup=False, highlight=False)
+            # "warning: where: reason" (the problem's own text repeats a warning's severity after the place)
+            err.print(f"{problem.severity}: {problem.where}: {problem.reason}", markup=False, highlight=False)
 
     with open_store(db) as store:
         progress = Progress(
@@ -227,7 +230,7 @@ def summary(
     """A cited summary of one event: each sentence with the articles that state it."""
     from .summarize.cached import event_summary
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:  # (read-write: the summary is cached)
         result = event_summary(store, event_id, sentences)
     if result is None:
         fail(f"no event {event_id!r}")

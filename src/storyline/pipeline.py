@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, NamedTuple, TypeVar
 
-from .clean import clean_article
+from .clean import clean_article, has_words
 from .cluster.clusterer import ArticleFeatures, article_features
 from .cluster.features import lead_key, lead_sentences
 from .cluster.stage import ClusterStage, cluster_store
@@ -124,10 +124,17 @@ def prepare(article: Article) -> Article:
 
 
 def _prepare_or_problem(article: Article) -> Article | IngestProblem:
+    where = article.origin or article.id or "<input>"
     try:
-        return prepare(article)
+        prepared = prepare(article)
     except Exception as exc:  # a bug or a pathological record must not stop the batch
-        return IngestProblem(article.origin or article.id or "<input>", f"could not be cleaned: {exc}")
+        return IngestProblem(where, f"could not be cleaned: {exc}")
+    if not has_words(prepared.text):
+        # page furniture only ("Advertisement", "Share this: Facebook Twitter", a page number): storing it would
+        # make an empty article, and every other such record its wire copy
+        before = " ".join((article.text or article.raw or "").split())
+        return IngestProblem(where, f"no article text left after removing page furniture ({before[:60]!r})")
+    return prepared
 
 
 class Analysed(NamedTuple):

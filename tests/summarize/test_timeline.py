@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import date, timedelta
 
@@ -182,3 +183,9 @@ def test_seed_acceptance(cli_env) -> None:
     assert any("Moscow" in s for s in entries["2020-10-21"]["sentences"])
     assert any("September 27" in s for s in entries["2020-09-27"]["sentences"])
     assert any("October 23" in s or "Friday" in s for s in entries["2020-10-23"]["sentences"])
+
+
+def test_summary_of_a_missing_store_is_an_error_and_leaves_no_file(tmp_path, cli_env):
+    res = _cli(["summary", "ev-1"], cli_env)
+    assert res.returncode == 2 and "no such database (run `storyline ingest` first)" in res.stderr
+    assert not os.path.exists(cli_env["STORYLINE_DB"])

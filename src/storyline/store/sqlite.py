@@ -66,9 +66,11 @@ class Store(WebMixin, SummariesMixin, EntityStoreMixin, EventStoreMixin):
     leaves either the whole batch or none of it, and WAL mode keeps readers working during ingest.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False,
+                 create: bool = True) -> None:
+        """``create=False``: a missing database is an error, as it always is with ``readonly``."""
         self.path = str(path if path is not None else default_db_path())
-        if readonly and self.path != ":memory:" and not Path(self.path).exists():
+        if (readonly or not create) and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such database (run `storyline ingest` first)")
         if self.path != ":memory:":
             parent = Path(self.path).resolve().parent
