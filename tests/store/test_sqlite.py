@@ -95,6 +95,7 @@ def test_a_store_of_the_previous_schema_migrates_and_read_only_views_bring_it_up
         s.add_articles([art(1)])
     conn = sqlite3.connect(db)  # the store as storyline before schema 4 left it
     conn.execute("DROP TABLE lead_counts")
+    conn.execute("ALTER TABLE entity_aliases DROP COLUMN kind")  # (schema 5)
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from ..model import Article, Claim, Figure
 from .entities import (
     DEMONYMS,
+    MENTION_TYPES,
     MULTIPLIERS,
     NUMBER_RE,
     NUMBER_WORDS,
@@ -225,7 +226,7 @@ def extract_claims(
         mentions = extract_mentions(article)
     by_sentence: dict[int, list[EntityMention]] = {}
     for m in mentions:
-        if m.sentence is not None and m.type in ("PERSON", "ORG", "PLACE", "MISC"):
+        if m.sentence is not None and m.type in MENTION_TYPES:
             by_sentence.setdefault(m.sentence, []).append(m)
     claims: list[Claim] = []
     prev_speaker: tuple[str | None, str | None] = (None, None)
@@ -351,7 +352,7 @@ def _quoted_claim(sent: _Sentence, closing: Claim) -> Claim:
 def _subject(sent: _Sentence) -> tuple[str | None, str | None]:
     """The first named organisation/place/person near the start of the sentence (a cheap subject)."""
     for m in sent.mentions:
-        if m.type in ("PERSON", "ORG", "PLACE") and m.start - sent.start <= 40:
+        if m.type in ("PERSON", "ORG", "PLACE", "SPEAKER") and m.start - sent.start <= 40:
             return m.name, None
     return None, None
 
@@ -572,7 +573,7 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
             return None, None
         return prev_speaker if prev_speaker[0] else (None, None)
     # ("Syria" is not in "Syrian Observatory for Human Rights")
-    inside = [m for m in sent.mentions if m.type in ("PERSON", "ORG", "PLACE", "MISC")
+    inside = [m for m in sent.mentions if m.type in MENTION_TYPES
               and has_whole_word(p, " ".join(m.text.split()))]
     generic = _GENERIC_SPEAKERS.match(p)
     person = [m for m in inside if m.type == "PERSON"]

@@ -203,6 +203,11 @@ def canonical_place(name: str) -> str:
 # ------------------------------------------------------------------------------------------------------------
 
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "MISC")
+# A mention's type may also be SPEAKER: a bare word that speaks ("Halvik said") and nothing else types. A person
+# named by a surname ("Lavrov said") or an organisation ("Transocean said"): its article tells which when it names
+# the person in full; else reconciliation does, from every article that has the word (``_voted_type``). The
+# entity it joins has one of ``ENTITY_TYPES``.
+MENTION_TYPES = (*ENTITY_TYPES, "SPEAKER")
 
 
 @dataclass(slots=True)
@@ -729,13 +734,7 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
                 and not toks[stop][0].isupper():
             stop -= 1
         if start <= stop:
-            found = _classify(article_id, raw, toks, start, stop, offset, si)
-            if start == stop and start in initial and len(found) == 1 and found[0].type == "PERSON" \
-                    and found[0].name.endswith("s") and not found[0].name.endswith(("ss", "'s", "’s")):
-                # "Diplomats said", "Investigators say": a plural at the start of a sentence is no person by its
-                # verb alone (a surname, "Jones said", is a person once the article names Jones in full)
-                found[0].type = "MISC"
-            mentions.extend(found)
+            mentions.extend(_classify(article_id, raw, toks, start, stop, offset, si))
         i = end + 1
     return mentions
 
@@ -869,7 +868,7 @@ def _of_tail(article_id: str, raw: str, toks: list, a: int, b: int, offset: int,
     the verb after it suggests."""
     found = _classify_plain(article_id, raw, toks, a, b, offset, si)
     for m in found:
-        if m.type == "PERSON":
+        if m.type in ("PERSON", "SPEAKER"):
             m.type = "MISC"
     return found
 
@@ -925,6 +924,10 @@ def _cue(token: str) -> str:
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
 _EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
 SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
+
+
+def _plural_shaped(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")) and not word.isupper()
 
 
 @lru_cache(maxsize=200_000)
@@ -996,7 +999,9 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
             and not any(p in _COMMON_STARTERS for p in plains) and not any(w.isupper() and len(w) > 1 for w in words):
         return skip, "PERSON"  # (not "BP Macondo", "AP Venice", "Misrata MISRATA": capitals are no name's)
     if len(plains) == 1 and "s" in nxt:
-        return skip, "PERSON"
+        # a person or an organisation (see ``MENTION_TYPES``); a plural is neither ("Diplomats said", "Britons
+        # say"), and a surname that looks like one ("Jones said") is a person once a full name or a title says so
+        return skip, "MISC" if _plural_shaped(words[0]) else "SPEAKER"
     return skip, "MISC"
 
 
@@ -1009,7 +1014,7 @@ def _resolve_single_tokens(mentions: list[EntityMention]) -> None:
     if not surnames:
         return
     for m in mentions:
-        if m.type in ("MISC", "PLACE", "PERSON") and " " not in m.name:
+        if m.type in ("MISC", "PLACE", "PERSON", "SPEAKER") and " " not in m.name:
             key = phonetic(m.name)
             if key in surnames and (m.type != "PLACE" or fold(m.name) not in _BIG_PLACES()):
                 m.type = "PERSON"
@@ -1031,7 +1036,7 @@ def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
             groups.setdefault(m.name, []).append(m)
     if not groups:
         return
-    alone = {m.name for m in mentions if " " not in m.name and m.type in ("PERSON", "MISC", "PLACE")}
+    alone = {m.name for m in mentions if " " not in m.name and m.type in ("PERSON", "MISC", "PLACE", "SPEAKER")}
     for name, found in groups.items():
         if name.rsplit(None, 1)[-1] in alone:
             continue
@@ -1058,7 +1063,8 @@ def _resolve_nations(mentions: list[EntityMention], text: str) -> None:
     """A bare name the gazetteer does not know whose adjective the article also uses before a noun ("Velmora
     said" beside "Velmoran towns", "Drassk" beside "the Drasski army") is a country or region: a place, whatever
     verb follows it."""
-    names = {m.name for m in mentions if m.type in ("MISC", "PERSON") and " " not in m.name and len(m.name) >= 4
+    names = {m.name for m in mentions if m.type in ("MISC", "PERSON", "SPEAKER") and " " not in m.name
+             and len(m.name) >= 4
              and m.name[:1].isupper() and not m.name.isupper() and "'" not in m.name and "’" not in m.name}
     if not names:
         return
@@ -1076,7 +1082,7 @@ def _resolve_nations(mentions: list[EntityMention], text: str) -> None:
                 break
     if nations:
         for m in mentions:
-            if m.name in nations and " " not in m.name and m.type in ("MISC", "PERSON", "PLACE"):
+            if m.name in nations and " " not in m.name and m.type in ("MISC", "PERSON", "PLACE", "SPEAKER"):
                 m.type, m.name = "PLACE", nations[m.name]  # (the adjective stays its alias: places keep the text)
 
 
@@ -1172,6 +1178,9 @@ class _Rec:
     indexed: set[tuple[str, str]] = field(default_factory=set)  # (type, alias) pairs ``_index_alias`` has seen
     seq: int = 0  # its place in ``_Index.recs``
     named: set[str] | None = None  # a person's articles that name them in full (None: not known, see ``_named``)
+    # an entity named by one word (no acronym): article -> the type that article's mentions of it gave (the
+    # strongest, see ``KIND_RANK``), what ``_voted_type`` types it by; None for the others
+    kinds: dict[str, str] | None = None
 
 
 class _Index:
@@ -1180,6 +1189,7 @@ class _Index:
         self.touched: list[_Rec] = []  # the recs given a mention since ``Reconciler.add`` began, as they came
         self.by_key: dict[tuple[str, str], _Rec] = {}  # (type, phonetic key of an alias) for ORG/PLACE/MISC
         self.by_surname: dict[str, list[_Rec]] = {}
+        self.by_given: dict[str, list[_Rec]] = {}  # people named in full by the key of their first given name
         # surnames by their first two letters, in the order they came (fuzzy matches are looked for there)
         self.surname_blocks: dict[str, list[str]] = {}
         # surname -> (how much of its block was compared, the block's surnames that match it fuzzily)
@@ -1196,6 +1206,9 @@ class _Index:
     # -- building --------------------------------------------------------------------------------------
     def add(self, entity: Entity) -> _Rec:
         rec = _Rec(entity, article_set=set(entity.article_ids), alias_set=set(entity.aliases), seq=len(self.recs))
+        if " " not in entity.name.strip() and not _is_acronym(entity.name):
+            rec.kinds = dict.fromkeys(entity.article_ids, entity.type)  # (what the store knows of it: see
+            # ``Reconciler``)
         self.recs.append(rec)
         self.ids.add(entity.id)
         if entity.type == "PERSON":
@@ -1214,6 +1227,10 @@ class _Index:
         return rec
 
     def _index_surname(self, rec: _Rec) -> None:
+        if rec.givens:
+            lst = self.by_given.setdefault(rec.givens[0], [])
+            if rec not in lst:
+                lst.append(rec)
         if rec.surname:
             lst = self.by_surname.get(rec.surname)
             if lst is None:
@@ -1293,6 +1310,10 @@ def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
     if m.article_id not in rec.article_set:
         rec.article_set.add(m.article_id)
         e.article_ids.append(m.article_id)
+    if rec.kinds is not None:
+        kind = rec.kinds.get(m.article_id)
+        if kind is None or KIND_RANK[m.type] < KIND_RANK[kind]:
+            rec.kinds[m.article_id] = m.type
     if rec.named is not None and e.type == "PERSON" and " " in m.name.strip():
         rec.named.add(m.article_id)
     e.mentions.append(m)
@@ -1324,15 +1345,23 @@ class Reconciler:
     batch in and returns the entities that batch mentions, each with this batch's ``mentions`` only."""
 
     def __init__(self, existing_entities: Iterable[Entity] | None = None,
-                 full_names: Mapping[str, Iterable[str]] | None = None) -> None:
+                 full_names: Mapping[str, Iterable[str]] | None = None,
+                 kinds: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """``full_names``: entity id -> the articles naming that person in full (a multi-word alias), as the
-        store keeps them; without it, every article of a known person counts as naming them in full."""
+        store keeps them; without it, every article of a known person counts as naming them in full.
+        ``kinds``: entity id -> article -> the type that article's mentions gave it (``_Rec.kinds``), as the
+        store keeps them; an article without one counts as giving the entity's own type."""
         self.index = _Index()
         for e in existing_entities or ():
             e.mentions = []
             rec = self.index.add(e)
             if full_names is not None and e.type == "PERSON":
                 rec.named = set(full_names.get(e.id, ()))
+            if kinds and rec.kinds is not None and e.id in kinds:
+                rec.kinds.update(kinds[e.id])
+                if not rec.surname and _only_spoke(rec):  # (see ``_only_spoke``)
+                    rec.surname = phonetic(e.name)
+                    self.index._index_surname(rec)
         self._touched: list[Entity] = []
 
     @property
@@ -1348,14 +1377,14 @@ class Reconciler:
             mentions = [m for ms in mentions_by_article.values() for m in ms]
         else:
             mentions = list(mentions_by_article)
-        mentions = [m for m in mentions if m.type in ENTITY_TYPES and m.name]
+        mentions = [m for m in mentions if m.type in MENTION_TYPES and m.name]
 
         def single(m: EntityMention) -> bool:
             return " " not in m.name.strip()
 
         index.bare, index.full, index.alone = {}, {}, {}
         for m in mentions:
-            if m.type in ("PERSON", "MISC") and single(m):
+            if m.type in ("PERSON", "MISC", "SPEAKER") and single(m):
                 index.bare.setdefault(phonetic(m.name), set()).add(m.article_id)
             elif m.type == "PERSON":
                 index.full.setdefault(m.name, set()).add(m.article_id)
@@ -1376,7 +1405,7 @@ class Reconciler:
         for m in sorted((m for m in mentions if m.type in ("ORG", "PLACE")), key=lambda m: -m.name.count(" ")):
             _resolve_named(index, m)
         for m in mentions:
-            if m.type in ("PERSON", "MISC") and single(m):
+            if m.type in ("PERSON", "MISC", "SPEAKER") and single(m):
                 _resolve_single(index, m)
         for m in mentions:
             if m.type == "MISC" and not single(m):
@@ -1389,10 +1418,73 @@ class Reconciler:
                     rec = index.new("MISC", m.name, key)
                     index._index_alias(rec, m.name)
                 _attach(index, rec, m)
+        for rec in index.touched:
+            if rec.kinds is not None and not rec.givens:
+                given = sum(len(r.article_set) for r in index.by_given.get(person_key(rec.entity.name)[1], ())
+                            if r.entity.type == "PERSON")
+                _retype(index, rec, _voted_type(rec.kinds.values(), given))
         # (in the index's order, not the order they were first mentioned in)
         self._touched = [r.entity for r in sorted(index.touched, key=lambda r: r.seq)]
         index.touched = []
         return self._touched
+
+
+# which of an article's types of a one-word entity counts for it (a title before the name says more than a verb
+# after it, and that more than nothing)
+KIND_RANK = {"PERSON": 0, "PLACE": 1, "ORG": 2, "SPEAKER": 3, "MISC": 4}
+PERSON_SHARE = 0.1  # a one-word entity is a person when this share of its articles or more say so ...
+THING_SHARE = 0.2  # ... else a place, else an organisation when this share say so (speaking counts for one)
+GIVEN_SHARE = 0.25  # a person too when people with it as their given name are named in full in this share
+SPEAKS_MIN, SPEAKS_SHARE = 2, 0.05  # an organisation too when it speaks in this many and this share, never a person
+
+
+def _voted_type(kinds: Iterable[str], given: int = 0) -> str:
+    """The type of an entity named by one word from the types its articles give it (one each, ``_Rec.kinds``)
+    and ``given``, the articles naming in full the people who have it as their first given name. One article's
+    cue decided it before, for good: "Eleven" (workers were missing), "Katrina" and "Facebook" became persons
+    through the one article where a verb or title followed them, "Transocean" a place through one "at
+    Transocean". Now it is a person when a title or a full name says so in a tenth of its articles, or in one
+    when it is the given name of people named in full in a quarter as many articles as it has ("Saddam"); a
+    place when a gazetteer or a place cue says so in a fifth; an organisation when its name or a cue says so in
+    a fifth, or when it speaks ("Transocean said") in two articles and a twentieth of its articles and nothing
+    anywhere says it is a person; a place too when something says so and nothing says it is a person or an
+    organisation ("in Velmora" beside many "the Velmora market"); else it is a name of no known type (MISC)."""
+    n = person = place = org = 0
+    for kind in kinds:
+        n += 1
+        if kind == "PERSON":
+            person += 1
+        elif kind == "PLACE":
+            place += 1
+        elif kind in ("ORG", "SPEAKER"):
+            org += 1
+    if person and (person >= PERSON_SHARE * n or given >= GIVEN_SHARE * n) and person >= place:
+        return "PERSON"
+    if place and place >= THING_SHARE * n:
+        return "PLACE"
+    if org >= THING_SHARE * n or (not person and org >= SPEAKS_MIN and org >= SPEAKS_SHARE * n):
+        return "ORG"
+    if place and not person and not org:
+        return "PLACE"
+    return "MISC"
+
+
+def _only_spoke(rec: _Rec) -> bool:
+    """A one-word entity that no article typed but by a verb after it ("Lavrov said"): an organisation by the
+    vote, but the surname of the person a later article names in full all the same."""
+    return rec.kinds is not None and bool(rec.kinds) and all(k in ("SPEAKER", "MISC") for k in rec.kinds.values())
+
+
+def _retype(index: _Index, rec: _Rec, typ: str) -> None:
+    """Give a one-word entity a new type (id unchanged), findable under it."""
+    if typ == rec.entity.type:
+        return
+    rec.entity.type = typ
+    if typ in ("PERSON", "MISC") and not rec.surname:
+        rec.surname = phonetic(rec.entity.name)  # (a bare word that may turn out to be a surname)
+        index._index_surname(rec)
+    for alias in (rec.entity.name, *rec.entity.aliases):
+        index._index_alias(rec, alias)
 
 
 def _known_things(index: _Index, key: str) -> list[_Rec]:
@@ -1569,7 +1661,7 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
         exact = [c for c in full if c.givens[:1] == givens[:1]]
         rec = (exact or full)[0]
     else:
-        bare = [c for c in cands if not c.givens and c.entity.type in ("PERSON", "MISC")]
+        bare = [c for c in cands if not c.givens and (c.entity.type in ("PERSON", "MISC") or _only_spoke(c))]
         clash = [c for c in cands if c.givens]  # same surname, different given name: another person
         if bare and not clash and not _alone_outnumbers(_written_alone(index, surname, bare),
                                                         index.full.get(m.name, set())):
@@ -1603,9 +1695,9 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         if rec is not None:
             _attach(index, rec, m)
             return
-    cands = [c for c in index.surname_candidates(key) if c.entity.type in ("PERSON", "MISC")]
+    cands = [c for c in index.surname_candidates(key) if c.entity.type in ("PERSON", "MISC") or _only_spoke(c)]
     full = [c for c in cands if c.givens]
-    place = index.by_key.get(("PLACE", key)) if not full and m.type == "PERSON" else None
+    place = index.by_key.get(("PLACE", key)) if not full and m.type in ("PERSON", "SPEAKER") else None
     if place is not None:  # "Velmora said", once Velmora is known as a place: no person of that name
         _attach(index, place, m)
         return
@@ -1625,7 +1717,7 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         rec = cands[0]
     if alone:  # the word's own entity, else the organisation it heads
         rec = next((c for c in cands if not c.givens), None) or _org_of_head(index, m, key)
-    if rec is None and m.type == "MISC":
+    if rec is None and m.type in ("MISC", "SPEAKER"):
         rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key))
     if rec is None and not cands:
         rec = _org_of_head(index, m, key)
@@ -1635,9 +1727,7 @@ def _resolve_single(index: _Index, m: EntityMention) -> None:
         rec.surname = key
         index._index_surname(rec)
         index._index_alias(rec, m.name)
-    if m.type == "PERSON" and rec.entity.type == "MISC":
-        rec.entity.type = "PERSON"
-    _attach(index, rec, m)
+    _attach(index, rec, m)  # (a one-word entity's type is voted once the batch is in: ``_voted_type``)
 
 
 def entities_of_articles(articles: Iterable[Article]) -> list[Entity]:

@@ -66,29 +66,39 @@ class EntityStoreMixin:
         """Upsert entities and the aliases of their (new) mentions; returns how many entities were written.
 
         Alias counts are per (entity, alias, article): an article arrives in one batch, so the count computed
-        from the batch's mentions is the article's whole count (re-saving is idempotent).
+        from the batch's mentions is the article's whole count (re-saving is idempotent). So is ``kind``: the
+        strongest type those mentions had (see ``enrich.entities._KIND_RANK``).
         """
+        from ..enrich.entities import KIND_RANK
+
         entity_rows: list[tuple[str, str, str]] = []
-        alias_rows: list[tuple[str, str, str, int]] = []
+        alias_rows: list[tuple[str, str, str, int, str | None]] = []
         for e in entities:
             if not e.mentions:
                 continue
             entity_rows.append((e.id, e.name, e.type))
             counts: dict[tuple[str, str], int] = {}
+            kinds: dict[tuple[str, str], str | None] = {}
             for m in e.mentions:  # places keep the spelling as written ("U.S."), not the canonical name
-                key = (m.text if getattr(m, "type", None) == "PLACE" else getattr(m, "name", None) or m.text,
-                       m.article_id)
+                typ = getattr(m, "type", None)
+                key = (m.text if typ == "PLACE" else getattr(m, "name", None) or m.text, m.article_id)
                 counts[key] = counts.get(key, 0) + getattr(m, "count", 1)  # (compacted mentions count several)
+                if typ in KIND_RANK and (kinds.get(key) is None or KIND_RANK[typ] < KIND_RANK[kinds[key]]):
+                    kinds[key] = typ
+                else:
+                    kinds.setdefault(key, None)
             eid = e.id
-            alias_rows.extend((eid, alias, article_id, n) for (alias, article_id), n in counts.items())
+            alias_rows.extend((eid, alias, article_id, n, kinds[alias, article_id])
+                              for (alias, article_id), n in counts.items())
         with self.transaction() as conn:  # two statements for the batch, not two per entity
             conn.executemany(
                 "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
                 "name = excluded.name, type = excluded.type, "
                 "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", entity_rows)
             conn.executemany(
-                "INSERT INTO entity_aliases(entity_id, alias, article_id, count) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(entity_id, alias, article_id) DO UPDATE SET count = excluded.count", alias_rows)
+                "INSERT INTO entity_aliases(entity_id, alias, article_id, count, kind) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(entity_id, alias, article_id) DO UPDATE SET count = excluded.count, kind = excluded.kind",
+                alias_rows)
         return len(entity_rows)
 
     def load_entities(self) -> list[Entity]:
@@ -110,6 +120,22 @@ class EntityStoreMixin:
                 seen_article.add((entity_id, article_id))
                 e.article_ids.append(article_id)
         return list(by_id.values())
+
+    def entity_article_kinds(self) -> dict[str, dict[str, str]]:
+        """Entity id -> article -> the strongest type that article's mentions gave it, for the entities named
+        by one word (what incremental reconciliation types them by; see ``enrich.entities.Reconciler``)."""
+        from ..enrich.entities import KIND_RANK
+
+        out: dict[str, dict[str, str]] = {}
+        for entity_id, article_id, kind in self.conn.execute(
+                "SELECT ea.entity_id, ea.article_id, ea.kind FROM entity_aliases ea JOIN entities e ON e.id = "
+                "ea.entity_id WHERE ea.kind IS NOT NULL AND instr(trim(e.name), ' ') = 0"):
+            if kind not in KIND_RANK:
+                continue
+            seen = out.setdefault(entity_id, {})
+            if article_id not in seen or KIND_RANK[kind] < KIND_RANK[seen[article_id]]:
+                seen[article_id] = kind
+        return out
 
     def person_full_name_articles(self) -> dict[str, set[str]]:
         """Person entity id -> the articles that name them in full (an alias of several words): what incremental

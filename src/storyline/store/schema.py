@@ -165,6 +165,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        5,
+        """
+        -- The type an article's mentions gave an entity ("PERSON" for "President Halvik", "SPEAKER" for "Halvik
+        -- said", ...): an entity named by one word is typed by the vote of its articles
+        -- (enrich.entities._voted_type), which a later ingest weighs again. NULL: stored before (the entity's type).
+        ALTER TABLE entity_aliases ADD COLUMN kind TEXT;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

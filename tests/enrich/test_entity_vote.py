@@ -1,0 +1,92 @@
+"""An entity named by one word is typed by what all its articles say of it, not by the first article that put a
+cue next to it: a company that speaks is no person, a word capitalised by its place in one sentence is nobody,
+and a later run weighs the same evidence as one run would (the store keeps each article's type of it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.enrich.entities import Reconciler, extract_names
+from storyline.model import Article
+
+
+def _one_by_one(articles: list[Article]) -> Reconciler:
+    reconciler = Reconciler()
+    for a in articles:  # one batch each: the type must not hang on the batch the cue came in
+        reconciler.add({a.id: extract_names(a)})
+    return reconciler
+
+
+def _all_at_once(articles: list[Article]) -> Reconciler:
+    reconciler = Reconciler()
+    reconciler.add({a.id: extract_names(a) for a in articles})
+    return reconciler
+
+
+def _named(reconciler: Reconciler, name: str) -> list[tuple[str, int]]:
+    return [(e.type, len(e.article_ids)) for e in reconciler.entities if e.name == name]
+
+
+def _company() -> list[Article]:
+    return [*[Article(id=f"s{i}", text=f"Kestrax said on day {i} that the well was sealed.") for i in range(3)],
+            *[Article(id=f"r{i}", text=f"The rig was leased from Kestrax in year {i}.") for i in range(7)]]
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_word_that_speaks_and_is_nobodys_name_is_an_organisation(reconcile) -> None:
+    # (it was a person for good from its first "Kestrax said")
+    assert _named(reconcile(_company()), "Kestrax") == [("ORG", 10)]
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_one_cue_among_many_bare_mentions_does_not_type_a_word(reconcile) -> None:
+    storm = [Article(id="p0", text="Oswin said the levees held."),
+             *[Article(id=f"c{i}", text=f"Crews worked for {i} days after Oswin struck the coast.") for i in range(9)]]
+    # (one "Oswin said" made the storm a person, with every article of it)
+    assert _named(reconcile(storm), "Oswin") == [("MISC", 10)]
+    plural = [Article(id=f"a{i}", text=f'"The town was shelled on day {i}," Activists said.') for i in range(4)]
+    assert ("PERSON", 4) not in _named(reconcile(plural), "Activists")
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_title_in_some_articles_makes_a_bare_name_a_person(reconcile) -> None:
+    arts = [*[Article(id=f"t{i}", text=f"President Darvo opened bridge number {i}.") for i in range(2)],
+            *[Article(id=f"d{i}", text=f"Darvo said bridge {i} would open soon.") for i in range(6)]]
+    assert _named(reconcile(arts), "Darvo") == [("PERSON", 8)]
+
+
+def test_a_surname_that_only_spoke_is_still_the_person_a_later_article_names_in_full() -> None:
+    reconciler = Reconciler()
+    reconciler.add({f"l{i}": extract_names(Article(id=f"l{i}", text=f"Lavrov said on day {i} that talks would go on."))
+                    for i in range(1, 4)})
+    assert _named(reconciler, "Lavrov") == [("ORG", 3)]  # (nothing yet says it is a person)
+    reconciler.add({"l0": extract_names(Article(id="l0", text="Foreign Minister Sergei Lavrov met the envoys."))})
+    assert _named(reconciler, "Sergei Lavrov") == [("PERSON", 4)] and not _named(reconciler, "Lavrov")
+
+
+def test_a_later_run_weighs_each_articles_type_as_one_run_does(tmp_path) -> None:
+    from storyline.pipeline import ingest_articles
+    from storyline.store import Store
+
+    towns = ["Orvik", "Saltmere", "Kesten", "Lomira", "Brask", "Tellin", "Harrow", "Vence", "Pollard", "Ismet",
+             "Corran", "Dunmere", "Ealing", "Frome"]
+    things = ["a school", "the new dam", "a clinic", "the harbour", "a bakery", "the rail line", "a library",
+              "the stadium", "a ferry", "the market", "a bridge", "the airport", "a museum", "the water works"]
+    arts = [Article(id="p0", text="President Darvo opened the bridge.", date="2031-05-01"),
+            *[Article(id=f"m{i}", text=f"Crowds in {town} cheered for Darvo as {thing} opened after {i + 3} years.",
+                      date="2031-05-02") for i, (town, thing) in enumerate(zip(towns, things))]]
+
+    def darvo(store: Store) -> list[str]:
+        return [e["type"] for e in store.list_entities() if e["name"] == "Darvo"]
+
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "two.db") as two:
+        ingest_articles(one, arts)
+        ingest_articles(two, arts[:10])  # the title in one article of ten: a person, so far
+        assert darvo(two) == ["PERSON"]
+        ingest_articles(two, arts[10:])  # a new run, its reconciler loaded from the store
+        # one title in fifteen articles: no person either way (had the store kept only the entity's type, every
+        # article of the first run would have counted as a title)
+        assert darvo(one) == darvo(two) == ["MISC"]
+        darvo_id = next(e["id"] for e in two.list_entities() if e["name"] == "Darvo")
+        kinds = two.entity_article_kinds()[darvo_id]
+        assert kinds["p0"] == "PERSON" and sorted(set(kinds.values())) == ["MISC", "PERSON"] and len(kinds) == 15
