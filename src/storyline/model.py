@@ -60,6 +60,22 @@ class Mention:
     sentence: int | None = None
 
 
+# What an article's mentions of an entity say it is, strongest first: a title before a name says more than a verb
+# after it ("SPEAKER"), and that more than nothing ("MISC"). An entity named by one word is typed by these, one per
+# article (``enrich.entities._voted_type``); the store keeps them.
+MENTION_KINDS = ("PERSON", "PLACE", "ORG", "SPEAKER", "MISC")
+_KIND_RANK = {k: i for i, k in enumerate(MENTION_KINDS)}
+
+
+def stronger_kind(kind: str | None, other: str | None) -> str | None:
+    """The stronger of two ``MENTION_KINDS`` (anything else, or None, counts for nothing)."""
+    if other not in _KIND_RANK:
+        return kind if kind in _KIND_RANK else None
+    if kind not in _KIND_RANK or _KIND_RANK[other] < _KIND_RANK[kind]:
+        return other
+    return kind
+
+
 @dataclass
 class Entity:
     """A canonical entity: one real-world person/organisation/place with every alias seen."""

@@ -32,7 +32,7 @@ from anyascii import anyascii
 from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import Indel
 
-from ..model import Article, Entity, Mention
+from ..model import MENTION_KINDS, Article, Entity, Mention, stronger_kind
 from .sentences import STOPWORDS, sentence_bounds
 
 # Demonym / nationality adjective -> country name. Not entities themselves, but strong cues: "Armenian
@@ -207,7 +207,7 @@ ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "MISC")
 # named by a surname ("Lavrov said") or an organisation ("Transocean said"): its article tells which when it names
 # the person in full; else reconciliation does, from every article that has the word (``_voted_type``). The
 # entity it joins has one of ``ENTITY_TYPES``.
-MENTION_TYPES = (*ENTITY_TYPES, "SPEAKER")
+MENTION_TYPES = MENTION_KINDS  # (ENTITY_TYPES and SPEAKER, strongest first)
 
 
 @dataclass(slots=True)
@@ -927,6 +927,7 @@ SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name nee
 
 
 def _plural_shaped(word: str) -> bool:
+    """A word that looks like a plural noun ("Diplomats", not "Reuters"-like capitals, "Marcus" or "Paris")."""
     return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")) and not word.isupper()
 
 
@@ -1179,7 +1180,7 @@ class _Rec:
     seq: int = 0  # its place in ``_Index.recs``
     named: set[str] | None = None  # a person's articles that name them in full (None: not known, see ``_named``)
     # an entity named by one word (no acronym): article -> the type that article's mentions of it gave (the
-    # strongest, see ``KIND_RANK``), what ``_voted_type`` types it by; None for the others
+    # strongest of ``model.MENTION_KINDS``), what ``_voted_type`` types it by; None for the others
     kinds: dict[str, str] | None = None
 
 
@@ -1207,8 +1208,8 @@ class _Index:
     def add(self, entity: Entity) -> _Rec:
         rec = _Rec(entity, article_set=set(entity.article_ids), alias_set=set(entity.aliases), seq=len(self.recs))
         if " " not in entity.name.strip() and not _is_acronym(entity.name):
-            rec.kinds = dict.fromkeys(entity.article_ids, entity.type)  # (what the store knows of it: see
-            # ``Reconciler``)
+            # (what the store kept of each article's type of it comes on top: see ``Reconciler``)
+            rec.kinds = dict.fromkeys(entity.article_ids, entity.type)
         self.recs.append(rec)
         self.ids.add(entity.id)
         if entity.type == "PERSON":
@@ -1311,9 +1312,7 @@ def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
         rec.article_set.add(m.article_id)
         e.article_ids.append(m.article_id)
     if rec.kinds is not None:
-        kind = rec.kinds.get(m.article_id)
-        if kind is None or KIND_RANK[m.type] < KIND_RANK[kind]:
-            rec.kinds[m.article_id] = m.type
+        rec.kinds[m.article_id] = stronger_kind(rec.kinds.get(m.article_id), m.type) or "MISC"
     if rec.named is not None and e.type == "PERSON" and " " in m.name.strip():
         rec.named.add(m.article_id)
     e.mentions.append(m)
@@ -1429,9 +1428,6 @@ class Reconciler:
         return self._touched
 
 
-# which of an article's types of a one-word entity counts for it (a title before the name says more than a verb
-# after it, and that more than nothing)
-KIND_RANK = {"PERSON": 0, "PLACE": 1, "ORG": 2, "SPEAKER": 3, "MISC": 4}
 PERSON_SHARE = 0.1  # a one-word entity is a person when this share of its articles or more say so ...
 THING_SHARE = 0.2  # ... else a place, else an organisation when this share say so (speaking counts for one)
 GIVEN_SHARE = 0.25  # a person too when people with it as their given name are named in full in this share

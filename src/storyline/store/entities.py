@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from ..model import Claim, Disagreement, Entity, Figure
+from ..model import Claim, Disagreement, Entity, Figure, stronger_kind
 
 
 def _row_to_claim(row: sqlite3.Row) -> Claim:
@@ -67,10 +67,8 @@ class EntityStoreMixin:
 
         Alias counts are per (entity, alias, article): an article arrives in one batch, so the count computed
         from the batch's mentions is the article's whole count (re-saving is idempotent). So is ``kind``: the
-        strongest type those mentions had (see ``enrich.entities._KIND_RANK``).
+        strongest type those mentions had (``model.MENTION_KINDS``).
         """
-        from ..enrich.entities import KIND_RANK
-
         entity_rows: list[tuple[str, str, str]] = []
         alias_rows: list[tuple[str, str, str, int, str | None]] = []
         for e in entities:
@@ -83,10 +81,7 @@ class EntityStoreMixin:
                 typ = getattr(m, "type", None)
                 key = (m.text if typ == "PLACE" else getattr(m, "name", None) or m.text, m.article_id)
                 counts[key] = counts.get(key, 0) + getattr(m, "count", 1)  # (compacted mentions count several)
-                if typ in KIND_RANK and (kinds.get(key) is None or KIND_RANK[typ] < KIND_RANK[kinds[key]]):
-                    kinds[key] = typ
-                else:
-                    kinds.setdefault(key, None)
+                kinds[key] = stronger_kind(kinds.get(key), typ)
             eid = e.id
             alias_rows.extend((eid, alias, article_id, n, kinds[alias, article_id])
                               for (alias, article_id), n in counts.items())
@@ -124,17 +119,13 @@ class EntityStoreMixin:
     def entity_article_kinds(self) -> dict[str, dict[str, str]]:
         """Entity id -> article -> the strongest type that article's mentions gave it, for the entities named
         by one word (what incremental reconciliation types them by; see ``enrich.entities.Reconciler``)."""
-        from ..enrich.entities import KIND_RANK
-
         out: dict[str, dict[str, str]] = {}
         for entity_id, article_id, kind in self.conn.execute(
                 "SELECT ea.entity_id, ea.article_id, ea.kind FROM entity_aliases ea JOIN entities e ON e.id = "
                 "ea.entity_id WHERE ea.kind IS NOT NULL AND instr(trim(e.name), ' ') = 0"):
-            if kind not in KIND_RANK:
-                continue
-            seen = out.setdefault(entity_id, {})
-            if article_id not in seen or KIND_RANK[kind] < KIND_RANK[seen[article_id]]:
-                seen[article_id] = kind
+            strongest = stronger_kind(out.get(entity_id, {}).get(article_id), kind)
+            if strongest is not None:
+                out.setdefault(entity_id, {})[article_id] = strongest
         return out
 
     def person_full_name_articles(self) -> dict[str, set[str]]:
