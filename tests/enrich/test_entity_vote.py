@@ -90,3 +90,26 @@ def test_a_later_run_weighs_each_articles_type_as_one_run_does(tmp_path) -> None
         darvo_id = next(e["id"] for e in two.list_entities() if e["name"] == "Darvo")
         kinds = two.entity_article_kinds()[darvo_id]
         assert kinds["p0"] == "PERSON" and sorted(set(kinds.values())) == ["MISC", "PERSON"] and len(kinds) == 15
+
+
+def test_a_titles_word_alone_is_nobody_whatever_cue_stood_before_it() -> None:
+    arts = [Article(id=f"s{i}", text=f"The Secretary of State met envoy number {i} in Harrow.") for i in range(5)]
+    arts += [Article(id="k0", text="Rena Major said the vote would wait. Major said it twice.")]
+    reconciler = _all_at_once(arts)
+    assert ("PERSON", 5) not in _named(reconciler, "State")
+    assert _named(reconciler, "Rena Major") == [("PERSON", 1)]  # (a surname that is also a title word)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Kestrel Petroleum said the well was capped.", "Kestrel Petroleum"),
+    ("Amnesty International said the arrests were unlawful.", "Amnesty International"),
+    ("Brannock Oil reported a loss.", "Brannock Oil"),
+])
+def test_a_company_word_at_the_end_of_a_name_makes_an_organisation(text, name) -> None:
+    found = [(m.name, m.type) for m in extract_names(Article(id="t", text=text))]
+    assert (name, "ORG") in found
+
+
+def test_a_portfolio_before_a_title_is_no_organisation() -> None:
+    found = [(m.name, m.type) for m in extract_names(Article(id="t", text="Oil Minister Ali Naimi said output rose."))]
+    assert found == [("Ali Naimi", "PERSON")]

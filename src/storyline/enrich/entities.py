@@ -133,6 +133,13 @@ ORG_WORDS = frozenset(
     watchdog regulator wire newswire gazette herald tribune observer ledger daily journal chronicle courier
     telegraph gazette broadcaster nations house observatory centers centres institutes""".split()
 )
+# Last words of a company's or a body's name that say nothing alone ("Shell Oil", "Anadarko Petroleum", "Amnesty
+# International"; but "Oil Minister Ali Naimi" has no organisation "Oil").
+COMPANY_WORDS = frozenset(
+    """petroleum oil energy motors holdings industries international resources mining pharmaceuticals chemicals
+    insurance securities investments partners laboratories studios entertainment communications telecom
+    shipping airline railways technologies""".split()
+)
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
 # Generic speakers that are not entities but are fine claim sources ("officials", "the ministry").
@@ -964,8 +971,9 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     prev, prev2 = before[-1], before[-2]  # cue flags (see ``_cue``)
     if any(p in ORG_WORDS for p in plains) and not (len(plains) == 1 and folded in places()):
         return skip, "ORG"
-    if len(plains) > 1 and plains[-1].endswith(ORG_SUFFIXES) and plains[-1] not in ORG_SUFFIXES:
-        return skip, "ORG"  # "Halvik Chemworks"
+    if len(plains) > 1 and ((plains[-1].endswith(ORG_SUFFIXES) and plains[-1] not in ORG_SUFFIXES)
+                            or plains[-1] in COMPANY_WORDS):
+        return skip, "ORG"  # "Halvik Chemworks", "Kestrel Petroleum"
     if len(plains) == 1 and _is_acronym(words[0]):
         if folded in places() or folded in PLACE_ALIASES:
             return skip, "PLACE"
@@ -1419,9 +1427,17 @@ class Reconciler:
                 _attach(index, rec, m)
         for rec in index.touched:
             if rec.kinds is not None and not rec.givens:
-                given = sum(len(r.article_set) for r in index.by_given.get(person_key(rec.entity.name)[1], ())
-                            if r.entity.type == "PERSON")
-                _retype(index, rec, _voted_type(rec.kinds.values(), given))
+                word = _plain(rec.entity.name)
+                if word in ROLE_WORDS or word in ROLE_MODIFIERS:
+                    # a title's word alone is nobody, whatever cue stood before it ("Secretary of State",
+                    # "Attorney General", "Deputy Director"); "Major" or "King" are people once named in full
+                    kinds: Iterable[str] = ("MISC" if k == "PERSON" else k for k in rec.kinds.values())
+                    given = 0
+                else:
+                    kinds = rec.kinds.values()
+                    given = sum(len(r.article_set) for r in index.by_given.get(person_key(rec.entity.name)[1], ())
+                                if r.entity.type == "PERSON")
+                _retype(index, rec, _voted_type(kinds, given))
         # (in the index's order, not the order they were first mentioned in)
         self._touched = [r.entity for r in sorted(index.touched, key=lambda r: r.seq)]
         index.touched = []
