@@ -279,3 +279,21 @@ def test_a_word_mostly_written_alone_joins_the_organisation_it_heads() -> None:
         reconciler.add({a.id: extract_names(a) for a in batch})
     halvik = next(e for e in reconciler.entities if e.name == "Halvik Chemworks")
     assert halvik.type == "ORG" and {f"h{i}" for i in range(6)} <= set(halvik.article_ids)
+
+
+@pytest.mark.parametrize("text, name, typ", [
+    ("Oil reached Plaquemines Parish on Friday.", "Plaquemines Parish", "PLACE"),
+    ("Crews worked off Grand Isle all week.", "Grand Isle", "PLACE"),
+    ("Read our Privacy Policy before you go.", "Privacy Policy", "MISC"),
+    ("Editor's Note: this story was updated.", "Editor's Note", "MISC"),
+    ("Veterans of the Border War marched.", "Border War", "MISC"),
+    ("Lehman Brothers collapsed in 2008.", "Lehman Brothers", "ORG"),
+    ("The picture came from Getty Images today.", "Getty Images", "ORG"),
+])
+def test_the_last_word_of_a_place_a_thing_or_a_company_is_no_surname(text, name, typ) -> None:
+    assert (name, typ) in names(text)
+
+
+def test_a_title_without_a_name_is_no_entity() -> None:
+    assert names("Prime Minister said the talks would go on.") == []
+    assert names("Defense Secretary Robert Gates said the base would close.") == [("Robert Gates", "PERSON")]

@@ -138,7 +138,7 @@ ORG_WORDS = frozenset(
 COMPANY_WORDS = frozenset(
     """petroleum oil energy motors holdings industries international resources mining pharmaceuticals chemicals
     insurance securities investments partners laboratories studios entertainment communications telecom
-    shipping airline railways technologies""".split()
+    shipping airline railways technologies brothers images""".split()
 )
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
@@ -902,7 +902,11 @@ FEATURE_NOUNS = frozenset({"valley", "river", "mountains", "hills", "plain", "pl
 
 # the last word of a geographical name ("Tahrir Square", "Orvan Valley", "Guantanamo Bay")
 _PLACE_SUFFIXES = FEATURE_NOUNS | {"square", "street", "avenue", "bridge", "island", "islands", "gulf", "sea",
-                                   "ocean", "province", "district", "hill"}
+                                   "ocean", "province", "district", "hill", "parish", "isle", "sound"}
+# the last word of a thing's name, no person's ("Civil War", "Nobel Peace Prize", "Clean Water Act", "Privacy
+# Policy", "Editor's Note")
+_THING_ENDS = frozenset({"war", "prize", "award", "act", "policy", "note", "summit", "conference", "crisis", "spill",
+                         "accord", "agreement", "festival"})
 _HYPHEN_LOWER = re.compile(r"-[a-z]")
 
 
@@ -964,6 +968,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         words, plains = words[1:], plains[1:]
     if not plains:
         return None
+    if len(plains) > 1 and all(p in ROLE_WORDS or p in ROLE_MODIFIERS for p in plains):
+        return None  # a title without a name ("Prime Minister said", "Defense Secretary")
     name = " ".join(words[:-1] + [_strip_possessive(words[-1])])
     folded = fold(name)
     # the tokens before the phrase (some may be descriptors dropped above)
@@ -1004,6 +1010,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "MISC"
     if len(plains) > 1 and plains[-1] in _PLACE_SUFFIXES:
         return skip, "PLACE"  # "Tahrir Square", "Orvan Valley", "Persian Gulf"
+    if len(plains) > 1 and plains[-1] in _THING_ENDS:
+        return skip, "MISC"
     if 2 <= len(plains) <= 4 and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
             and not any(p in _COMMON_STARTERS for p in plains) and not any(w.isupper() and len(w) > 1 for w in words):
         return skip, "PERSON"  # (not "BP Macondo", "AP Venice", "Misrata MISRATA": capitals are no name's)
