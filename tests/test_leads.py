@@ -32,6 +32,11 @@ def test_lead_sentences_are_the_first_sentences_lead_sentence_sees() -> None:
     assert lead_sentences(text) == ["U.S. forces said the road was open.",
                                     "Short one. It stays with the rest of its line.",
                                     "The second sentence of this line is long enough."]
+    # an abbreviation or an initial ends no sentence; a short first sentence stays with the next one only
+    assert lead_sentences("Federal Reserve Chairman Ben S. Bernanke said rates would stay low. Markets rose.\n"
+                          "Talks ended. A new round of negotiations begins on Monday. Both sides agreed.") == [
+        "Federal Reserve Chairman Ben S. Bernanke said rates would stay low.", "Markets rose.",
+        "Talks ended. A new round of negotiations begins on Monday."]
     assert lead_key("Get the BULLETIN, now!") == lead_key("get the bulletin now") != 0
     assert article_lead({"text": "One two three.", "meta": {"lead": "Four five six " * 20}}, 30).endswith("…")
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..enrich.sentences import STOPWORDS, has_whole_word
+from ..enrich.sentences import STOPWORDS, ends_with_abbreviation, has_whole_word
 from ..model import Article
 
 # Penn Treebank escapes and quote tokens seen in pre-tokenised corpora; they carry no meaning.
@@ -278,14 +278,16 @@ _LEAD_WORD = re.compile(r"\w+")
 
 def lead_sentences(text: str, n: int = 3) -> list[str]:
     """The first ``n`` sentence-ish pieces of a text: each line's sentences, a first one of 30 characters or
-    fewer kept with what follows it on its line ("U.S. forces said..."), spaces tidied, nothing cut."""
+    fewer kept with the next ("Smoke clears. Markets reopened on..."), none ended by an abbreviation or an
+    initial ("Chairman Ben S. Bernanke", "the major U.S. banks"), spaces tidied, nothing cut."""
     rest = clean_text((text or "")[:_LEAD_CHARS]).strip()
     out: list[str] = []
     while rest and len(out) < n:
         first, _, after = rest.partition("\n")
-        m = _SENTENCE_BREAK.search(first)
-        if m and m.start() > 30:
-            first, after = first[:m.start()], first[m.start():] + "\n" + after
+        for m in _SENTENCE_BREAK.finditer(first):
+            if m.start() > 30 and not (first[m.start() - 1] == "." and ends_with_abbreviation(first[:m.start()])):
+                first, after = first[:m.start()], first[m.start():] + "\n" + after
+                break
         first = " ".join(first.split())
         if " " in first:  # (spaces before punctuation and "'s" of tokenised text)
             first = _SPACE_BEFORE.sub(r"\1", first)

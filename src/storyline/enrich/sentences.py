@@ -57,7 +57,9 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _is_abbreviation(chunk: str) -> bool:
+def ends_with_abbreviation(chunk: str) -> bool:
+    """Whether text ending in a full stop ends with an abbreviation ("Mr.", "Feb.", "U.S.") or an initial
+    ("Ben S."), so that the stop ends no sentence."""
     m = _WORD_BEFORE.search(chunk)
     if not m:
         return False
@@ -94,7 +96,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
             start = 0
             for m in _BOUNDARY.finditer(piece):
                 end = m.end(1)
-                if m.group(1) == "." and _is_abbreviation(piece[start:end]):
+                if m.group(1) == "." and ends_with_abbreviation(piece[start:end]):
                     continue
                 _emit(spans, text, p_start + off + start, p_start + off + end)
                 start = m.end()
