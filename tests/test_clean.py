@@ -294,3 +294,28 @@ def test_more_bylines(text, body, byline):
 def test_bylines_of_several_names_and_stamps_with_a_day(text, body, dateline, byline):
     a = clean_article(Article(id="x", text=text))
     assert (a.text, a.dateline, a.meta.get("byline")) == (body, dateline, byline)
+
+
+@pytest.mark.parametrize("text, title, dateline, body", [
+    # a web page's headline and stamp glued before the dateline proper
+    ("Full Article Kesten port reopens after storm ORVIK | Wed Mar 2, 2031 3:06 pm EDT ORVIK (Reuters) - The port "
+     "of Kesten reopened on Wednesday.", "Kesten port reopens after storm", "ORVIK (Reuters)", "The port of Kesten reopened on "
+     "Wednesday."),
+    # a photo credit, a revision note, summary bullets: no headline
+    ("Credit: Reuters/Ann Lee/Handout SALTMERE | Sat May 2, 2031 2:35 am BST SALTMERE (Reuters) - Crews worked on.",
+     None, "SALTMERE (Reuters)", "Crews worked on."),
+    ("Wed Apr 6, 2031 6:31 am EDT (Adds minister's quotes) BRASK, April 6 (Reuters) - Velmora sent aircraft.",
+     None, "BRASK, April 6 (Reuters)", "Velmora sent aircraft."),
+    ("* Talks to resume * Both sides agree KESTEN, June 1 (Reuters) - The talks resume on Monday.",
+     None, "KESTEN, June 1 (Reuters)", "The talks resume on Monday."),
+    # a place without a comma before the day, a place in mixed case before an agency, cities with a slash
+    ("ORVIK May 21 (Reuters) - Shares rose.", None, "ORVIK May 21 (Reuters)", "Shares rose."),
+    ("Tessara, Velmora (CNN) -- Rebels pushed on.", None, "Tessara, Velmora (CNN)", "Rebels pushed on."),
+    ("BRASK/KESTEN (Reuters) - Protests spread.", None, "BRASK/KESTEN (Reuters)", "Protests spread."),
+    # an agency's name in brackets inside a sentence is no dateline
+    ("The council met on Monday (AP) - to vote on the budget.", None, None,
+     "The council met on Monday (AP) - to vote on the budget."),
+])
+def test_a_dateline_after_page_furniture_or_a_glued_headline(text, title, dateline, body):
+    a = clean_article(Article(id="x", text=text))
+    assert (a.title, a.dateline, a.text) == (title, dateline, body)

@@ -154,7 +154,7 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 # "MOSCOW, Oct 21 (Reuters) - ", "WASHINGTON (AP) — ", "LONDON - ", "PARIS, France (CNN) -- "
 _DATELINE_PREFIX = re.compile(
-    r"^(?P<dl>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"
+    r"^(?P<dl>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}"
     r"(?:,\s*[A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?"
     r"(?:,?\s*" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?)?"
     r"(?:\s*\([A-Za-z][\w .&'/-]{0,30}\))?)"
@@ -164,10 +164,19 @@ _BYLINE = re.compile(r"^(?:by|from|posted by|written by)\s", re.IGNORECASE)
 # Page header furniture glued to the first body line of scraped pages:
 # a place and a time stamp, "TRIPOLI | Tue May 3, 2011 7:21 pm EDT " (what follows is the dateline proper)
 _STAMP = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
+    r"(?<![\w/])(?P<place>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
     r"(?:,? " + _MONTH + r" \d{1,2})?"
     r" \| (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.? " + _MONTH + r" \d{1,2}, \d{4}"
     r"(?: \d{1,2}:\d\d ?[ap]\.?m\.? [A-Z]{2,4})? (?=\S)")
+# a news agency's dateline anywhere in the first line, after page furniture or a headline glued before it:
+# "Libya sees oil output ... BENGHAZI, Libya (Reuters) - ", "* Bullet * Bullet LONDON, June 1 (Reuters) - ",
+# "(Recasts; adds quotes) MEXICO CITY May 19 (Reuters) - ", "Tripoli, Libya (CNN) -- "
+_WIRE_DATELINE = re.compile(
+    r"(?<![\w/])(?P<dl>(?:[A-Z][A-Za-z.'\-]+(?:[ /][A-Z][A-Za-z.'\-]+){0,3}"
+    r"(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?,? )?(?:" + _MONTH + r" \d{1,2},? )?"
+    r"\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|Xinhua|Kyodo|Yonhap|EFE|ANSA|PTI|IANS|AAP)\))\s*(?:--?|–|—)\s+"
+    r"(?=[\"“‘'A-Z0-9])")
+_HEAD_SEARCH = 300  # how far into the first line such a dateline is looked for
 # a date before a byline, "January 31, 2011 | By ..."
 _DATE_PIPE = re.compile(r"^" + _MONTH + r" \d{1,2}, \d{4} \| (?=By |From )")
 # a publication time stamp: "Wednesday 23 February 2005 12.14 GMT ", "14 August 2012 Last updated at 08:40 GMT ",
@@ -178,7 +187,7 @@ _TIME = r"\d{1,2}[:.]\d\d(?: ?[AaPp]\.?[Mm]\.?)?(?: (?:[A-Z]{2,4}|UK time))?"
 _TIME_STAMP = re.compile(
     r"^(?:" + _WHEN + r",?(?: (?:-|\||at|Last updated at))? " + _TIME
     + r"|(?P<by>" + r"[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){1,2}" + r") \| " + _TIME + r", (?P<day>" + _WHEN + r"))"
-    r"(?: Help)?\s+(?=[\"“A-Z0-9])")
+    r"(?: Help)?\s+(?=[\"“(*A-Z0-9])")
 _NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\-]+){1,2}"
 # a byline: "By the CNN Wire Staff ", "By Emily Smith and Katie Glaeser, CNN ", "By Tarek Osman, Special to CNN ",
 # "From Ann Lee, CNN ", "By Ann Lee for CNN ",
@@ -316,6 +325,27 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
                     stamp = m.group("place")
                     line = line[m.end():]
             lines[j] = line
+            if dateline is None:
+                # a stamp or an agency's dateline further on, on this line or, after a short one (a sidebar's
+                # teaser), the next: what stands before it is page furniture ("Full Article", "Credit:
+                # Reuters/...", bullets, a revision note) or the headline glued to the body
+                for k in (j, next((k for k in range(j + 1, len(lines)) if lines[k]), None)):
+                    if k is None or (k != j and len(lines[j]) > _HEAD_SEARCH // 2):
+                        break
+                    m = (_STAMP.search(lines[k], 1, _HEAD_SEARCH) if stamp is None else None) \
+                        or _WIRE_DATELINE.search(lines[k], 0, _HEAD_SEARCH)
+                    if m:
+                        head = _FULL_ARTICLE.sub("", lines[k][:m.start()].strip())
+                        if m.re is _STAMP:
+                            stamp = m.group("place")
+                        else:
+                            dateline = m.group("dl").strip()
+                        lines[k] = lines[k][m.end():]
+                        if headline is None and title is None and _glued_headline(head):
+                            headline = head
+                        if k != j:  # (the stamp's line comes first: the dateline prefix is looked for there)
+                            i = k
+                        break
             break
     # a dateline prefix on the first body paragraph: "MOSCOW, Oct 21 (Reuters) - ..."
     if dateline is None:
@@ -357,9 +387,20 @@ def _standalone_headline(line: str, lines: list[str], i: int, rest_chars: int) -
     return bool(nxt) and nxt[-1] in ".!?\"'"
 
 
+_MONTH_DAY_END = re.compile(r"\s+" + _MONTH + r"\s+\d{1,2}$")
+_FULL_ARTICLE = re.compile(r"^(?:Full Article|Related News|Video)\s+")
+
+
+def _glued_headline(head: str) -> bool:
+    """Whether what stands before a stamp or a dateline on the first line is a headline, not page furniture
+    (a photo credit, bullets, a revision note in brackets, a time stamp, a byline, a pipe menu)."""
+    return bool(head) and head[0].isupper() and not head.startswith(("Credit", "By ", "From ")) and "|" not in head \
+        and len(head.split()) <= 25 and not _TERMINAL.search(head) and has_words(head)
+
+
 def _is_prefix_dateline(dl: str) -> bool:
     # the place must be written in capitals ("MOSCOW", "NEW YORK"), at least 3 letters, not an acronym sentence
-    place = dl.split(",")[0].split("(")[0].strip()
+    place = _MONTH_DAY_END.sub("", dl.split(",")[0].split("(")[0].strip())  # ("TOKYO May 21 (Reuters)")
     letters = [c for c in place if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
