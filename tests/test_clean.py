@@ -319,3 +319,19 @@ def test_bylines_of_several_names_and_stamps_with_a_day(text, body, dateline, by
 def test_a_dateline_after_page_furniture_or_a_glued_headline(text, title, dateline, body):
     a = clean_article(Article(id="x", text=text))
     assert (a.title, a.dateline, a.text) == (title, dateline, body)
+
+
+@pytest.mark.parametrize("text, dateline, body", [
+    ("Page last updated at 11:14 GMT, Thursday, 3 February 2031 (an error occurred while processing this directive) "
+     "The mayor of Orvik said the bridge would reopen.", "Thursday, 3 February 2031",
+     "The mayor of Orvik said the bridge would reopen."),
+    ("Page last updated at 08:58 GMT, Thursday, 24 June 2031 09:58 UK The harbour reopened.", "Thursday, 24 June 2031",
+     "The harbour reopened."),
+    ("Wednesday, September 24, 2031; 2:00 PM Staff writers took questions on the bailout.",
+     "Wednesday, September 24, 2031; 2:00 PM", "Staff writers took questions on the bailout."),
+    ("YES | NO The president of Velmora stepped down on Monday.", None,
+     "The president of Velmora stepped down on Monday."),
+])
+def test_stamps_and_widget_debris_before_the_first_sentence(text, dateline, body):
+    a = clean_article(Article(id="x", text=text))
+    assert (a.dateline, a.text) == (dateline, body)

@@ -146,6 +146,8 @@ _TAIL_HEADING = re.compile(
     re.IGNORECASE,
 )
 _TAIL_FRACTION = 0.4  # a tail heading counts when it starts in the last 60% of the text
+# a server's include error ("(an error occurred while processing this directive)") and a poll's "YES | NO" buttons
+_INLINE_DEBRIS = re.compile(r"\(an error occurred while processing this directive\)\s*|^YES \| NO\b\s*")
 _READ_MORE_LINE = re.compile(r"^(?:read more|read also|also read|see also|related)\s*:\s*\S", re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------- head lines
@@ -180,12 +182,14 @@ _HEAD_SEARCH = 300  # how far into the first line such a dateline is looked for
 # a date before a byline, "January 31, 2011 | By ..."
 _DATE_PIPE = re.compile(r"^" + _MONTH + r" \d{1,2}, \d{4} \| (?=By |From )")
 # a publication time stamp: "Wednesday 23 February 2005 12.14 GMT ", "14 August 2012 Last updated at 08:40 GMT ",
-# "Posted: Nov 27, 2005 8:20 AM ET ", and a columnist's "Ann Lee | 12:14 UK time, Friday, 27 July 2012 "
+# "Posted: Nov 27, 2005 8:20 AM ET ", "Wednesday, September 24, 2008; 2:00 PM ", "Page last updated at 11:14 GMT,
+# Thursday, 3 February 2011 ", and a columnist's "Ann Lee | 12:14 UK time, Friday, 27 July 2012 "
 _WHEN = (r"(?:(?:Published|Updated|Posted|Last updated)\s*:?\s*)?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?"
          r"(?:\d{1,2} " + _MONTH + r",? \d{4}|" + _MONTH + r" \d{1,2},? \d{4})")
 _TIME = r"\d{1,2}[:.]\d\d(?: ?[AaPp]\.?[Mm]\.?)?(?: (?:[A-Z]{2,4}|UK time))?"
 _TIME_STAMP = re.compile(
-    r"^(?:" + _WHEN + r",?(?: (?:-|\||at|Last updated at))? " + _TIME
+    r"^(?:" + _WHEN + r"[,;]?(?: (?:-|\||at|Last updated at))? " + _TIME
+    + r"|(?:Page )?[Ll]ast updated at " + _TIME + r", (?P<on>" + _WHEN + r")(?: \d{1,2}:\d\d UK)?"
     + r"|(?P<by>" + r"[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){1,2}" + r") \| " + _TIME + r", (?P<day>" + _WHEN + r"))"
     r"(?: Help)?\s+(?=[\"“(*A-Z0-9])")
 _NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\-]+){1,2}"
@@ -249,6 +253,8 @@ def clean_text(text: str) -> tuple[str, bool]:
             line = _SPACES.sub(" ", line)
         if line and (_is_debris(line) or _READ_MORE_LINE.match(line) and len(line.split()) <= 20):
             continue
+        if "(an error" in line or line.startswith("YES | NO"):
+            line = _INLINE_DEBRIS.sub("", line).strip()
         lines.append(line)
     # cut a related/read-more tail: from the heading to the end, when it sits in the last part of the text
     total = sum(len(ln) + 1 for ln in lines)
@@ -313,7 +319,8 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
             m = _DATE_PIPE.match(line) or _TIME_STAMP.match(line)
             if m:
                 byline = m.groupdict().get("by")
-                when = m.group("day") if byline else line[:m.end()].rstrip(" |")  # (kept: its day, a header date)
+                # (kept: its day, a header date)
+                when = m.group("day") if byline else m.groupdict().get("on") or line[:m.end()].rstrip(" |")
                 line = line[m.end():]
             for _ in range(2):
                 m = _BYLINE_HEAD.match(line)
