@@ -113,6 +113,9 @@ class Claim:
     sentence: int | None = None
     polarity: str = "assert"  # "assert" | "deny"
     id: str | None = None
+    # the country a speaker stands for when an article says it of them ("Velmoran Defence Minister Tariq Aliev",
+    # "Tarik Aliyev of Velmora"): lower case, as ``enrich.disagreements`` compares sides
+    side: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -278,3 +278,28 @@ def test_armed_men_are_counted_apart_from_people():
         ("The ministry", "about 2,000 members of the security forces have been killed since the unrest began"),
         ("Monitors", "more than 5,000 people have been killed since the unrest began"),
         ("The army", "some 2,300 members of the armed forces have been killed since the unrest began")]) == [[0, 2]]
+
+
+@pytest.mark.parametrize("text, side", [
+    ("Velmoran Defence Minister Tariq Aliev said the figure was false.", "velmoran"),
+    ("The Drasski foreign minister, Serzh Harutyunian, said the figure was false.", "drasski"),
+    ("Velmora's Tariq Aliev said the figure was false.", "velmora"),
+    ("Foreign Minister Tarik Aliyev of Velmora said the figure was false.", "velmora"),
+    ("On Monday, Tariq Aliev said the figure was false.", None),
+])
+def test_the_side_an_article_says_a_speaker_stands_for(text, side):
+    [claim] = claims_of([Article(id="s", text=text)])
+    assert claim.side == side
+
+
+def test_a_denial_by_ones_own_side_is_no_disagreement():
+    said = Article(id="a", text="The Velmoran defence ministry said 1,900 Drasski soldiers had been killed in Orvik.")
+    own = Article(id="b", text="Velmoran Defence Minister Tariq Aliev denied that 1,900 Drasski soldiers had been "
+                               "killed in Orvik.")
+    other = Article(id="c", text="Drasski Defence Minister Serzh Harutyunian denied that 1,900 Drasski soldiers had "
+                                 "been killed in Orvik.")
+    assert [d.kind for d in find_disagreements(claims_of([said, own]))] == []
+    assert [d.kind for d in find_disagreements(claims_of([said, other]))] == ["denial"]
+    # a later article naming him without his title: the event's other article said whom he stands for
+    bare = Article(id="d", text="Tariq Aliev denied that 1,900 Drasski soldiers had been killed in Orvik.")
+    assert [d.kind for d in find_disagreements(claims_of([said, own, bare]))] == []

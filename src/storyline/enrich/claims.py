@@ -27,16 +27,20 @@ from ..model import Article, Claim, Figure
 from .entities import (
     DEMONYMS,
     MENTION_TYPES,
+    MONTHS,
     MULTIPLIERS,
     NUMBER_RE,
     NUMBER_WORDS,
+    ROLE_MODIFIERS,
+    ROLE_WORDS,
+    WEEKDAYS,
     EntityMention,
     capitals,
     extract_mentions,
     fold,
     sentence_spans,
 )
-from .sentences import has_whole_word
+from .sentences import STOPWORDS, has_whole_word
 
 VERBS: dict[str, str] = {}
 for _lemma, _forms in {
@@ -75,9 +79,10 @@ DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute"})
 THAT_VERBS = frozenset({"maintain", "find"})
 # verbs that are also nouns: "The report has been passed to prosecutors" is no attribution by "The"
 _NOUN_VERBS = frozenset({"report", "reports", "claim", "claims", "estimate", "estimates", "states", "finds"})
-# A negated action at the head of the claim is a denial: "its forces did not shell the town", "We have not cut".
+# A negated action at the head of the claim is a denial: "its forces did not shell the town", "We have not cut";
+# not one in a clause of its own after "and" ("52 civilian deaths and has not published its losses").
 _NEGATED_ACTION = re.compile(
-    r"^(?:\S+\s+){0,5}?(?:did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not)"
+    r"^(?:(?!and\s)\S+\s+){0,5}?(?:did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not)"
     r"\s+(?!been\b|yet\b|seen\b|heard\b|received\b|known\b)[a-z]+", re.IGNORECASE)
 _DENIAL_TEXT = re.compile(
     r"\b(?:untrue|not true|false|baseless|groundless|unfounded|fabricat\w*|fake|lies?|disinformation|"
@@ -278,7 +283,58 @@ def extract_claims(
                 subject = _subject(sent)
                 prev_speaker = subject if subject[0] else (None, None)
         prev_sentence = sent
+    if claims:
+        sides = _person_sides(text, mentions)
+        for c in claims:
+            if c.speaker in sides:
+                c.side = sides[c.speaker]
     return claims
+
+
+def _names_a_side(word: str) -> bool:
+    """A capitalised word that can name a country or a body: no sentence's first word ("But"), month or day."""
+    low = word.lower()
+    return word[:1].isupper() and low not in STOPWORDS and low not in _MONTH_NAMES and word[-1:] not in ",."
+
+
+_MONTH_NAMES = frozenset((*MONTHS, *WEEKDAYS))
+_WORD_TOKEN = re.compile(r"[\w.'’\-]+,?")
+_OF_PLACE = re.compile(r",?\s+of\s+(?:the\s+)?([A-Z][\w\-]+)")
+_POSSESSIVE = ("'s", "’s")
+
+
+def _person_sides(text: str, mentions: list[EntityMention]) -> dict[str, str]:
+    """Person name -> the country their article says they stand for, lower case: the capitalised word before
+    their title ("Velmoran Defence Minister Tariq Aliev", "the Drasski foreign minister, Serzh Harutyunian"), a
+    possessive right before their name ("Velmora's Tariq Aliev"), or a place after "of" ("Tarik Aliyev of
+    Velmora")."""
+    out: dict[str, str] = {}
+    for m in mentions:
+        if m.type != "PERSON" or m.name in out:
+            continue
+        titled = False
+        tokens = _WORD_TOKEN.findall(text, max(0, m.start - 80), m.start)[-7:]
+        for k in range(len(tokens) - 1, -1, -1):
+            word = tokens[k].rstrip(",.")
+            low = word.lower()
+            if low in ROLE_WORDS or low in ROLE_MODIFIERS or low + "." in ROLE_WORDS:  # ("Adm.", "Sen.")
+                titled = True
+                continue
+            if low in ("the", "of") and titled:
+                continue
+            if _names_a_side(word) and (titled or word.endswith(_POSSESSIVE)) and word == tokens[k]:
+                # the first word of a name of several ("White House spokesman", "Coast Guard Adm.")
+                while k > 0 and _names_a_side(tokens[k - 1]) and tokens[k - 1].lower() not in ROLE_WORDS:
+                    k -= 1
+                    word = tokens[k]
+                base = word.lower().removesuffix("'s").removesuffix("’s")
+                out[m.name] = DEMONYMS.get(base, base).lower()
+            break
+        if m.name not in out:
+            after = _OF_PLACE.match(text, m.end, m.end + 40)
+            if after and _names_a_side(after.group(1)) and after.group(1).lower() not in ROLE_MODIFIERS:
+                out[m.name] = after.group(1).lower()
+    return out
 
 
 _DENY_HINT = re.compile(r"den(?:y|ies|ied)\b|reject|disput|dismiss")

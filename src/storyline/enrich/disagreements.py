@@ -82,9 +82,10 @@ def _speaker_key(c: Claim) -> str:
 
 
 def _side(c: Claim) -> str:
-    """The country or body a speaker stands for, as far as its name says: "Velmoran defence ministry" and
-    "Velmora" share "velmora" (a nationality adjective leads to its country)."""
-    return _speaker_side(c.speaker or "")
+    """The country or body a speaker stands for: what an article said of them ("Velmoran Defence Minister Tariq
+    Aliev", ``Claim.side``), else as far as its name says: "Velmoran defence ministry" and "Velmora" share
+    "velmora" (a nationality adjective leads to its country)."""
+    return c.side or _speaker_side(c.speaker or "")
 
 
 @lru_cache(maxsize=50_000)
@@ -100,10 +101,6 @@ def _sides_match(x: str, y: str) -> bool:
     x, y = sorted((x, y), key=len)
     # "velmora"/"velmoran", "drassk"/"drasski", "liria"/"lirian": a name and its adjective
     return len(x) >= 4 and y.startswith(x) and len(y) - len(x) <= 3
-
-
-def _same_side(a: Claim, b: Claim) -> bool:
-    return _speaker_key(a) == _speaker_key(b) or _sides_match(_side(a), _side(b))
 
 
 @lru_cache(maxsize=4096)
@@ -129,7 +126,9 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
             for t in terms[a] & wanted:
                 postings.setdefault(t, []).append(a)
     keys = [_speaker_key(c) for c in claims]
-    sides = [_side(c) for c in claims]
+    # (a person one article of the event said the side of stands for it in the others too)
+    said = {c.speaker_entity_id: c.side for c in claims if c.side and c.speaker_entity_id}
+    sides = [said.get(c.speaker_entity_id or "") or _side(c) for c in claims]
     # one flag per denier and speaker denied, with every claim of either that meets the other: "Lavrov denies
     # what Clinton said" once, not once for each of her five sentences on the helicopters
     flags: dict[tuple[str, str], tuple[set[int], set[int], set[str]]] = {}

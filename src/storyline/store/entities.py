@@ -18,20 +18,21 @@ from ..model import Claim, Disagreement, Entity, Figure, stronger_kind
 
 def _row_to_claim(row: sqlite3.Row) -> Claim:
     return _claim_of(row["id"], row["article_id"], row["speaker"], row["speaker_entity_id"], row["verb"],
-                     row["text"], row["polarity"], row["sentence"], row["figures"])
+                     row["text"], row["polarity"], row["sentence"], row["figures"], row["side"])
 
 
 # the columns ``_claim_of`` takes, in its order (plain tuples: an event's claims are read again each batch)
-_CLAIM_COLUMNS = "c.id, c.article_id, c.speaker, c.speaker_entity_id, c.verb, c.text, c.polarity, c.sentence, c.figures"
+_CLAIM_COLUMNS = ("c.id, c.article_id, c.speaker, c.speaker_entity_id, c.verb, c.text, c.polarity, c.sentence, "
+                  "c.figures, c.side")
 
 
 def _claim_of(cid: str, article_id: str, speaker: str | None, entity_id: str | None, verb: str | None, text: str,
-              polarity: str, sentence: int | None, figures_json: str | None) -> Claim:
+              polarity: str, sentence: int | None, figures_json: str | None, side: str | None = None) -> Claim:
     figures = [] if not figures_json or figures_json == "[]" else [
         Figure(value=f.get("value"), unit=f.get("unit"), subject=f.get("subject"), text=f.get("text", ""),
                approximate=bool(f.get("approximate", False))) for f in json.loads(figures_json)]
     return Claim(article_id=article_id, speaker=speaker, verb=verb, text=text, figures=figures,
-                 speaker_entity_id=entity_id, sentence=sentence, polarity=polarity, id=cid)
+                 speaker_entity_id=entity_id, sentence=sentence, polarity=polarity, id=cid, side=side)
 
 
 def _figure_row(value: Any, unit: str | None, subject: str | None, approximate: bool) -> dict[str, Any]:
@@ -177,11 +178,11 @@ class EntityStoreMixin:
                         "approximate": f.approximate} for f in c.figures]
             rows.append((c.id, c.article_id, (event_by_article or {}).get(c.article_id), c.speaker,
                          c.speaker_entity_id, c.verb, c.text, c.polarity, c.sentence,
-                         json.dumps(figures, ensure_ascii=False) if figures else "[]"))
+                         json.dumps(figures, ensure_ascii=False) if figures else "[]", c.side))
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO claims(id, article_id, event_id, speaker, speaker_entity_id, verb, text, "
-                "polarity, sentence, figures) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                "polarity, sentence, figures, side) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
         return len(rows)
 
     def event_claims(self, event_id: str) -> list[Claim]:

@@ -174,6 +174,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE entity_aliases ADD COLUMN kind TEXT;
         """,
     ),
+    (
+        6,
+        """
+        -- The country a claim's speaker stands for when an article says it of them ("Velmoran Defence Minister
+        -- Tariq Aliev"): a denial by one's own side is no disagreement (enrich.disagreements). NULL: not said.
+        ALTER TABLE claims ADD COLUMN side TEXT;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
