@@ -299,8 +299,8 @@ def test_bylines_of_several_names_and_stamps_with_a_day(text, body, dateline, by
 @pytest.mark.parametrize("text, title, dateline, body", [
     # a web page's headline and stamp glued before the dateline proper
     ("Full Article Kesten port reopens after storm ORVIK | Wed Mar 2, 2031 3:06 pm EDT ORVIK (Reuters) - The port "
-     "of Kesten reopened on Wednesday.", "Kesten port reopens after storm", "ORVIK (Reuters)", "The port of Kesten reopened on "
-     "Wednesday."),
+     "of Kesten reopened on Wednesday.", "Kesten port reopens after storm", "ORVIK (Reuters)",
+     "The port of Kesten reopened on Wednesday."),
     # a photo credit, a revision note, summary bullets: no headline
     ("Credit: Reuters/Ann Lee/Handout SALTMERE | Sat May 2, 2031 2:35 am BST SALTMERE (Reuters) - Crews worked on.",
      None, "SALTMERE (Reuters)", "Crews worked on."),

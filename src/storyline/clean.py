@@ -166,7 +166,8 @@ _BYLINE = re.compile(r"^(?:by|from|posted by|written by)\s", re.IGNORECASE)
 # Page header furniture glued to the first body line of scraped pages:
 # a place and a time stamp, "TRIPOLI | Tue May 3, 2011 7:21 pm EDT " (what follows is the dateline proper)
 _STAMP = re.compile(
-    r"(?<![\w/])(?P<place>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
+    r"(?<![\w/])(?P<place>[A-Z][A-Z.'\-]+(?:[ /][A-Z][A-Z.'\-]+){0,3}"
+    r"(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,2})?)"
     r"(?:,? " + _MONTH + r" \d{1,2})?"
     r" \| (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.? " + _MONTH + r" \d{1,2}, \d{4}"
     r"(?: \d{1,2}:\d\d ?[ap]\.?m\.? [A-Z]{2,4})? (?=\S)")

@@ -113,8 +113,8 @@ class Claim:
     sentence: int | None = None
     polarity: str = "assert"  # "assert" | "deny"
     id: str | None = None
-    # the country a speaker stands for when an article says it of them ("Velmoran Defence Minister Tariq Aliev",
-    # "Tarik Aliyev of Velmora"): lower case, as ``enrich.disagreements`` compares sides
+    # the country or body a speaker stands for when an article says it of them ("Velmoran Defence Minister Tariq
+    # Aliev", "Tarik Aliyev of Velmora", "White House spokesman"): lower case, as ``enrich.disagreements`` compares
     side: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

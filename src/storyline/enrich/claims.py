@@ -82,7 +82,8 @@ _NOUN_VERBS = frozenset({"report", "reports", "claim", "claims", "estimate", "es
 # A negated action at the head of the claim is a denial: "its forces did not shell the town", "We have not cut";
 # not one in a clause of its own after "and" ("52 civilian deaths and has not published its losses").
 _NEGATED_ACTION = re.compile(
-    r"^(?:(?!and\s)\S+\s+){0,5}?(?:did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not)"
+    r"^(?:(?!and\s)\S+\s+){0,5}?"
+    r"(?:did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not)"
     r"\s+(?!been\b|yet\b|seen\b|heard\b|received\b|known\b)[a-z]+", re.IGNORECASE)
 _DENIAL_TEXT = re.compile(
     r"\b(?:untrue|not true|false|baseless|groundless|unfounded|fabricat\w*|fake|lies?|disinformation|"
@@ -304,7 +305,7 @@ _POSSESSIVE = ("'s", "’s")
 
 
 def _person_sides(text: str, mentions: list[EntityMention]) -> dict[str, str]:
-    """Person name -> the country their article says they stand for, lower case: the capitalised word before
+    """Person name -> the country or body their article says they stand for, lower case: the capitalised word before
     their title ("Velmoran Defence Minister Tariq Aliev", "the Drasski foreign minister, Serzh Harutyunian"), a
     possessive right before their name ("Velmora's Tariq Aliev"), or a place after "of" ("Tarik Aliyev of
     Velmora")."""
