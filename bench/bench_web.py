@@ -285,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(db).exists():
         print(f"generating {args.articles} articles into {db} ...", flush=True)
         print("  ", generate(db, args.articles, log=lambda m: print(m, flush=True)), flush=True)
+    from storyline.store import Store
+
+    with Store(db):  # a store of an older storyline: its schema brought up to date once, as `serve` would
+        pass
     missing = missing_summaries(db)
     if missing:
         print(f"precomputing {len(missing)} missing event summaries ...", flush=True)
