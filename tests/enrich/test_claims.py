@@ -303,3 +303,18 @@ def test_a_denial_by_ones_own_side_is_no_disagreement():
     # a later article naming him without his title: the event's other article said whom he stands for
     bare = Article(id="d", text="Tariq Aliev denied that 1,900 Drasski soldiers had been killed in Orvik.")
     assert [d.kind for d in find_disagreements(claims_of([said, own, bare]))] == []
+
+
+def test_a_denial_meets_no_claim_on_the_terms_most_of_the_events_claims_hold():
+    def said(speaker, text, polarity="assert"):
+        return Claim(article_id=speaker, speaker=speaker, verb="say", text=text, polarity=polarity)
+
+    background = [said(f"Reporter {i}", f"the oil spill reached beach number {i} of the coast") for i in range(8)]
+    denial = said("Kestrax", "the oil spill was not caused by its crews", polarity="deny")
+    unrelated = said("Ann Lee", "the oil spill reached the harbour on Monday")
+    blamed = said("Rita Wendt", "Kestrax crews caused the oil spill")
+    # "oil" and "spill" are in every claim of the event: they tie the denial to no claim
+    assert find_disagreements([*background, unrelated, denial]) == []
+    assert [d.kind for d in find_disagreements([*background, blamed, denial])] == ["denial"]
+    # in an event of a few claims the same two terms still meet
+    assert [d.kind for d in find_disagreements([unrelated, denial])] == ["denial"]

@@ -13,6 +13,7 @@ indexes into that list.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from ..model import Claim, Disagreement, Figure
@@ -108,6 +109,9 @@ def _is_name_term(term: str) -> bool:
     return term in DEMONYMS or term.rstrip("s") in DEMONYMS
 
 
+COMMON_MIN, COMMON_SHARE = 5, 0.33  # a term in more claims of the event than this many and this share is common
+
+
 def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
     """Each denial with the asserted claims from another side that share the most key terms with it. Claims
     meet through an index of their content terms (a pair shares at least one term that is not a name), not by
@@ -117,6 +121,11 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
     if not denials:
         return out
     terms = [_key_terms(c.text) | ({"accus"} if c.verb == "accuse" else frozenset()) for c in claims]
+    # terms most of the event's claims hold ("oil", "spill" in every claim on a spill) tie no denial to a claim
+    held = Counter(t for ts in terms for t in ts)
+    common = {t for t, k in held.items() if k > max(COMMON_MIN, COMMON_SHARE * len(claims))}
+    if common:
+        terms = [ts - common for ts in terms]
     # only the terms some denial holds are looked up: an asserted claim is indexed under those alone (one set
     # intersection per claim, not a loop over all its terms)
     wanted = frozenset(t for d in denials for t in terms[d] if not _is_name_term(t))
