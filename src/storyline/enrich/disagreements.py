@@ -121,7 +121,7 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
     if not denials:
         return out
     terms = [_key_terms(c.text) | ({"accus"} if c.verb == "accuse" else frozenset()) for c in claims]
-    # terms most of the event's claims hold ("oil", "spill" in every claim on a spill) tie no denial to a claim
+    # terms a third of the event's claims hold ("oil", "spill" in every claim on a spill) tie no denial to a claim
     held = Counter(t for ts in terms for t in ts)
     common = {t for t, k in held.items() if k > max(COMMON_MIN, COMMON_SHARE * len(claims))}
     if common:
