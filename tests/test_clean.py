@@ -335,3 +335,20 @@ def test_a_dateline_after_page_furniture_or_a_glued_headline(text, title, dateli
 def test_stamps_and_widget_debris_before_the_first_sentence(text, dateline, body):
     a = clean_article(Article(id="x", text=text))
     assert (a.dateline, a.text) == (dateline, body)
+
+
+@pytest.mark.parametrize("text, byline, body", [
+    ("By Ann Lee VDN Diplomatic Correspondent Velmora's troops crossed the river.", None,
+     "By Ann Lee VDN Diplomatic Correspondent Velmora's troops crossed the river."),  # (no broadcaster we know)
+    ("By Ann Lee BBC Diplomatic Correspondent Velmora's troops crossed the river.",
+     "Ann Lee BBC Diplomatic Correspondent", "Velmora's troops crossed the river."),
+    ("By Ann Lee BBC News, Golan Heights The shelling went on.", "Ann Lee BBC News, Golan Heights",
+     "The shelling went on."),
+    ("By Ann Lee Chief International Correspondent, BBC News, Kesten Refugees kept arriving.",
+     "Ann Lee Chief International Correspondent, BBC News", "Kesten Refugees kept arriving."),
+    ("By Ann Lee -- Special to CNN Seemingly every paper ran the story.", "Ann Lee -- Special to CNN",
+     "Seemingly every paper ran the story."),
+])
+def test_a_broadcasters_byline(text, byline, body):
+    a = clean_article(Article(id="x", text=text))
+    assert (a.meta.get("byline"), a.text) == (byline, body)

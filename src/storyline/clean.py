@@ -193,6 +193,9 @@ _TIME_STAMP = re.compile(
     + r"|(?:Page )?[Ll]ast updated at " + _TIME + r", (?P<on>" + _WHEN + r")(?: \d{1,2}:\d\d UK)?"
     + r"|(?P<by>" + r"[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){1,2}" + r") \| " + _TIME + r", (?P<day>" + _WHEN + r"))"
     r"(?: Help)?\s+(?=[\"“(*A-Z0-9])")
+# words that open a sentence, to tell where a place written after a byline ends ("BBC News, Golan Heights The ...")
+_OPENER = (r"(?:The|A|An|Some|Many|Most|More|In|On|At|As|It|Its|There|This|These|Those|He|She|They|We|For|But|And|"
+           r"When|While|After|Before|Everything|What|If|Nowhere|Everywhere|Few|One|Two|Three|Hundreds|Thousands)")
 _NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\-]+){1,2}"
 # a byline: "By the CNN Wire Staff ", "By Emily Smith and Katie Glaeser, CNN ", "By Tarek Osman, Special to CNN ",
 # "From Ann Lee, CNN ", "By Ann Lee for CNN ",
@@ -200,8 +203,13 @@ _NAME = r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)[A-Z][a-z'\-]+(?: [A-Z
 _BYLINE_HEAD = re.compile(
     r"^(?:By|From) (?:the [A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:Wires? )?Staff"
     r"|" + _NAME + r"(?:(?:,| and|, and) " + _NAME + r")*"
-    r"(?: for [A-Z]{2,6}(?= )|, (?:Special to [A-Z][\w.]*(?: [A-Z][\w.]*){0,2}?(?= )|[A-Z]{2,6}(?= )"
+    r"(?: for [A-Z]{2,6}(?= )|(?:,| -+) (?:Special to [A-Z][\w.]*(?: [A-Z][\w.]*){0,2}?(?= )|[A-Z]{2,6}(?= )"
     r"|(?:(?:[A-Z][a-z]+|and|of|for) ){0,5}(?:Editor|Correspondent|Reporter|Writer|Producer)(?= ))"
+    # (a broadcaster's: "By Ann Lee BBC Diplomatic Correspondent", "By Ann Lee BBC News, Golan Heights The ...",
+    # "By Ann Lee Chief International Correspondent, BBC News, northern Jordan Jordanian camps ...")
+    r"|,? (?:(?:(?:BBC|CNN) )?(?:(?:[A-Z][a-z]+|and|of) ){0,5}(?:Correspondent|Editor|[Rr]eporter)"
+    r"(?:, (?:BBC|CNN) News)?|(?:BBC|CNN)(?: News)?)"
+    r"(?:, (?:in )?[\w'’\-]+(?:,? [\w'’\-]+){0,5}?(?= " + _OPENER + r"\b)|,(?= ))?(?= )"
     # (names right before a dateline or a place and time stamp)
     r"|(?= [A-Z]{3,}[A-Z.'\-]*(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+)*)?"
     r"(?: \([A-Za-z]+\))? ?(?:--?|–|—|\|) )))"
