@@ -27,17 +27,16 @@ from ..model import Article, Claim, Figure
 from .entities import (
     DEMONYMS,
     MENTION_TYPES,
-    MONTHS,
     MULTIPLIERS,
     NUMBER_RE,
     NUMBER_WORDS,
     ROLE_MODIFIERS,
     ROLE_WORDS,
-    WEEKDAYS,
     EntityMention,
     capitals,
     extract_mentions,
     fold,
+    is_month_or_day,
     sentence_spans,
 )
 from .sentences import STOPWORDS, has_whole_word
@@ -295,10 +294,9 @@ def extract_claims(
 def _names_a_side(word: str) -> bool:
     """A capitalised word that can name a country or a body: no sentence's first word ("But"), month or day."""
     low = word.lower()
-    return word[:1].isupper() and low not in STOPWORDS and low not in _MONTH_NAMES and word[-1:] not in ",."
+    return word[:1].isupper() and low not in STOPWORDS and not is_month_or_day(word) and word[-1:] not in ",."
 
 
-_MONTH_NAMES = frozenset((*MONTHS, *WEEKDAYS))
 _WORD_TOKEN = re.compile(r"[\w.'’\-]+,?")
 _OF_PLACE = re.compile(r",?\s+of\s+(?:the\s+)?([A-Z][\w\-]+)")
 _POSSESSIVE = ("'s", "’s")

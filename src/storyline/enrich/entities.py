@@ -378,7 +378,7 @@ def _plain(tok: str) -> str:
     return tok.lower().rstrip(".")
 
 
-def _is_month_or_day(tok: str) -> bool:
+def is_month_or_day(tok: str) -> bool:
     p = tok.lower().rstrip(".")
     if p.endswith(("'s", "’s")):  # "Wednesday's bombings"
         p = p[:-2]
@@ -554,7 +554,7 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         region = raw[rs:re_]
         if " " not in region and "\t" not in region:  # one token: the common case, decided cheaply
             p0 = _plain(region)
-            if p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or _is_month_or_day(region) \
+            if p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or is_month_or_day(region) \
                     or _is_function_word(region) or (is_initial and (
                         p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed")) or p0 in lower_seen)):
                 continue
@@ -682,7 +682,7 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
     n = len(toks)
     while i < last:
         tok = toks[i][0]
-        if not _is_cap(tok) or _is_month_or_day(tok):
+        if not _is_cap(tok) or is_month_or_day(tok):
             i += 1
             continue
         end = i
@@ -693,7 +693,7 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
             if k >= n or not _adjacent(raw, toks[end], toks[k]):
                 break
             nxt = toks[k][0]
-            if _is_cap(nxt) and not _is_month_or_day(nxt):
+            if _is_cap(nxt) and not is_month_or_day(nxt):
                 end = k
                 has_org = has_org or _plain(nxt) in ORG_WORDS
                 if _is_role(nxt):
@@ -716,7 +716,7 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
             else:
                 ok = low in _CONNECTORS_ALWAYS
             if (ok and k + 1 < n and _adjacent(raw, toks[k], toks[k + 1]) and _is_cap(toks[k + 1][0])
-                    and not _is_month_or_day(toks[k + 1][0]) and not (low == "and" and _is_acronym(toks[k + 1][0]))):
+                    and not is_month_or_day(toks[k + 1][0]) and not (low == "and" and _is_acronym(toks[k + 1][0]))):
                 end = k + 1
                 has_org = has_org or _plain(toks[k + 1][0]) in ORG_WORDS
                 continue
