@@ -581,8 +581,7 @@ class Ingestor:
         compact = {a.id: names[a.id] if a.id in names else compact_mentions(found[a.id]) for a in fresh}
         self._freeze()  # the batch's mentions live until its end
         if self._reconciler is None:
-            self._reconciler = Reconciler(self.store.load_entities(), self.store.person_full_name_articles(),
-                                          self.store.entity_article_kinds())
+            self._reconciler = Reconciler(*self.store.load_entity_index())
         touched = self._reconciler.add(compact)  # in batch order
         self.store.save_entities(touched)
         lookup = alias_lookup(touched)

@@ -262,7 +262,7 @@ def test_the_store_keeps_who_was_named_in_full_between_runs(tmp_path) -> None:
     with Store(tmp_path / "s.db") as store:
         ingest_articles(store, [JUNK, *_bare_articles(2)])
         ingest_articles(store, _bare_articles(4, start=2))  # a new run: the reconciler is loaded from the store
-        assert store.person_full_name_articles() == {
+        assert store.load_entity_index().full_names == {
             e["id"]: {"j0"} for e in store.list_entities() if e["name"] == "Free Harbourline"}
         junk = next(e for e in store.list_entities() if e["name"] == "Free Harbourline")
         assert not {f"w{i}" for i in range(2, 6)} & set(junk["article_ids"])

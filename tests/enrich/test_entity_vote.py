@@ -88,7 +88,7 @@ def test_a_later_run_weighs_each_articles_type_as_one_run_does(tmp_path) -> None
         # article of the first run would have counted as a title)
         assert darvo(one) == darvo(two) == ["MISC"]
         darvo_id = next(e["id"] for e in two.list_entities() if e["name"] == "Darvo")
-        kinds = two.entity_article_kinds()[darvo_id]
+        kinds = two.load_entity_index().kinds[darvo_id]
         assert kinds["p0"] == "PERSON" and sorted(set(kinds.values())) == ["MISC", "PERSON"] and len(kinds) == 15
 
 

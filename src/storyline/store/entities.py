@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import Claim, Disagreement, Entity, Figure, stronger_kind
 
@@ -56,6 +56,14 @@ def claim_row(c: Claim) -> dict[str, Any]:
             "article_id": c.article_id, "sentence": c.sentence}
 
 
+class StoredEntities(NamedTuple):
+    """What ``load_entity_index`` reads: the input of incremental reconciliation."""
+
+    entities: list[Entity]
+    full_names: dict[str, set[str]]  # person entity id -> the articles naming them in full
+    kinds: dict[str, dict[str, str]]  # one-word entity id -> article -> the type its mentions there gave it
+
+
 class EntityStoreMixin:
     """Mixed into ``Store`` (which provides ``conn`` and ``transaction``)."""
 
@@ -97,15 +105,21 @@ class EntityStoreMixin:
                 alias_rows)
         return len(entity_rows)
 
-    def load_entities(self) -> list[Entity]:
-        """Every entity with its aliases and articles (no mentions): the input of incremental reconcile."""
+    def load_entity_index(self) -> StoredEntities:
+        """Every entity with its aliases and articles (no mentions), and what incremental reconciliation weighs
+        besides (see ``enrich.entities.Reconciler``): the articles naming each person in full (an alias of
+        several words), and, for the entities named by one word, the strongest type each article's mentions gave
+        them. One pass over the alias rows."""
         by_id: dict[str, Entity] = {}
         for row in self.conn.execute("SELECT id, name, type FROM entities ORDER BY rowid"):
             by_id[row["id"]] = Entity(id=row["id"], name=row["name"], type=row["type"])
+        one_word = {i for i, e in by_id.items() if " " not in e.name.strip()}
+        full_names: dict[str, set[str]] = {}
+        kinds: dict[str, dict[str, str]] = {}
         seen_alias: set[tuple[str, str]] = set()
         seen_article: set[tuple[str, str]] = set()
-        for entity_id, alias, article_id in self.conn.execute(
-                "SELECT entity_id, alias, article_id FROM entity_aliases ORDER BY rowid"):
+        for entity_id, alias, article_id, kind in self.conn.execute(
+                "SELECT entity_id, alias, article_id, kind FROM entity_aliases ORDER BY rowid"):
             e = by_id.get(entity_id)
             if e is None:
                 continue
@@ -115,29 +129,13 @@ class EntityStoreMixin:
             if (entity_id, article_id) not in seen_article:
                 seen_article.add((entity_id, article_id))
                 e.article_ids.append(article_id)
-        return list(by_id.values())
-
-    def entity_article_kinds(self) -> dict[str, dict[str, str]]:
-        """Entity id -> article -> the strongest type that article's mentions gave it, for the entities named
-        by one word (what incremental reconciliation types them by; see ``enrich.entities.Reconciler``)."""
-        out: dict[str, dict[str, str]] = {}
-        for entity_id, article_id, kind in self.conn.execute(
-                "SELECT ea.entity_id, ea.article_id, ea.kind FROM entity_aliases ea JOIN entities e ON e.id = "
-                "ea.entity_id WHERE ea.kind IS NOT NULL AND instr(trim(e.name), ' ') = 0"):
-            strongest = stronger_kind(out.get(entity_id, {}).get(article_id), kind)
-            if strongest is not None:
-                out.setdefault(entity_id, {})[article_id] = strongest
-        return out
-
-    def person_full_name_articles(self) -> dict[str, set[str]]:
-        """Person entity id -> the articles that name them in full (an alias of several words): what incremental
-        reconciliation weighs a bare surname against (see ``enrich.entities.Reconciler``)."""
-        out: dict[str, set[str]] = {}
-        for entity_id, article_id in self.conn.execute(
-                "SELECT ea.entity_id, ea.article_id FROM entity_aliases ea JOIN entities e ON e.id = ea.entity_id "
-                "WHERE e.type = 'PERSON' AND instr(trim(ea.alias), ' ') > 0"):
-            out.setdefault(entity_id, set()).add(article_id)
-        return out
+            if e.type == "PERSON" and " " in alias.strip():
+                full_names.setdefault(entity_id, set()).add(article_id)
+            if kind is not None and entity_id in one_word:
+                strongest = stronger_kind(kinds.get(entity_id, {}).get(article_id), kind)
+                if strongest is not None:
+                    kinds.setdefault(entity_id, {})[article_id] = strongest
+        return StoredEntities(list(by_id.values()), full_names, kinds)
 
     def list_entities(
         self, *, event_id: str | None = None, type: str | None = None, limit: int | None = None,  # noqa: A002
