@@ -322,61 +322,62 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
         i += 1
     # header furniture on the first body line: a byline, a place and time stamp (either, or both in either order)
     byline = stamp = when = None
-    for j in range(i, len(lines)):
-        if lines[j]:
-            line = lines[j]
-            m = _DATE_PIPE.match(line) or _TIME_STAMP.match(line)
-            if m:
-                byline = m.groupdict().get("by")
-                # (kept: its day, a header date)
-                when = m.group("day") if byline else m.groupdict().get("on") or line[:m.end()].rstrip(" |")
+    j = _first_line(lines, i)
+    if j is not None:
+        line = lines[j]
+        m = _DATE_PIPE.match(line) or _TIME_STAMP.match(line)
+        if m:
+            byline = m.groupdict().get("by")
+            # (kept: its day, a header date)
+            when = m.group("day") if byline else m.groupdict().get("on") or line[:m.end()].rstrip(" |")
+            line = line[m.end():]
+        for _ in range(2):
+            m = _BYLINE_HEAD.match(line)
+            if m and byline is None:
+                byline = line[line.index(" ") + 1:m.end()].strip().rstrip(",")
                 line = line[m.end():]
-            for _ in range(2):
-                m = _BYLINE_HEAD.match(line)
-                if m and byline is None:
-                    byline = line[line.index(" ") + 1:m.end()].strip().rstrip(",")
-                    line = line[m.end():]
-                m = _STAMP.match(line)
-                if m and stamp is None:
-                    stamp = m.group("place")
-                    line = line[m.end():]
-            lines[j] = line
-            if dateline is None:
-                # a stamp or an agency's dateline further on, on this line or, after a short one (a sidebar's
-                # teaser), the next: what stands before it is page furniture ("Full Article", "Credit:
-                # Reuters/...", bullets, a revision note) or the headline glued to the body
-                for k in (j, next((k for k in range(j + 1, len(lines)) if lines[k]), None)):
-                    if k is None or (k != j and len(lines[j]) > _HEAD_SEARCH // 2):
-                        break
-                    m = (_STAMP.search(lines[k], 1, _HEAD_SEARCH) if stamp is None else None) \
-                        or _WIRE_DATELINE.search(lines[k], 0, _HEAD_SEARCH)
-                    if m:
-                        head = _FULL_ARTICLE.sub("", lines[k][:m.start()].strip())
-                        if m.re is _STAMP:
-                            stamp = m.group("place")
-                        else:
-                            dateline = m.group("dl").strip()
-                        lines[k] = lines[k][m.end():]
-                        if headline is None and title is None and _glued_headline(head):
-                            headline = head
-                        if k != j:  # (the stamp's line comes first: the dateline prefix is looked for there)
-                            i = k
-                        break
-            break
-    # a dateline prefix on the first body paragraph: "MOSCOW, Oct 21 (Reuters) - ..."
-    if dateline is None:
-        for j in range(i, len(lines)):
-            if lines[j]:
-                m = _DATELINE_PREFIX.match(lines[j])
-                if m and _is_prefix_dateline(m.group("dl")):
-                    dateline = m.group("dl").strip()
-                    lines[j] = lines[j][m.end():]
+            m = _STAMP.match(line)
+            if m and stamp is None:
+                stamp = m.group("place")
+                line = line[m.end():]
+        lines[j] = line
+    if j is not None and dateline is None:
+        # a stamp or an agency's dateline further on, on this line or, after a short one (a sidebar's teaser), the
+        # next: what stands before it is page furniture ("Full Article", "Credit: Reuters/...", bullets, a revision
+        # note) or the headline glued to the body
+        for k in (j, _first_line(lines, j + 1) if len(lines[j]) <= _HEAD_SEARCH // 2 else None):
+            if k is None:
                 break
+            m = (_STAMP.search(lines[k], 1, _HEAD_SEARCH) if stamp is None else None) \
+                or _WIRE_DATELINE.search(lines[k], 0, _HEAD_SEARCH)
+            if m:
+                head = _FULL_ARTICLE.sub("", lines[k][:m.start()].strip())
+                if m.re is _STAMP:
+                    stamp = m.group("place")
+                else:
+                    dateline = m.group("dl").strip()
+                lines[k] = lines[k][m.end():]
+                if headline is None and title is None and _glued_headline(head):
+                    headline = head
+                i = k  # (after a stamp, the dateline prefix is looked for on its line)
+                break
+    # a dateline prefix on the first body paragraph: "MOSCOW, Oct 21 (Reuters) - ..."
+    j = _first_line(lines, i) if dateline is None else None
+    if j is not None:
+        m = _DATELINE_PREFIX.match(lines[j])
+        if m and _is_prefix_dateline(m.group("dl")):
+            dateline = m.group("dl").strip()
+            lines[j] = lines[j][m.end():]
     dateline = dateline or stamp or when
     body = "\n".join(lines).strip("\n")
     if headline or dateline:
         body = re.sub(r"\n{3,}", "\n\n", body)
     return body, headline, dateline, byline
+
+
+def _first_line(lines: list[str], start: int) -> int | None:
+    """The index of the first line from ``start`` that is not empty, if any."""
+    return next((k for k in range(start, len(lines)) if lines[k]), None)
 
 
 def _before_dateline(line: str, lines: list[str], i: int, rest_chars: int) -> bool:
