@@ -289,6 +289,11 @@ def test_a_word_mostly_written_alone_joins_the_organisation_it_heads() -> None:
     ("Veterans of the Border War marched.", "Border War", "MISC"),
     ("Lehman Brothers collapsed in 2008.", "Lehman Brothers", "ORG"),
     ("The picture came from Getty Images today.", "Getty Images", "ORG"),
+    # a title's word opening a company's or a place's name is no title
+    ("General Motors said it would cut 2,000 jobs.", "General Motors", "ORG"),
+    ("Investors sold shares of General Electric.", "General Electric", "ORG"),
+    ("Oil coated the shore of Prince William Sound.", "Prince William Sound", "PLACE"),
+    ("Traffic stopped on the King Abdullah Bridge.", "King Abdullah Bridge", "PLACE"),
 ])
 def test_the_last_word_of_a_place_a_thing_or_a_company_is_no_surname(text, name, typ) -> None:
     assert (name, typ) in names(text)
@@ -297,3 +302,32 @@ def test_the_last_word_of_a_place_a_thing_or_a_company_is_no_surname(text, name,
 def test_a_title_without_a_name_is_no_entity() -> None:
     assert names("Prime Minister said the talks would go on.") == []
     assert names("Defense Secretary Robert Gates said the base would close.") == [("Robert Gates", "PERSON")]
+    assert names("General Stanley Marsh said the base would close.") == [("Stanley Marsh", "PERSON")]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Adm Allen said the well was capped.", [("Allen", "PERSON")]),
+    ("Louisiana Gov. Bobby Jindal said the oil was coming.", [("Louisiana", "PLACE"), ("Bobby Jindal", "PERSON")]),
+    ("Lt Col Ann Marsh said the base would close.", [("Ann Marsh", "PERSON")]),
+])
+def test_a_rank_or_title_abbreviated_with_or_without_its_full_stop_is_no_name(text, found) -> None:
+    assert names(text) == found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("President George W. Bush said the plan would work.", "George W. Bush"),
+    ("Treasury Secretary Henry M. Paulson said on Monday the plan would work.", "Henry M. Paulson"),
+    ("Michael J. Fox arrived late.", "Michael J. Fox"),
+])
+def test_a_middle_initial_stays_inside_the_name(text, name) -> None:
+    found = names(text)
+    assert (name, "PERSON") in found, found
+    assert len([n for n, t in found if t == "PERSON"]) == 1, found
+
+
+def test_a_middle_initial_name_is_the_person_named_without_it() -> None:
+    arts = [Article(id="a", text="Treasury Secretary Henry M. Paulson spoke in Texas."),
+            Article(id="b", text="Henry M Paulson said the plan would work."),
+            Article(id="c", text="Paulson said he would not resign.")]
+    people = [e for e in reconcile({a.id: extract_names(a) for a in arts}) if e.type == "PERSON"]
+    assert len(people) == 1 and set(people[0].article_ids) == {"a", "b", "c"}, people

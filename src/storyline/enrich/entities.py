@@ -100,7 +100,8 @@ ROLE_WORDS = frozenset(
     """president vice-president president-elect premier minister ministers secretary secretary-general
     spokesman spokeswoman spokesperson spokespeople chief head leader chairman chairwoman chairperson chair
     ambassador envoy governor senator sen. sen rep. congressman congresswoman representative mayor general gen.
-    gen colonel col. lt. lieutenant captain capt. commander admiral adm. sergeant sgt. major maj. king queen
+    gen colonel col. col lt. lt lieutenant captain capt. capt commander admiral adm. adm sergeant sgt. sgt major
+    maj. maj gov. gov king queen
     prince princess pope chancellor director ceo cfo coo judge justice lawyer attorney prosecutor officer
     adviser advisor aide deputy mr. mr mrs. mrs ms. ms dr. dr prof. prof professor sir lord dame rabbi imam sheikh
     emir sultan ayatollah archbishop bishop cardinal reverend rev. coach manager analyst economist correspondent
@@ -138,7 +139,7 @@ ORG_WORDS = frozenset(
 COMPANY_WORDS = frozenset(
     """petroleum oil energy motors holdings industries international resources mining pharmaceuticals chemicals
     insurance securities investments partners laboratories studios entertainment communications telecom
-    shipping airline railways technologies brothers images""".split()
+    shipping airline airlines airways railways technologies brothers images motor electric dynamics""".split()
 )
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
@@ -482,6 +483,12 @@ def _after_first(words: tuple[str, ...], then: str = "") -> str:
     return "|".join(rf"(?<={re.escape(w[0])}){re.escape(w[1:])}{then}" for w in words)
 
 
+# a middle initial: one capital and its full stop between a given name and a capitalised word ("George W. Bush",
+# "Henry M. Paulson"), not a sentence's last letter ("Plan B. Then")
+_MIDDLE_INITIAL = (r"(?<=[^\W\d_][^\S\n][A-Z])\.(?=[^\S\n][A-Z][a-z])"
+                   r"(?![^\S\n](?:The|A|An|In|On|At|It|He|She|They|We|I|But|And|Then|This|That|There|As|If|When)\b)")
+
+
 def _cap_token(arabic: bool) -> str:
     """A capitalised token: an upper-case letter (with ``arabic``, also "al-", "el-", "bin-"... before one) with
     no word character, and no word character and apostrophe or hyphen, right before it; then initials ("U.S."),
@@ -492,7 +499,8 @@ def _cap_token(arabic: bool) -> str:
     return (
         rf"{_UPPER[:-1]}{'abei' if arabic else ''}](?<![^\W_].)(?<![^\W_][’'\-].)"
         + (rf"(?:(?<={_UPPER})|(?={prefixes}))" if arabic else "")
-        + rf"(?:(?<=[A-Za-z])\.(?:[A-Za-z]\.)+|(?:{_after_first(_TITLE_ABBREVIATIONS)})\.|(?:[\w’'\-]*[^\W_])?)"
+        + rf"(?:(?<=[A-Za-z])\.(?:[A-Za-z]\.)+|(?:{_after_first(_TITLE_ABBREVIATIONS)})\.|{_MIDDLE_INITIAL}"
+        + r"|(?:[\w’'\-]*[^\W_])?)"
     )
 
 
@@ -554,7 +562,7 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         region = raw[rs:re_]
         if " " not in region and "\t" not in region:  # one token: the common case, decided cheaply
             p0 = _plain(region)
-            if p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or is_month_or_day(region) \
+            if len(p0) == 1 or p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or is_month_or_day(region) \
                     or _is_function_word(region) or (is_initial and (
                         p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed")) or p0 in lower_seen)):
                 continue
@@ -781,6 +789,11 @@ def _span(article_id: str, toks: list, a: int, b: int, offset: int, si: int, typ
     return EntityMention(article_id, surface, offset + s, offset + e, si, typ, name)
 
 
+def _in_capitals(words: Iterable[str]) -> bool:
+    """Whether one of ``words`` is written in capitals ("BP", "MISRATA"; a middle initial, "W.", is not)."""
+    return any(w.isupper() and len(w.rstrip(".")) > 1 for w in words)
+
+
 def _is_role(tok: str) -> bool:
     return tok.lower() in ROLE_WORDS or _plain(tok) in ROLE_WORDS
 
@@ -840,6 +853,11 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
         else:
             tail, b_name = -1, b
         name_words = plains[k:] if tail < 0 else plains[k:tail]
+        if tail < 0 and k == role_at + 1 and name_words and (name_words[-1] in COMPANY_WORDS
+                                                             or name_words[-1] in _PLACE_SUFFIXES):
+            # a title's word that begins the name of a company or a place is no title: "General Motors",
+            # "General Electric", "Prince William Sound", "King George Island"
+            return _classify_plain(article_id, raw, toks, a, b, offset, si)
         prefix_end = role_at
         while prefix_end > 0 and (plains[prefix_end - 1] in ROLE_MODIFIERS or _is_role(words[prefix_end - 1])):
             prefix_end -= 1
@@ -1012,8 +1030,10 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "PLACE"  # "Tahrir Square", "Orvan Valley", "Persian Gulf"
     if len(plains) > 1 and plains[-1] in _THING_ENDS:
         return skip, "MISC"
-    if 2 <= len(plains) <= 4 and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
-            and not any(p in _COMMON_STARTERS for p in plains) and not any(w.isupper() and len(w) > 1 for w in words):
+    if 2 <= len(plains) <= 4 and len(plains[-1]) > 1 \
+            and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
+            and not any(p in _COMMON_STARTERS and (i == 0 or len(p) > 1) for i, p in enumerate(plains)) \
+            and not _in_capitals(words):
         return skip, "PERSON"  # (not "BP Macondo", "AP Venice", "Misrata MISRATA": capitals are no name's)
     if len(plains) == 1 and "s" in nxt:
         # a person or an organisation (see ``MENTION_TYPES``); a plural is neither ("Diplomats said", "Britons
@@ -1562,7 +1582,7 @@ def _surname_owner(index: _Index, m: EntityMention) -> _Rec | None:
         return None
     ranked = sorted(people, key=lambda c: (-len(c.article_set), c.seq))
     top = ranked[0]
-    if len(_named(top)) < 3 or any(w.isupper() and len(w) > 1 for w in top.entity.name.split()):
+    if len(_named(top)) < 3 or _in_capitals(top.entity.name.split()):
         return None
     if len(ranked) == 1 or len(top.article_set) >= 3 * len(ranked[1].article_set):
         return top
