@@ -264,3 +264,40 @@ def test_calling_something_by_quoted_words_is_a_claim_about_it(text, speaker, co
 ])
 def test_calling_for_or_naming_is_no_claim(text):
     assert claims(text) == []
+
+
+# -- which denials deny something said ---------------------------------------------------------------------
+def _event(*texts: str) -> list[Claim]:
+    out: list[Claim] = []
+    for i, text in enumerate(texts):
+        out.extend(extract_claims(Article(id=f"a{i}", text=text)))
+    return out
+
+
+def _denial_flags(*texts: str) -> list[str]:
+    from storyline.enrich.disagreements import find_disagreements
+    return [d.note for d in find_disagreements(_event(*texts)) if d.kind == "denial"]
+
+
+def test_a_statement_that_merely_negates_denies_nothing_said() -> None:
+    assert _denial_flags("Ann Marsh said the oil company had not had enough time to repair the damage to the coast.",
+                         "Tom Reyes said he did not think the oil company should pay for the damage to the coast.") == []
+    assert _denial_flags("The coastguard said the spill had reached the marshes near Porto Vell on Friday.",
+                         "Residents said the spill was not on their minds when they reached the marshes.") == []
+
+
+def test_a_side_negating_what_it_did_denies_what_was_said_of_it() -> None:
+    accusation = "Velmora said Drasski rockets killed nine people in the market of Kesten on Friday."
+    assert _denial_flags(accusation, "Drassk said its forces did not fire rockets at the market in Kesten.")
+    assert _denial_flags(accusation, "The Drasski defence ministry said Drasski forces did not fire rockets at the "
+                                     "market in Kesten.")
+    # what others were said to have done is no answer of theirs
+    assert _denial_flags("Velmora said Ostrelian volunteers fired rockets at the market in Kesten.",
+                         "Drassk said its forces did not fire rockets at the market in Kesten.") == []
+
+
+def test_a_denial_must_share_more_than_the_names_of_those_it_is_about() -> None:
+    assert _denial_flags("Ann Marsh said Tony Hayward had lost the trust of the board.",
+                         "Tom Reyes denied that Tony Hayward would resign this week.") == []
+    assert _denial_flags("Ann Marsh said Tony Hayward would resign this week.",
+                         "Tom Reyes denied that Tony Hayward would resign this week.")

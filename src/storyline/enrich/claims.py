@@ -80,9 +80,10 @@ THAT_VERBS = frozenset({"maintain", "find"})
 _NOUN_VERBS = frozenset({"report", "reports", "claim", "claims", "estimate", "estimates", "states", "finds"})
 # A negated action at the head of the claim is a denial: "its forces did not shell the town", "We have not cut";
 # not one in a clause of its own after "and" ("52 civilian deaths and has not published its losses").
+NEGATED_PAST = r"did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not"
 _NEGATED_ACTION = re.compile(
     r"^(?:(?!and\s)\S+\s+){0,5}?"
-    r"(?:did not|didn't|never|have not|haven't|has not|hasn't|had not|hadn't|was not|were not)"
+    rf"(?:{NEGATED_PAST})"
     r"\s+(?!been\b|yet\b|seen\b|heard\b|received\b|known\b)[a-z]+", re.IGNORECASE)
 _DENIAL_TEXT = re.compile(
     r"\b(?:untrue|not true|false|baseless|groundless|unfounded|fabricat\w*|fake|lies?|disinformation|"

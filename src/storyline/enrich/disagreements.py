@@ -17,6 +17,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..model import Claim, Disagreement, Figure
+from .claims import DENY_VERBS, NEGATED_PAST
 from .entities import DEMONYMS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from .sentences import STOPWORDS
 
@@ -27,6 +28,7 @@ SYNONYMS: dict[str, str] = {
     "shot": "down", "downing": "down", "downed": "down",
     "killed": "kill", "killing": "kill", "dead": "kill", "died": "kill", "deaths": "kill", "death": "kill",
     "attacked": "attack", "attacks": "attack", "strike": "attack", "strikes": "attack", "struck": "attack",
+    "firing": "attack", "fired": "attack",  # (not "fire": the one on the rig is no attack)
     "shelled": "shell", "shelling": "shell", "bombardment": "shell", "bombarded": "shell",
     "troops": "soldier", "soldiers": "soldier", "forces": "soldier",
     "mercenaries": "mercenary", "fighters": "mercenary",
@@ -78,6 +80,17 @@ def _key_terms(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=50_000)
+def _name_terms(text: str) -> frozenset[str]:
+    """The key terms a claim writes as names: "Hayward", "Tony", "Obama" (capitalised; the first word only
+    when the next one is too, "Tony Hayward had lost", not "Rockets struck"). Two claims that name the same
+    people are about them, not saying the same thing."""
+    words = list(_WORD.finditer(text))
+    return frozenset(stem(m.group(0).lower()) for k, m in enumerate(words)
+                     if m.group(0)[:1].isupper() and m.group(0).lower() not in _WEAK
+                     and (k or (len(words) > 1 and words[1].group(0)[:1].isupper())))
+
+
 def _speaker_key(c: Claim) -> str:
     return c.speaker_entity_id or (c.speaker or "").lower()
 
@@ -109,6 +122,46 @@ def _is_name_term(term: str) -> bool:
     return term in DEMONYMS or term.rstrip("s") in DEMONYMS
 
 
+_NEGATION = (r"(?:\s+(?!(?:should|would|could|must|might|may|can)\b)[a-z]+){0,2}?\s+"
+             rf"(?:{NEGATED_PAST}|is not|are not)\b")
+# a negated statement whose subject is the speaker's own: "its forces did not fire", "we have not cut the budget"
+_OWN_NEGATION = re.compile(r"(?:that\s+)?(?:we|our|its|their|it|they|i|my)" + _NEGATION, re.IGNORECASE)
+# ... or has its own side as the agent: "the spill was not caused by its crews", "was not the work of our forces"
+_OWN_AGENT = re.compile(rf"(?:\S+\s+){{0,6}}?(?:{NEGATED_PAST}|is not|are not)\s+(?:\w+\s+){{0,3}}?(?:by|of)\s+"
+                        r"(?:its|their|our|us)\b", re.IGNORECASE)
+# ... or its own side by name: "Velmoran forces did not strike Lomira" (said by a Velmoran minister)
+_NAMED_NEGATION = re.compile(r"([A-Z][\w\-]+)" + _NEGATION)
+# what was said called untrue: "The report on the downing is untrue", "the claim was false", "its denial that"
+_CALLED_UNTRUE = re.compile(
+    r"\b(?:reports?|claims?|accusations?|allegations?|figures?|estimates?|story|stories|statements?|assertions?|"
+    r"charges?)\b[^.;]{0,80}?\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:untrue|not true|false|baseless|groundless|"
+    r"unfounded|fabricated|lies|a lie|nonsense)\b|\b(?:its|his|her|their)\s+denials?\b", re.IGNORECASE)
+
+
+def _denial_kind(c: Claim, side: str) -> str | None:
+    """How a claim of deny polarity denies something said: "said" by its verb ("Drassk denies firing on Kesten")
+    or by calling it untrue ("the report ... is untrue"); "own" by negating what its own side did ("its forces
+    did not fire", "Velmoran forces did not strike Lomira" from a Velmoran minister), which denies only what was
+    said of that side. None for a statement that merely negates something else ("he was not aware of it", "they
+    should never have been needed", "the spill was not on their minds"): it denies nothing said."""
+    if c.verb in DENY_VERBS or _CALLED_UNTRUE.search(c.text):
+        return "said"
+    if _OWN_NEGATION.match(c.text) or _OWN_AGENT.match(c.text):
+        return "own"
+    m = _NAMED_NEGATION.match(c.text)
+    return "own" if m is not None and side and _sides_match(_speaker_side(m.group(1)), side) else None
+
+
+@lru_cache(maxsize=50_000)
+def _named_sides(text: str) -> frozenset[str]:
+    """The sides a claim's capitalised words name ("Drasski rockets" names drassk)."""
+    return frozenset(_speaker_side(w) for w in _WORD.findall(text) if w[:1].isupper())
+
+
+def _about_side(text: str, side: str) -> bool:
+    return bool(side) and any(_sides_match(x, side) for x in _named_sides(text))
+
+
 COMMON_MIN, COMMON_SHARE = 5, 0.33  # a term in more claims of the event than this many and this share is common
 
 
@@ -117,7 +170,14 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
     meet through an index of their content terms (a pair shares at least one term that is not a name), not by
     comparing every pair."""
     out: list[Disagreement] = []
-    denials = [d for d, c in enumerate(claims) if c.polarity == "deny"]
+    if not any(c.polarity == "deny" for c in claims):
+        return out
+    keys = [_speaker_key(c) for c in claims]
+    # (a person one article of the event said the side of stands for it in the others too)
+    said = {c.speaker_entity_id: c.side for c in claims if c.side and c.speaker_entity_id}
+    sides = [said.get(c.speaker_entity_id or "") or _side(c) for c in claims]
+    how = [_denial_kind(c, sides[i]) if c.polarity == "deny" else None for i, c in enumerate(claims)]
+    denials = [d for d, kind in enumerate(how) if kind]
     if not denials:
         return out
     terms = [_key_terms(c.text) | ({"accus"} if c.verb == "accuse" else frozenset()) for c in claims]
@@ -134,10 +194,7 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
         if claim.polarity != "deny":
             for t in terms[a] & wanted:
                 postings.setdefault(t, []).append(a)
-    keys = [_speaker_key(c) for c in claims]
-    # (a person one article of the event said the side of stands for it in the others too)
-    said = {c.speaker_entity_id: c.side for c in claims if c.side and c.speaker_entity_id}
-    sides = [said.get(c.speaker_entity_id or "") or _side(c) for c in claims]
+    names = [_name_terms(c.text) for c in claims]
     # one flag per denier and speaker denied, with every claim of either that meets the other: "Lavrov denies
     # what Clinton said" once, not once for each of her five sentences on the helicopters
     flags: dict[tuple[str, str], tuple[set[int], set[int], set[str]]] = {}
@@ -150,8 +207,10 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
             if keys[a] == keys[d] or _sides_match(sides[a], sides[d]):
                 continue
             shared = terms[d] & terms[a]
-            if len(shared) < 2:
+            if len(shared) < 2 or not shared - names[d] - names[a]:  # something said alike, besides whom they name
                 continue
+            if how[d] == "own" and not _about_side(claims[a].text, sides[d]):
+                continue  # "its forces did not fire" answers only what was said of its forces
             score = len(shared) / min(len(terms[d]), len(terms[a]))
             if score >= 0.2:
                 scored.append((score, a, shared))
