@@ -285,6 +285,50 @@ def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None, str | Non
     return _side_of(claim, fig, at), _place_of(claim, fig, at), span
 
 
+# The words before a figure that make it a bound or an estimate (see ``_both_true``)
+_AT_LEAST = re.compile(r"\b(?:more than|over|at least|upwards of|in excess of|no fewer than|not less than)\s+$",
+                       re.IGNORECASE)
+_AT_MOST = re.compile(r"\b(?:up to|fewer than|less than|as many as|nearly|almost|close to|under|no more than)\s+$",
+                      re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|around|roughly|some|approximately|an estimated|estimated)\s+$",
+                    re.IGNORECASE)
+ESTIMATE_SLACK = 0.1  # "about 200": anything within a tenth of it
+
+
+def _bound(claim: Claim, fig: Figure) -> tuple[str, float]:
+    """What a figure says of the count, as the words before it say: ("=", value), (">=", a lower bound), ("<=", an
+    upper bound) or ("~", an estimate)."""
+    v = float(fig.value or 0.0)
+    at = claim.text.find(fig.text) if fig.text else -1
+    before = claim.text[max(0, at - 25):at] if at > 0 else ""
+    if _AT_LEAST.search(before):
+        return ">=", v
+    if _AT_MOST.search(before):
+        return "<=", v
+    if fig.approximate or _ABOUT.search(before):
+        return "~", v
+    return "=", v
+
+
+def _both_true(x: tuple[str, float], y: tuple[str, float]) -> bool:
+    """Whether two figures of one quantity can both be true: "at least 50" and 70, "up to 50,000" and 20,000,
+    "about 200" and 190; not "at least 50" and 8. Two bounds the same way are two estimates: "up to 50,000" and
+    "up to 200,000" disagree."""
+    (kx, vx), (ky, vy) = x, y
+
+    def interval(kind: str, v: float) -> tuple[float, float]:
+        if kind == ">=" and kx != ky:
+            return v, float("inf")
+        if kind == "<=" and kx != ky:
+            return 0.0, v
+        if kind == "=":
+            return v, v
+        return v * (1 - ESTIMATE_SLACK), v * (1 + ESTIMATE_SLACK)
+
+    (lo_x, hi_x), (lo_y, hi_y) = interval(kx, vx), interval(ky, vy)
+    return lo_x <= hi_y and lo_y <= hi_x
+
+
 def _running(span: str | None) -> bool:
     """A running toll ("since the unrest began"): not the count of one attack or day, whether or not that says so."""
     return span is not None and span.startswith("since ")
@@ -386,6 +430,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     seen: set[tuple[int, ...]] = set()
     for (unit, subject), items in sorted(groups.items()):
         whose = [_whose(claims[i], f) for i, f in items]
+        bounds = [_bound(claims[i], f) for i, f in items]
 
         def apart(a: int, b: int) -> bool:
             """Figures ``items[a]`` and ``items[b]`` count different people: another side's ("velmora" and
@@ -403,7 +448,9 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
             together: list[list[int]] = []
             for y in range(x + 1, len(items)):
                 j, fj = items[y]
-                if fj.value == fi.value or _speaker_key(claims[j]) == _speaker_key(claims[i]) or apart(x, y):
+                if _both_true(bounds[x], bounds[y]):
+                    continue
+                if _speaker_key(claims[j]) == _speaker_key(claims[i]) or apart(x, y):
                     continue
                 for group in together:
                     if all(items[z][0] != j and not apart(z, y) for z in group):
