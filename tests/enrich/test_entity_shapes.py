@@ -294,9 +294,18 @@ def test_a_word_mostly_written_alone_joins_the_organisation_it_heads() -> None:
     ("Investors sold shares of General Electric.", "General Electric", "ORG"),
     ("Oil coated the shore of Prince William Sound.", "Prince William Sound", "PLACE"),
     ("Traffic stopped on the King Abdullah Bridge.", "King Abdullah Bridge", "PLACE"),
+    ("Oil spread across the Gulf of Mexico.", "Gulf of Mexico", "PLACE"),
+    ("Tankers crossed the Strait of Hormuz.", "Strait of Hormuz", "PLACE"),
+    # an acronym that is a small town's name is no place; a time zone is nothing
+    ("He spoke at the UN on Monday.", "UN", "ORG"),
+    ("We trust in God and in the army, he said.", "God", "MISC"),
 ])
 def test_the_last_word_of_a_place_a_thing_or_a_company_is_no_surname(text, name, typ) -> None:
     assert (name, typ) in names(text)
+
+
+def test_a_time_zone_is_no_entity() -> None:
+    assert names("Twitter was blocked at 11 a.m. ET and voting began at 0300 GMT.") == [("Twitter", "MISC")]
 
 
 def test_a_title_without_a_name_is_no_entity() -> None:

@@ -113,3 +113,29 @@ def test_a_company_word_at_the_end_of_a_name_makes_an_organisation(text, name) -
 def test_a_portfolio_before_a_title_is_no_organisation() -> None:
     found = [(m.name, m.type) for m in extract_names(Article(id="t", text="Oil Minister Ali Naimi said output rose."))]
     assert found == [("Ali Naimi", "PERSON")]
+
+
+def _typo_first() -> list[Article]:
+    said = ["the report found", "inspectors wrote on Monday", "a lawyer for the families told the court"]
+    return [Article(id="t0", text="The cement came from Haliburten, the report found.", date="2031-05-01"),
+            *[Article(id=f"h{i}", text=f"The cement poured into well number {i + 7} came from Halliburton, {s}.",
+                      date="2031-05-02") for i, s in enumerate(said)]]
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_thing_is_named_as_most_of_its_articles_write_it(reconcile) -> None:
+    found = [e for e in reconcile(_typo_first()).entities if "Haliburten" in e.aliases]
+    assert [(e.name, len(e.article_ids)) for e in found] == [("Halliburton", 4)]
+
+
+def test_a_later_run_names_a_thing_as_one_run_does(tmp_path) -> None:
+    from storyline.pipeline import ingest_articles
+    from storyline.store import Store
+
+    arts = _typo_first()
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "two.db") as two:
+        ingest_articles(one, arts)
+        ingest_articles(two, arts[:2])  # one article each way: the first spelling met stays
+        ingest_articles(two, arts[2:])  # a new run: the store's count of each spelling is weighed
+        names = [sorted(e["name"] for e in s.list_entities() if "Haliburten" in e["aliases"]) for s in (one, two)]
+        assert names == [["Halliburton"], ["Halliburton"]]

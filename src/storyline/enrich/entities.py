@@ -950,6 +950,9 @@ def _cue(token: str) -> str:
     return flags
 
 
+_DEITIES = frozenset({"god", "allah", "jesus", "christ", "jesus christ"})
+_TIME_ZONES = frozenset({"gmt", "utc", "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt",
+                         "bst", "cet", "cest", "eet", "eest", "ist", "jst", "aest"})
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
 _EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
 SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
@@ -999,8 +1002,10 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
                             or plains[-1] in COMPANY_WORDS):
         return skip, "ORG"  # "Halvik Chemworks", "Kestrel Petroleum"
     if len(plains) == 1 and _is_acronym(words[0]):
-        if folded in places() or folded in PLACE_ALIASES:
-            return skip, "PLACE"
+        if folded in _TIME_ZONES:
+            return None  # "11 a.m. ET"
+        if folded in PLACE_ALIASES or places().get(folded, 0) >= SMALL_TOWN:
+            return skip, "PLACE"  # "UK", not "UN" for a town of that name
         return skip, "ORG"
     if prefix:
         if folded in places():
@@ -1017,6 +1022,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     # (a cue before an owner speaks of what it owns: "in Saddam's land")
     place_cue = ("p" in prev and not words_t[-1].endswith(("'s", "’s"))) or ("o" in prev and "n" in prev2) \
         or "n" in nxt
+    if folded in _DEITIES:
+        return skip, "MISC"  # "in God we trust": no town of that name
     # a one-word small town of the gazetteer needs a place cue: bare, "God", "Mon" or "Obama" is rarely that town
     if folded in places() and (place_cue or len(plains) > 1 or places()[folded] >= SMALL_TOWN):
         return skip, "PLACE"
@@ -1024,6 +1031,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "MISC"  # (reconciliation gives it to the place, or to a person of that surname)
     if place_cue:
         return skip, "PLACE"
+    if len(plains) > 2 and plains[0] in _PLACE_SUFFIXES and plains[1] == "of":
+        return skip, "PLACE"  # "Gulf of Mexico", "Strait of Hormuz", "Isle of Man", "District of Columbia"
     if has_connector or any(p in DEMONYMS for p in plains):
         return skip, "MISC"
     if len(plains) > 1 and plains[-1] in _PLACE_SUFFIXES:
@@ -1218,6 +1227,8 @@ class _Rec:
     # an entity named by one word (no acronym): article -> the type that article's mentions of it gave (the
     # strongest of ``model.MENTION_KINDS``), what ``_voted_type`` types it by; None for the others
     kinds: dict[str, str] | None = None
+    # an entity that is no person or place: alias -> the articles writing it (``_name_by_usage``); None for the others
+    written: dict[str, set[str]] | None = None
 
 
 class _Index:
@@ -1246,6 +1257,8 @@ class _Index:
         if " " not in entity.name.strip() and not _is_acronym(entity.name):
             # (what the store kept of each article's type of it comes on top: see ``Reconciler``)
             rec.kinds = dict.fromkeys(entity.article_ids, entity.type)
+        if entity.type not in ("PERSON", "PLACE"):
+            rec.written = {}
         self.recs.append(rec)
         self.ids.add(entity.id)
         if entity.type == "PERSON":
@@ -1347,6 +1360,8 @@ def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
     if m.article_id not in rec.article_set:
         rec.article_set.add(m.article_id)
         e.article_ids.append(m.article_id)
+    if rec.written is not None:
+        rec.written.setdefault(alias, set()).add(m.article_id)
     if rec.kinds is not None:
         rec.kinds[m.article_id] = stronger_kind(rec.kinds.get(m.article_id), m.type) or "MISC"
     if rec.named is not None and e.type == "PERSON" and " " in m.name.strip():
@@ -1381,17 +1396,21 @@ class Reconciler:
 
     def __init__(self, existing_entities: Iterable[Entity] | None = None,
                  full_names: Mapping[str, Iterable[str]] | None = None,
-                 kinds: Mapping[str, Mapping[str, str]] | None = None) -> None:
+                 kinds: Mapping[str, Mapping[str, str]] | None = None,
+                 written: Mapping[str, Mapping[str, Iterable[str]]] | None = None) -> None:
         """``full_names``: entity id -> the articles naming that person in full (a multi-word alias), as the
         store keeps them; without it, every article of a known person counts as naming them in full.
         ``kinds``: entity id -> article -> the type that article's mentions gave it (``_Rec.kinds``), as the
-        store keeps them; an article without one counts as giving the entity's own type."""
+        store keeps them; an article without one counts as giving the entity's own type. ``written``: entity id
+        -> alias -> the articles writing it, for the entities that are no person or place (``_name_by_usage``)."""
         self.index = _Index()
         for e in existing_entities or ():
             e.mentions = []
             rec = self.index.add(e)
             if full_names is not None and e.type == "PERSON":
                 rec.named = set(full_names.get(e.id, ()))
+            if written and rec.written is not None and e.id in written:
+                rec.written.update((alias, set(ids)) for alias, ids in written[e.id].items())
             if kinds and rec.kinds is not None and e.id in kinds:
                 rec.kinds.update(kinds[e.id])
                 if not rec.surname and _only_spoke(rec):  # (see ``_only_spoke``)
@@ -1466,6 +1485,8 @@ class Reconciler:
                     given = sum(len(r.article_set) for r in index.by_given.get(person_key(rec.entity.name)[1], ())
                                 if r.entity.type == "PERSON")
                 _retype(index, rec, _voted_type(kinds, given))
+            if rec.written is not None:
+                _name_by_usage(rec)
         # (in the index's order, not the order they were first mentioned in)
         self._touched = [r.entity for r in sorted(index.touched, key=lambda r: r.seq)]
         index.touched = []
@@ -1507,6 +1528,21 @@ def _voted_type(kinds: Iterable[str], given: int = 0) -> str:
     if place and not person and not org:
         return "PLACE"
     return "MISC"
+
+
+def _name_by_usage(rec: _Rec) -> None:
+    """Name an entity that is no person or place by the spelling most of its articles write: the first one met
+    may be a reader's typo ("Mistrata" once, then "Misrata" in 176 articles; "Haliburten", "Cogressional"). Only
+    spellings of as many words and not in capitals compete: "European Union" stays named so beside "EU"."""
+    e = rec.entity
+    if e.type in ("PERSON", "PLACE") or not rec.written:
+        return
+    words = e.name.count(" ")
+    best, n = e.name, len(rec.written.get(e.name, ()))
+    for alias, arts in rec.written.items():
+        if len(arts) > n and alias.count(" ") == words and not alias.isupper():
+            best, n = alias, len(arts)
+    e.name = best
 
 
 def _only_spoke(rec: _Rec) -> bool:

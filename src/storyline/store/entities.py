@@ -62,6 +62,7 @@ class StoredEntities(NamedTuple):
     entities: list[Entity]
     full_names: dict[str, set[str]]  # person entity id -> the articles naming them in full
     kinds: dict[str, dict[str, str]]  # one-word entity id -> article -> the type its mentions there gave it
+    written: dict[str, dict[str, set[str]]]  # entity id (no person or place) -> alias -> the articles writing it
 
 
 class EntityStoreMixin:
@@ -109,13 +110,15 @@ class EntityStoreMixin:
         """Every entity with its aliases and articles (no mentions), and what incremental reconciliation weighs
         besides (see ``enrich.entities.Reconciler``): the articles naming each person in full (an alias of
         several words), and, for the entities named by one word, the strongest type each article's mentions gave
-        them. One pass over the alias rows."""
+        them; for the entities that are no person or place, the articles writing each alias. One pass over the
+        alias rows."""
         by_id: dict[str, Entity] = {}
         for row in self.conn.execute("SELECT id, name, type FROM entities ORDER BY rowid"):
             by_id[row["id"]] = Entity(id=row["id"], name=row["name"], type=row["type"])
         one_word = {i for i, e in by_id.items() if " " not in e.name.strip()}
         full_names: dict[str, set[str]] = {}
         kinds: dict[str, dict[str, str]] = {}
+        written: dict[str, dict[str, set[str]]] = {}
         seen_alias: set[tuple[str, str]] = set()
         seen_article: set[tuple[str, str]] = set()
         for entity_id, alias, article_id, kind in self.conn.execute(
@@ -131,11 +134,13 @@ class EntityStoreMixin:
                 e.article_ids.append(article_id)
             if e.type == "PERSON" and " " in alias.strip():
                 full_names.setdefault(entity_id, set()).add(article_id)
+            if e.type not in ("PERSON", "PLACE"):
+                written.setdefault(entity_id, {}).setdefault(alias, set()).add(article_id)
             if kind is not None and entity_id in one_word:
                 strongest = stronger_kind(kinds.get(entity_id, {}).get(article_id), kind)
                 if strongest is not None:
                     kinds.setdefault(entity_id, {})[article_id] = strongest
-        return StoredEntities(list(by_id.values()), full_names, kinds)
+        return StoredEntities(list(by_id.values()), full_names, kinds, written)
 
     def list_entities(
         self, *, event_id: str | None = None, type: str | None = None, limit: int | None = None,  # noqa: A002
