@@ -352,3 +352,41 @@ def test_stamps_and_widget_debris_before_the_first_sentence(text, dateline, body
 def test_a_broadcasters_byline(text, byline, body):
     a = clean_article(Article(id="x", text=text))
     assert (a.meta.get("byline"), a.text) == (byline, body)
+
+
+@pytest.mark.parametrize("text, title, byline, first", [
+    # a headline glued to the first sentence by a lost line break (a scraped page: one line per paragraph)
+    ("Aftershocks hit Tessara orphanage A nurse who works at an orphanage outside the city said the walls cracked "
+     "again on Tuesday.\nThe quake struck on Monday.", "Aftershocks hit Tessara orphanage", None,
+     "A nurse who works at an orphanage outside the city said the walls cracked again on Tuesday."),
+    ("Velmora minister: 'The talks are over ' The foreign minister of Velmora walked out of the talks in Tessara on "
+     "Friday.", "Velmora minister: 'The talks are over '", None,
+     "The foreign minister of Velmora walked out of the talks in Tessara on Friday."),
+    ("By the Northgate Wire Staff The government of Drassk says it has no word on the four missing reporters.",
+     None, "the Northgate Wire Staff", "The government of Drassk says it has no word on the four missing reporters."),
+])
+def test_a_head_glued_to_the_first_sentence_is_lifted(text, title, byline, first) -> None:
+    a = clean_article(art(text))
+    assert a.title == title and a.meta.get("byline") == byline
+    assert a.text.split("\n")[0] == first
+
+
+@pytest.mark.parametrize("text", [
+    # a capital "The" or "A" inside a sentence after a verb or a preposition, in a quotation, or before a small word
+    "The mayor of Saltmere told The Harbour Ledger on Monday that the plant would stay shut for a month.",
+    "Readers of the weekly review of ' A Failure of Capitalism ' said it was the best book of the year.",
+    "Doctors in the harbour district found a lack of vitamin A and iron in most of the children they examined.",
+    "It was a routine assignment that went wrong when the convoy reached the bridge near the border post.",
+])
+def test_a_sentence_with_a_capital_article_inside_is_not_split(text) -> None:
+    a = clean_article(art(text))
+    assert a.title is None and a.text == text
+
+
+def test_a_caption_glued_after_a_glued_headline_gets_its_line_break_back() -> None:
+    a = clean_article(art("Panel lists Velmoran officials for trial The Orvik district has endured weeks of daily "
+                          "shelling A United Nations panel has named officials who could face trial for the attacks."))
+    assert a.title == "Panel lists Velmoran officials for trial"
+    assert a.text.split("\n")[:2] == ["The Orvik district has endured weeks of daily shelling",
+                                      "A United Nations panel has named officials who could face trial for the "
+                                      "attacks."]

@@ -368,6 +368,21 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
         if m and _is_prefix_dateline(m.group("dl")):
             dateline = m.group("dl").strip()
             lines[j] = lines[j][m.end():]
+    # a headline, a byline or a caption glued to the first sentence by a lost line break: "Earthquake aftershocks
+    # hit Haiti orphanage A paediatrics nurse who works at ...", "By the CNN Wire Staff The Libyan government says"
+    j = _first_line(lines, i) if headline is None and title is None else None
+    split = _glued_head(lines[j]) if j is not None else None
+    if split is not None:
+        head, lines[j] = split
+        if _BYLINE.match(head) and len(head.split()) <= 12:
+            byline = byline or head[head.index(" ") + 1:].strip().rstrip(",")
+        elif head[-1] not in ".,;:?!" and _glued_headline(head.rstrip("'’\"” ")):
+            headline = head
+        else:
+            lines[j] = head + "\n" + lines[j]  # (not a header: its line break is all that is restored)
+        split = _glued_head(lines[j])
+        if split is not None:  # a caption glued to the same sentence: "... daily shelling A United Nations panel"
+            lines[j] = "\n".join(split)
     dateline = dateline or stamp or when
     body = "\n".join(lines).strip("\n")
     if headline or dateline:
@@ -413,6 +428,32 @@ def _glued_headline(head: str) -> bool:
     (a photo credit, bullets, a revision note in brackets, a time stamp, a byline, a pipe menu)."""
     return bool(head) and head[0].isupper() and not head.startswith(("Credit", "By ", "From ")) and "|" not in head \
         and len(head.split()) <= 25 and not _TERMINAL.search(head) and has_words(head)
+
+
+# where a sentence starts after a headline whose line break was lost: a word ending in a small letter or a digit,
+# then "A", "An", "The" or "It" (which prose writes in capitals mid-sentence only in names: "told The Associated
+# Press", "starred in The Godfather" -- after a verb or a preposition, which no headline ends with)
+_GLUED_OPENER = re.compile(r"(?<=[a-z0-9'’)])\s+(?=(?:A|An|The|It)\s+(?P<next>[\w'’]+))")
+_QUOTE_MARKS = re.compile(r"[\"'‘’“”](?!\w)|(?<!\w)[\"'‘’“”]")  # (not an apostrophe inside a word)
+_HEAD_END_WORDS = _SMALL_WORDS | frozenset(
+    """said says say told tells reported reports wrote writes added adds according than that which who whom whose
+    is are was were be been being has have had of its their his her our my your""".split())
+
+
+def _glued_head(line: str) -> tuple[str, str] | None:
+    """``(head, sentence)`` when ``line`` is a short head (3 to 25 words, a capital first, no punctuation at its end)
+    glued to a sentence of six words or more that ends as one; else None."""
+    for m in _GLUED_OPENER.finditer(line, 0, _HEAD_SEARCH):
+        head, rest = line[:m.start()].strip(), line[m.end():]
+        words = head.split()
+        if len(words) > 25:
+            return None
+        if len(words) < 3 or not head[0].isupper() or words[-1].lower() in _HEAD_END_WORDS \
+                or m.group("next").lower() in _SMALL_WORDS or len(_QUOTE_MARKS.findall(head)) % 2:
+            continue  # (an odd quote mark: inside a quotation, "Book Review: ' A Failure of Capitalism '")
+        if len(rest.split()) >= 6 and re.search(r"[.!?][\"'’”)]?\s*$|[.!?]\s", rest):
+            return head, rest
+    return None
 
 
 def _is_prefix_dateline(dl: str) -> bool:

@@ -562,8 +562,8 @@ def _sentence_mentions(article_id: str, raw: str, offset: int, si: int, lower_se
         region = raw[rs:re_]
         if " " not in region and "\t" not in region:  # one token: the common case, decided cheaply
             p0 = _plain(region)
-            if len(p0) == 1 or p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG or is_month_or_day(region) \
-                    or _is_function_word(region) or (is_initial and (
+            if len(p0) == 1 or p0 in _ARTICLES or p0 in _CONNECTORS_ALWAYS or p0 in _CONNECTORS_ORG \
+                    or is_month_or_day(region) or _is_function_word(region) or (is_initial and (
                         p0 in _COMMON_STARTERS or p0.endswith(("ly", "ing", "ed")) or p0 in lower_seen)):
                 continue
             first_lower = False  # (an initial word written in lower case elsewhere was dropped just above)
@@ -950,7 +950,7 @@ def _cue(token: str) -> str:
     return flags
 
 
-_DEITIES = frozenset({"god", "allah", "jesus", "christ", "jesus christ"})
+_DEITIES = frozenset({"god", "allah", "jesus", "christ"})
 _TIME_ZONES = frozenset({"gmt", "utc", "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt",
                          "bst", "cet", "cest", "eet", "eest", "ist", "jst", "aest"})
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
