@@ -215,6 +215,19 @@ def test_speaker_phrases_without_conjunctions_determiners_or_partial_words() -> 
     assert found["s3"].speaker == "Lirian Observatory for Civil Rights"  # not "Liria", inside "Lirian"
 
 
+def test_speaker_phrases_without_a_time_before_or_an_auxiliary_after() -> None:
+    arts = [Article(id="a1", text="In February, the Drasski government said 3,838 people had been killed."),
+            Article(id="a2", text="Monitors have said the crossings at Orvik stayed shut all week."),
+            Article(id="a3", text="The number of cases has risen to 72, the health ministry said on Monday."),
+            Article(id="a4", text="Every district in Orvik has one clinic that stays open, the mayor said."),
+            Article(id="a5", text="Asked about the talks, Anna Berg said the bridge would reopen within a week.")]
+    speakers = {c.article_id: c.speaker for c in claims_of(arts)}
+    assert speakers["a1"] == "Drasski government"
+    assert speakers["a2"] == "Monitors"
+    assert speakers.get("a3") != "The number of" and speakers.get("a4") != "Every district in Orvik has one"
+    assert speakers["a5"] == "Anna Berg"
+
+
 def test_the_writer_is_no_attributed_source() -> None:
     arts = [Article(id="w1", text="As I said last week, the bridge will not reopen before May."),
             Article(id="w2", text="I can say the bridge will not reopen before May.")]

@@ -183,8 +183,10 @@ _GENERIC_SPEAKERS = re.compile(
     re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i"}
 _BAD_IN_SPEAKER = re.compile(
-    r"\b(?:was|were|is|are|be|been|being|who|which|that|would|could|should|will|may|might|if|when|because|"
-    r"while|after|before|not|to)\b|[\"“”;:(]", re.IGNORECASE)
+    r"\b(?:was|were|is|are|be|been|being|has|have|had|did|does|do|who|which|that|would|could|should|will|may|might|"
+    r"if|when|because|while|after|before|not|to)\b|[\"“”;:(]"
+    # a phrase cut off before its noun: "The number of", "Asked about", "With an", "Although the"
+    r"|\b(?:of|about|the|a|an|for|with|at|in|on|from|by|as|than)$", re.IGNORECASE)
 
 
 def _claim_id(article_id: str, sentence: int, verb: str, pos: int) -> str:
@@ -589,6 +591,12 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 
 
 # a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
+# a time or place said before the speaker ("In February, the Syrian government said"; "On the ground, correspondents
+# reported") and an auxiliary of the verb after it ("activists have said", "He did say") are no part of the speaker
+_LEADING_ADVERBIAL = re.compile(r"^(?:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile)"
+                                r"\b[^,]{0,60},\s+(?=\S)")
+_TRAILING_AUXILIARY = re.compile(r"\s+(?:has|have|had|did|does|do)(?:\s+(?:also|since|now|repeatedly|already))?$",
+                                 re.IGNORECASE)
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as)\s+(?:,\s*)?",
                                   re.IGNORECASE)
 # a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there); not
@@ -598,7 +606,8 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "e
 
 
 def _speaker_phrase(phrase: str) -> str:
-    return _LEADING_CONJUNCTION.sub("", " ".join(phrase.strip(" ,\"“”'").split()))
+    p = _LEADING_CONJUNCTION.sub("", " ".join(phrase.strip(" ,\"“”'").split()))
+    return _TRAILING_AUXILIARY.sub("", _LEADING_ADVERBIAL.sub("", p))
 
 
 def _valid_speaker(phrase: str) -> bool:
