@@ -228,6 +228,13 @@ def test_speaker_phrases_without_a_time_before_or_an_auxiliary_after() -> None:
     assert speakers["a5"] == "Anna Berg"
 
 
+def test_a_group_its_place_names_is_the_speaker_not_the_place() -> None:
+    arts = [Article(id="g1", text="Velmoran border monitors said the crossings at Orvik stayed shut all week."),
+            Article(id="g2", text="Drasski state television said the army had entered the town of Lomira.")]
+    speakers = {c.article_id: (c.speaker, c.verb) for c in claims_of(arts)}
+    assert speakers == {"g1": ("Velmoran border monitors", "say"), "g2": ("Drasski state television", "say")}
+
+
 def test_the_writer_is_no_attributed_source() -> None:
     arts = [Article(id="w1", text="As I said last week, the bridge will not reopen before May."),
             Article(id="w2", text="I can say the bridge will not reopen before May.")]
