@@ -235,6 +235,18 @@ def test_a_group_its_place_names_is_the_speaker_not_the_place() -> None:
     assert speakers == {"g1": ("Velmoran border monitors", "say"), "g2": ("Drasski state television", "say")}
 
 
+def test_a_bracketed_page_note_before_the_speaker_and_he_after_a_country() -> None:
+    noted = Article(id="n1", text="(Updated 5:27 p.m. (0027 in Velmora)) President Tariq Aliev said he was on the "
+                                  "side of the people.\n\"I assure you that I am working for the people,\" he said.")
+    assert [c.speaker for c in claims_of([noted])] == ["Tariq Aliev", "Tariq Aliev"]
+    country = Article(id="n2", text="Fighting went on in Velmora. Velmora said the curfew would hold.\n\"I assure "
+                                    "you that I am working for the people,\" he said.")
+    assert [c.speaker for c in claims_of([country])] == ["Velmora"]  # "he" is no country
+    shop = Article(id="n3", text="A shopkeeper in Kesten said the market was empty.\n\"Several families have left,\" "
+                                 "she said.")
+    assert [c.speaker for c in claims_of([shop])] == ["A shopkeeper in Kesten"] * 2  # not the place: "she" is her
+
+
 def test_the_writer_is_no_attributed_source() -> None:
     arts = [Article(id="w1", text="As I said last week, the bridge will not reopen before May."),
             Article(id="w2", text="I can say the bridge will not reopen before May.")]

@@ -213,10 +213,12 @@ def _clean_claim(text: str) -> str:
 
 
 class _Sentence:
-    __slots__ = ("index", "start", "text", "mentions")
+    __slots__ = ("index", "start", "text", "mentions", "places")
 
-    def __init__(self, index: int, start: int, text: str, mentions: list[EntityMention]) -> None:
+    def __init__(self, index: int, start: int, text: str, mentions: list[EntityMention],
+                 places: frozenset[str] = frozenset()) -> None:
         self.index, self.start, self.text, self.mentions = index, start, text, mentions
+        self.places = places  # the names of places anywhere in the article
 
 
 def extract_claims(
@@ -236,6 +238,7 @@ def extract_claims(
     for m in mentions:
         if m.sentence is not None and m.type in MENTION_TYPES:
             by_sentence.setdefault(m.sentence, []).append(m)
+    place_names = frozenset(m.name for m in mentions if m.type == "PLACE")
     claims: list[Claim] = []
     prev_speaker: tuple[str | None, str | None] = (None, None)
     prev_sentence: _Sentence | None = None
@@ -244,7 +247,7 @@ def extract_claims(
     open_carry: Claim | None = None  # ``carry`` when the open quotation began
     for si, (s, e) in enumerate(sentence_spans(text)):
         raw = text[s:e]
-        sent = _Sentence(si, s, raw, by_sentence.get(si, []))
+        sent = _Sentence(si, s, raw, by_sentence.get(si, []), place_names)
         claim = _claim_in(article, sent, prev_speaker, prev_sentence, alias_ids)
         quotes = raw.count('"') + raw.count("“") + raw.count("”")  # how many quotation marks
         if claim is not None:
@@ -554,6 +557,7 @@ _SUBORDINATE = re.compile(r",\s+|\b(?:after|when|as|because|while|before|since|u
 _TOLD_WHOM = re.compile(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*")
 _OPENER = re.compile(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)")
 _CAP_WORD = re.compile(r"\b[A-Z][\w\-]+")
+_LOWER_HEAD = re.compile(r"^(?:(?i:a|an|the|one|two|three|several|many|some)\s+)?[a-z]")  # "a shopkeeper in ..."
 _GENERIC_OF = re.compile(r"^\S+(?:\s+\S+){0,2}\s+(?:in|of|from|at)\s+")
 
 
@@ -595,6 +599,8 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 # reported") and an auxiliary of the verb after it ("activists have said", "He did say") are no part of the speaker
 _LEADING_ADVERBIAL = re.compile(r"^(?:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile)"
                                 r"\b[^,]{0,60},\s+(?=\S)")
+# a page's note in brackets before the sentence: "(Updated 5:27 p.m. (0027 in Velmora)) President Aliev said"
+_LEADING_BRACKETS = re.compile(r"^\s*\((?:[^()]|\([^()]*\))*\)\s*")
 _TRAILING_AUXILIARY = re.compile(r"\s+(?:has|have|had|did|does|do)(?:\s+(?:also|since|now|repeatedly|already))?$",
                                  re.IGNORECASE)
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as)\s+(?:,\s*)?",
@@ -606,7 +612,7 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "e
 
 
 def _speaker_phrase(phrase: str) -> str:
-    p = _LEADING_CONJUNCTION.sub("", " ".join(phrase.strip(" ,\"“”'").split()))
+    p = _LEADING_CONJUNCTION.sub("", " ".join(_LEADING_BRACKETS.sub("", phrase.strip(" ,\"“”'")).split()))
     return _TRAILING_AUXILIARY.sub("", _LEADING_ADVERBIAL.sub("", p))
 
 
@@ -636,6 +642,8 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
     if p.lower() in _PRONOUNS:
         if p.lower() in ("i", "we"):
             return None, None
+        if p.lower() in ("he", "she") and prev_speaker[0] in sent.places:
+            return None, None  # "he" is no country or city said to speak before ("Egypt says ... , he said")
         return prev_speaker if prev_speaker[0] else (None, None)
     # ("Syria" is not in "Syrian Observatory for Human Rights")
     inside = [m for m in sent.mentions if m.type in MENTION_TYPES
@@ -648,9 +656,9 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
         chosen = first[0]  # "Wey, leader of the Harbour Union": the name, then what it is
     elif person:
         chosen = person[-1]
-    elif generic and _GENERIC_OF.match(p[generic.start():]) \
+    elif (generic or _LOWER_HEAD.match(p)) and _GENERIC_OF.match(p[generic.start() if generic else 0:]) \
             and not p.lower().startswith(("spokes", "the spokes")):
-        return p, None  # "Officials in Nagorno-Karabakh"
+        return p, None  # "Officials in Nagorno-Karabakh", "a shopkeeper in Kesten"
     elif inside and _NAMED_BODY.match(p) and not any(m.type == "ORG" for m in inside):
         # "the Drasski defence ministry", "Velmora's interior ministry": the body, not its country
         return _LEADING_ARTICLE.sub("", p), None
