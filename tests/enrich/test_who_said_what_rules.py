@@ -301,3 +301,14 @@ def test_a_denial_must_share_more_than_the_names_of_those_it_is_about() -> None:
                          "Tom Reyes denied that Tony Hayward would resign this week.") == []
     assert _denial_flags("Ann Marsh said Tony Hayward would resign this week.",
                          "Tom Reyes denied that Tony Hayward would resign this week.")
+
+
+def test_common_verbs_tie_no_denial_and_a_person_speaks_for_a_side_as_we() -> None:
+    assert _denial_flags("Ann Marsh said the council would make sure the beaches of Orvik are clean by May.",
+                         "Tom Reyes denied that the bank had made sure of the loans.") == []
+    accusation = "Velmora said Drasski rockets killed nine people in the market of Kesten on Friday."
+    assert _denial_flags(accusation, "Drasski Defence Minister Serzh Harutyunian said we did not fire rockets at "
+                                     "the market in Kesten.")
+    # "they", from a person, is others: no denial of what was said of his side
+    assert _denial_flags(accusation, "Drasski Defence Minister Serzh Harutyunian said they did not fire rockets at "
+                                     "the market in Kesten.") == []

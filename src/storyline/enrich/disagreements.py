@@ -42,7 +42,11 @@ SYNONYMS: dict[str, str] = {
 _WEAK = STOPWORDS | frozenset(
     """report reports reported untrue true false baseless claim claims claimed deny denied denies rejected
     reject statement its their his her side sides part area zone fighting conflict there other not no
-    information allegation allegations news""".split())
+    information allegation allegations news
+    make makes made making sure take takes took taken get gets got want wants wanted need needs needed think
+    thinks thought know knows knew see sees saw look looks come comes came give gives gave put puts keep keeps
+    going go goes went able like just also still well very much many more most lot thing things way ways time
+    times day days week weeks year years""".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
 
 
@@ -125,10 +129,11 @@ def _is_name_term(term: str) -> bool:
 _NEGATION = (r"(?:\s+(?!(?:should|would|could|must|might|may|can)\b)[a-z]+){0,2}?\s+"
              rf"(?:{NEGATED_PAST}|is not|are not)\b")
 # a negated statement whose subject is the speaker's own: "its forces did not fire", "we have not cut the budget"
-_OWN_NEGATION = re.compile(r"(?:that\s+)?(?:we|our|its|their|it|they|i|my)" + _NEGATION, re.IGNORECASE)
+_OWN_NEGATION = re.compile(r"(?:that\s+)?(?P<who>we|our|its|their|it|they|i|my)" + _NEGATION, re.IGNORECASE)
+_THIRD_PERSON = frozenset({"its", "their", "it", "they"})
 # ... or has its own side as the agent: "the spill was not caused by its crews", "was not the work of our forces"
 _OWN_AGENT = re.compile(rf"(?:\S+\s+){{0,6}}?(?:{NEGATED_PAST}|is not|are not)\s+(?:\w+\s+){{0,3}}?(?:by|of)\s+"
-                        r"(?:its|their|our|us)\b", re.IGNORECASE)
+                        r"(?P<who>its|their|our|us)\b", re.IGNORECASE)
 # ... or its own side by name: "Velmoran forces did not strike Lomira" (said by a Velmoran minister)
 _NAMED_NEGATION = re.compile(r"([A-Z][\w\-]+)" + _NEGATION)
 # what was said called untrue: "The report on the downing is untrue", "the claim was false", "its denial that"
@@ -146,8 +151,9 @@ def _denial_kind(c: Claim, side: str) -> str | None:
     should never have been needed", "the spill was not on their minds"): it denies nothing said."""
     if c.verb in DENY_VERBS or _CALLED_UNTRUE.search(c.text):
         return "said"
-    if _OWN_NEGATION.match(c.text) or _OWN_AGENT.match(c.text):
-        return "own"
+    own = _OWN_NEGATION.match(c.text) or _OWN_AGENT.match(c.text)
+    if own and not (c.side and own.group("who").lower() in _THIRD_PERSON):
+        return "own"  # (a person a side was said of speaks for it as "we", not as "they": "They didn't anticipate")
     m = _NAMED_NEGATION.match(c.text)
     return "own" if m is not None and side and _sides_match(_speaker_side(m.group(1)), side) else None
 
