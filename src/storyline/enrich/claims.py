@@ -594,7 +594,6 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
     return raw[m.end():]
 
 
-# a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
 # a time or place said before the speaker ("In February, the Syrian government said"; "On the ground, correspondents
 # reported") and an auxiliary of the verb after it ("activists have said", "He did say") are no part of the speaker
 _LEADING_ADVERBIAL = re.compile(r"^(?:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile)"
@@ -603,6 +602,7 @@ _LEADING_ADVERBIAL = re.compile(r"^(?:In|On|At|After|Before|During|Since|Earlier
 _LEADING_BRACKETS = re.compile(r"^\s*\((?:[^()]|\([^()]*\))*\)\s*")
 _TRAILING_AUXILIARY = re.compile(r"\s+(?:has|have|had|did|does|do)(?:\s+(?:also|since|now|repeatedly|already))?$",
                                  re.IGNORECASE)
+# a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as)\s+(?:,\s*)?",
                                   re.IGNORECASE)
 # a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there); not
