@@ -362,6 +362,9 @@ def test_a_broadcasters_byline(text, byline, body):
     ("Velmora minister: 'The talks are over ' The foreign minister of Velmora walked out of the talks in Tessara on "
      "Friday.", "Velmora minister: 'The talks are over '", None,
      "The foreign minister of Velmora walked out of the talks in Tessara on Friday."),
+    ("More quakes will come and more planning is needed, experts say The lack of planning in Tessara is a disgrace, "
+     "a doctor said.", "More quakes will come and more planning is needed, experts say", None,
+     "The lack of planning in Tessara is a disgrace, a doctor said."),
     ("By the Northgate Wire Staff The government of Drassk says it has no word on the four missing reporters.",
      None, "the Northgate Wire Staff", "The government of Drassk says it has no word on the four missing reporters."),
 ])

@@ -436,7 +436,7 @@ def _glued_headline(head: str) -> bool:
 _GLUED_OPENER = re.compile(r"(?<=[a-z0-9'’)])\s+(?=(?:A|An|The|It)\s+(?P<next>[\w'’]+))")
 _QUOTE_MARKS = re.compile(r"[\"'‘’“”](?!\w)|(?<!\w)[\"'‘’“”]")  # (not an apostrophe inside a word)
 _HEAD_END_WORDS = _SMALL_WORDS | frozenset(
-    """said says say told tells reported reports wrote writes added adds according than that which who whom whose
+    """said told tells reported wrote writes added adds according than that which who whom whose
     is are was were be been being has have had of its their his her our my your""".split())
 
 
