@@ -393,3 +393,11 @@ def test_a_caption_glued_after_a_glued_headline_gets_its_line_break_back() -> No
     assert a.text.split("\n")[:2] == ["The Orvik district has endured weeks of daily shelling",
                                       "A United Nations panel has named officials who could face trial for the "
                                       "attacks."]
+
+
+def test_a_glued_head_opening_with_from_is_no_byline() -> None:
+    a = clean_article(art("From Orvik to Kesten protests spread A wave of unrest swept the valley on Friday as crowds "
+                          "gathered."))
+    assert a.meta.get("byline") is None
+    assert a.text.split("\n")[:2] == ["From Orvik to Kesten protests spread",
+                                      "A wave of unrest swept the valley on Friday as crowds gathered."]

@@ -374,7 +374,7 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
     split = _glued_head(lines[j]) if j is not None else None
     if split is not None:
         head, lines[j] = split
-        if _BYLINE.match(head) and len(head.split()) <= 12:
+        if head.startswith(("By ", "BY ")) and len(head.split()) <= 12:  # (not "From Cairo to Tunis, ...")
             byline = byline or head[head.index(" ") + 1:].strip().rstrip(",")
         elif head[-1] not in ".,;:?!" and _glued_headline(head.rstrip("'’\"” ")):
             headline = head
