@@ -401,3 +401,14 @@ def test_a_glued_head_opening_with_from_is_no_byline() -> None:
     assert a.meta.get("byline") is None
     assert a.text.split("\n")[:2] == ["From Orvik to Kesten protests spread",
                                       "A wave of unrest swept the valley on Friday as crowds gathered."]
+
+
+def test_a_headline_and_its_byline_glued_to_the_first_sentence() -> None:
+    a = clean_article(art("Harbour trade frets about the Velmora backlash By Ann Lee Business reporter, BBC News "
+                          "Harbour traders fear the row over the valley will hurt exports this spring.\nMore follows."))
+    assert a.title == "Harbour trade frets about the Velmora backlash"
+    assert a.meta.get("byline") == "Ann Lee Business reporter, BBC News"
+    assert a.text.startswith("Harbour traders fear the row")
+    # a capital "By" inside a sentence is no byline
+    text = "The bill was passed By Senate vote on Monday after a long debate in the chamber of the harbour city."
+    assert clean_article(art(text)).text == text

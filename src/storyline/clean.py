@@ -371,6 +371,17 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
     # a headline, a byline or a caption glued to the first sentence by a lost line break: "Earthquake aftershocks
     # hit Haiti orphanage A paediatrics nurse who works at ...", "By the CNN Wire Staff The Libyan government says"
     j = _first_line(lines, i) if headline is None and title is None else None
+    if j is not None and byline is None:
+        # ... or a headline and its byline: "UK industry frets about BP backlash By Ann Lee Business reporter, BBC
+        # News British industry fears ..."
+        for m in _BY_INSIDE.finditer(lines[j], 1, _HEAD_SEARCH):
+            head, tail = lines[j][:m.start(1)].strip(), lines[j][m.start(1):]
+            by = _BYLINE_HEAD.match(tail)
+            if by and _glued_headline(head) and len(tail) - by.end() > 40:
+                headline, byline = head, tail[3:by.end()].strip().rstrip(",")
+                lines[j] = tail[by.end():]
+                j = None
+                break
     split = _glued_head(lines[j]) if j is not None else None
     if split is not None:
         head, lines[j] = split
@@ -430,6 +441,7 @@ def _glued_headline(head: str) -> bool:
         and len(head.split()) <= 25 and not _TERMINAL.search(head) and has_words(head)
 
 
+_BY_INSIDE = re.compile(r"\s(By [A-Z])")
 # where a sentence starts after a headline whose line break was lost: a word ending in a small letter or a digit,
 # then "A", "An", "The" or "It" (which prose writes in capitals mid-sentence only in names: "told The Associated
 # Press", "starred in The Godfather" -- after a verb or a preposition, which no headline ends with)
