@@ -446,6 +446,7 @@ _BY_INSIDE = re.compile(r"\s(By [A-Z])")
 # then "A", "An", "The" or "It" (which prose writes in capitals mid-sentence only in names: "told The Associated
 # Press", "starred in The Godfather" -- after a verb or a preposition, which no headline ends with)
 _GLUED_OPENER = re.compile(r"(?<=[a-z0-9'’)])\s+(?=(?:A|An|The|It)\s+(?P<next>[\w'’]+))")
+_ENDS_A_SENTENCE = re.compile(r"[.!?][\"'’”)]?\s*$|[.!?]\s")
 _QUOTE_MARKS = re.compile(r"[\"'‘’“”](?!\w)|(?<!\w)[\"'‘’“”]")  # (not an apostrophe inside a word)
 _HEAD_END_WORDS = _SMALL_WORDS | frozenset(
     """said told tells reported wrote writes added adds according than that which who whom whose
@@ -463,7 +464,7 @@ def _glued_head(line: str) -> tuple[str, str] | None:
         if len(words) < 3 or not head[0].isupper() or words[-1].lower() in _HEAD_END_WORDS \
                 or m.group("next").lower() in _SMALL_WORDS or len(_QUOTE_MARKS.findall(head)) % 2:
             continue  # (an odd quote mark: inside a quotation, "Book Review: ' A Failure of Capitalism '")
-        if len(rest.split()) >= 6 and re.search(r"[.!?][\"'’”)]?\s*$|[.!?]\s", rest):
+        if len(rest.split()) >= 6 and _ENDS_A_SENTENCE.search(rest):
             return head, rest
     return None
 
