@@ -299,6 +299,8 @@ def test_a_word_mostly_written_alone_joins_the_organisation_it_heads() -> None:
     # an acronym that is a small town's name is no place; a time zone is nothing
     ("He spoke at the UN on Monday.", "UN", "ORG"),
     ("We trust in God and in the army, he said.", "God", "MISC"),
+    ("Tar balls washed up on Pensacola Beach on Friday.", "Pensacola Beach", "PLACE"),
+    ("The Committee to Protect Journalists said two reporters died.", "Committee to Protect Journalists", "ORG"),
 ])
 def test_the_last_word_of_a_place_a_thing_or_a_company_is_no_surname(text, name, typ) -> None:
     assert (name, typ) in names(text)

@@ -254,7 +254,7 @@ _RELIGIOUS = frozenset({"muslim", "christian", "jewish", "catholic", "orthodox",
                         "muslims", "christians", "jews", "catholics", "sunnis", "shias", "shiites", "hindus"})
 _CONNECTORS_ALWAYS = frozenset({"of", "de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der",
                                 "den", "bin", "ibn", "al", "el", "y", "dos", "das"})
-_CONNECTORS_ORG = frozenset({"and", "for", "in", "on", "&", "the"})
+_CONNECTORS_ORG = frozenset({"and", "for", "in", "on", "&", "the", "to"})
 _ARTICLES = frozenset({"the", "a", "an"})
 _COMMON_STARTERS = frozenset(
     """meanwhile however but and so yet still also then now later earlier today yesterday tomorrow tonight
@@ -709,7 +709,7 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
                 continue
             low = nxt.lower()
             prev_org = _plain(toks[end][0]) in ORG_WORDS
-            if low in ("for", "on", "of") and prev_org:
+            if low in ("for", "on", "of", "to") and prev_org:  # ("Committee to Protect Journalists")
                 ok = True
                 org_of = True
             elif low in ("and", "&"):
@@ -920,7 +920,7 @@ FEATURE_NOUNS = frozenset({"valley", "river", "mountains", "hills", "plain", "pl
 
 # the last word of a geographical name ("Tahrir Square", "Orvan Valley", "Guantanamo Bay")
 _PLACE_SUFFIXES = FEATURE_NOUNS | {"square", "street", "avenue", "bridge", "island", "islands", "gulf", "sea",
-                                   "ocean", "province", "district", "hill", "parish", "isle", "sound"}
+                                   "ocean", "province", "district", "hill", "parish", "isle", "sound", "beach"}
 # the last word of a thing's name, no person's ("Civil War", "Nobel Peace Prize", "Clean Water Act", "Privacy
 # Policy", "Editor's Note")
 _THING_ENDS = frozenset({"war", "prize", "award", "act", "policy", "note", "summit", "conference", "crisis", "spill",
