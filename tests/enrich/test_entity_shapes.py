@@ -301,6 +301,9 @@ def test_a_word_mostly_written_alone_joins_the_organisation_it_heads() -> None:
     ("We trust in God and in the army, he said.", "God", "MISC"),
     ("Tar balls washed up on Pensacola Beach on Friday.", "Pensacola Beach", "PLACE"),
     ("The Committee to Protect Journalists said two reporters died.", "Committee to Protect Journalists", "ORG"),
+    # the first word of a place's name: cape, gate, well, camp, lake
+    ("Ras Orvan fell again, officials said.", "Ras Orvan", "PLACE"),
+    ("Detainees at Camp Kesten were freed.", "Camp Kesten", "PLACE"),
 ])
 def test_the_last_word_of_a_place_a_thing_or_a_company_is_no_surname(text, name, typ) -> None:
     assert (name, typ) in names(text)

@@ -923,6 +923,10 @@ _PLACE_SUFFIXES = FEATURE_NOUNS | {"square", "street", "avenue", "bridge", "isla
                                    "ocean", "province", "district", "hill", "parish", "isle", "sound", "beach"}
 # the last word of a thing's name, no person's ("Civil War", "Nobel Peace Prize", "Clean Water Act", "Privacy
 # Policy", "Editor's Note")
+# the first word of a place's name ("Ras Lanuf": cape; "Bab al-Aziziya": gate; "Bir al-Ghanam": well; "Wadi", "Jabal",
+# "Deir", "Kafr" ...; "Camp Bucca", "Mount Hermon", "Lake Charles", "Cape Cod", "Fort Hood")
+_PLACE_HEADS = frozenset({"ras", "bab", "bir", "tel", "wadi", "jabal", "jebel", "deir", "kafr", "kfar", "mount", "lake",
+                          "cape", "fort", "camp"})
 _THING_ENDS = frozenset({"war", "prize", "award", "act", "policy", "note", "summit", "conference", "crisis", "spill",
                          "accord", "agreement", "festival"})
 _HYPHEN_LOWER = re.compile(r"-[a-z]")
@@ -1033,6 +1037,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "PLACE"
     if len(plains) > 2 and plains[0] in _PLACE_SUFFIXES and plains[1] == "of":
         return skip, "PLACE"  # "Gulf of Mexico", "Strait of Hormuz", "Isle of Man", "District of Columbia"
+    if 2 <= len(plains) <= 4 and plains[0] in _PLACE_HEADS and not has_connector:
+        return skip, "PLACE"  # "Ras Lanuf", "Bab al-Aziziya", "Bir al-Ghanam", "Camp Bucca", "Lake Charles"
     if has_connector or any(p in DEMONYMS for p in plains):
         return skip, "MISC"
     if len(plains) > 1 and plains[-1] in _PLACE_SUFFIXES:
