@@ -921,12 +921,12 @@ FEATURE_NOUNS = frozenset({"valley", "river", "mountains", "hills", "plain", "pl
 # the last word of a geographical name ("Tahrir Square", "Orvan Valley", "Guantanamo Bay")
 _PLACE_SUFFIXES = FEATURE_NOUNS | {"square", "street", "avenue", "bridge", "island", "islands", "gulf", "sea",
                                    "ocean", "province", "district", "hill", "parish", "isle", "sound", "beach"}
-# the last word of a thing's name, no person's ("Civil War", "Nobel Peace Prize", "Clean Water Act", "Privacy
-# Policy", "Editor's Note")
 # the first word of a place's name ("Ras Lanuf": cape; "Bab al-Aziziya": gate; "Bir al-Ghanam": well; "Wadi", "Jabal",
 # "Deir", "Kafr" ...; "Camp Bucca", "Mount Hermon", "Lake Charles", "Cape Cod", "Fort Hood")
 _PLACE_HEADS = frozenset({"ras", "bab", "bir", "tel", "wadi", "jabal", "jebel", "deir", "kafr", "kfar", "mount", "lake",
                           "cape", "fort", "camp"})
+# the last word of a thing's name, no person's ("Civil War", "Nobel Peace Prize", "Clean Water Act", "Privacy
+# Policy", "Editor's Note")
 _THING_ENDS = frozenset({"war", "prize", "award", "act", "policy", "note", "summit", "conference", "crisis", "spill",
                          "accord", "agreement", "festival"})
 _HYPHEN_LOWER = re.compile(r"-[a-z]")
