@@ -401,8 +401,10 @@ def _is_function_word(tok: str) -> bool:
 _SHOUTED = frozenset({"not", "all", "the", "and", "but", "you", "are", "was", "has", "have", "will", "can", "our",
                       "this", "that", "they", "what", "here", "there", "none", "some", "if", "we", "its", "even",
                       "last", "people", "to"})
-_ABBREVIATIONS = frozenset({"tv", "ok", "pm", "am", "gmt", "bst", "est", "edt", "cet", "utc", "pt", "gdp", "ceo",
-                            "cfo", "pr", "iq", "faq", "rss", "url", "pdf"})
+_ABBREVIATIONS = frozenset({"tv", "ok", "pm", "am", "gdp", "ceo", "cfo", "pr", "iq", "faq", "rss", "url", "pdf",
+                            # time zones ("11 a.m. ET")
+                            "gmt", "utc", "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst",
+                            "pdt", "bst", "cet", "cest", "eet", "eest", "ist", "jst", "aest"})
 
 
 def _is_demonym(plain: str) -> bool:
@@ -955,8 +957,6 @@ def _cue(token: str) -> str:
 
 
 _DEITIES = frozenset({"god", "allah", "jesus", "christ"})
-_TIME_ZONES = frozenset({"gmt", "utc", "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt",
-                         "bst", "cet", "cest", "eet", "eest", "ist", "jst", "aest"})
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
 _EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
 SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
@@ -1006,8 +1006,6 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
                             or plains[-1] in COMPANY_WORDS):
         return skip, "ORG"  # "Halvik Chemworks", "Kestrel Petroleum"
     if len(plains) == 1 and _is_acronym(words[0]):
-        if folded in _TIME_ZONES:
-            return None  # "11 a.m. ET"
         if folded in PLACE_ALIASES or places().get(folded, 0) >= SMALL_TOWN:
             return skip, "PLACE"  # "UK", not "UN" for a town of that name
         return skip, "ORG"
