@@ -281,10 +281,15 @@ _SPAN = re.compile(r"\b(?:(?P<since>since)\s+(?:the\s+|its\s+|their\s+)?(?P<anch
                    r"Fri|Satur|Sun)day))\b")
 
 
-def _whose(claim: Claim, fig: Figure) -> tuple[str | None, str | None, str | None]:
-    """(whose people, where, over what stretch of time) a figure of the claim counts, each None when the claim
-    does not say; where is ``_TOTAL_PLACE`` for a sum over several places or attacks."""
-    at = claim.text.find(fig.text) if fig.text else -1  # where the figure stands in the claim
+def _figure_at(claim: Claim, fig: Figure) -> int:
+    """Where a figure stands in its claim's text (-1: not found)."""
+    return claim.text.find(fig.text) if fig.text else -1
+
+
+def _whose(claim: Claim, fig: Figure, at: int) -> tuple[str | None, str | None, str | None]:
+    """(whose people, where, over what stretch of time) a figure of the claim (at ``at``, see ``_figure_at``)
+    counts, each None when the claim does not say; where is ``_TOTAL_PLACE`` for a sum over several places or
+    attacks."""
     span = _span_of(claim, fig, at)
     if at >= 0 and _TOTAL.search(claim.text, max(0, at - 80), at + len(fig.text) + 60):
         return _side_of(claim, fig, at), _TOTAL_PLACE, span
@@ -301,11 +306,10 @@ _ABOUT = re.compile(r"\b(?:about|around|roughly|some|approximately|an estimated|
 ESTIMATE_SLACK = 0.1  # "about 200": anything within a tenth of it
 
 
-def _bound(claim: Claim, fig: Figure) -> tuple[str, float]:
-    """What a figure says of the count, as the words before it say: ("=", value), (">=", a lower bound), ("<=", an
-    upper bound) or ("~", an estimate)."""
+def _bound(claim: Claim, fig: Figure, at: int) -> tuple[str, float]:
+    """What a figure (at ``at`` in the claim) says of the count, as the words before it say: ("=", value), (">=", a
+    lower bound), ("<=", an upper bound) or ("~", an estimate)."""
     v = float(fig.value or 0.0)
-    at = claim.text.find(fig.text) if fig.text else -1
     before = claim.text[max(0, at - 25):at] if at > 0 else ""
     if _AT_LEAST.search(before):
         return ">=", v
@@ -435,8 +439,9 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
     for (unit, subject), items in sorted(groups.items()):
-        whose = [_whose(claims[i], f) for i, f in items]
-        bounds = [_bound(claims[i], f) for i, f in items]
+        ats = [_figure_at(claims[i], f) for i, f in items]
+        whose = [_whose(claims[i], f, at) for (i, f), at in zip(items, ats)]
+        bounds = [_bound(claims[i], f, at) for (i, f), at in zip(items, ats)]
 
         def apart(a: int, b: int) -> bool:
             """Figures ``items[a]`` and ``items[b]`` count different people: another side's ("velmora" and
