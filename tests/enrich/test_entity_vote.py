@@ -139,3 +139,60 @@ def test_a_later_run_names_a_thing_as_one_run_does(tmp_path) -> None:
         ingest_articles(two, arts[2:])  # a new run: the store's count of each spelling is weighed
         names = [sorted(e["name"] for e in s.list_entities() if "Haliburten" in e["aliases"]) for s in (one, two)]
         assert names == [["Halliburton"], ["Halliburton"]]
+
+
+def _spellings() -> list[Article]:
+    """One leader in two transliterations (one rare), a minister by nickname and full name, and two people who share
+    a surname with given names whose consonants agree but not their vowel groups."""
+    return [Article(id="m0", text="Leader Moammar Gadhafi spoke in Tarvel on Monday.", date="2031-05-01"),
+            *[Article(id=f"m{i}", text=f"Leader Muammar Gaddafi gave a speech in Tarvel {i} days later.",
+                      date="2031-05-02") for i in range(1, 4)],
+            Article(id="d0", text="Energy Minister Bob Dudley said the pipeline was safe.", date="2031-05-02"),
+            Article(id="d1", text="Energy Minister Robert Dudley said the leak was small.", date="2031-05-03"),
+            Article(id="a0", text="Mahmoud Haddad, a trader, said prices rose.", date="2031-05-03"),
+            Article(id="a1", text="Mohammed Haddad, a farmer, said the harvest failed.", date="2031-05-03")]
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_transliterated_and_nicknamed_given_names_are_one_person_named_as_most_write_it(reconcile) -> None:
+    people = {e.name: sorted(e.aliases) for e in reconcile(_spellings()).entities if e.type == "PERSON"}
+    assert people["Muammar Gaddafi"] == ["Moammar Gadhafi", "Muammar Gaddafi"]
+    assert [aliases for name, aliases in people.items() if name.endswith("Dudley")] == [["Bob Dudley", "Robert Dudley"]]
+    assert "Mahmoud Haddad" in people and "Mohammed Haddad" in people  # two people
+
+
+def test_a_fuller_form_of_the_most_written_name_names_the_person() -> None:
+    arts = [*[Article(id=f"b{i}", text=f"George Bush spoke on day {i}.") for i in range(3)],
+            Article(id="w", text="George W. Bush spoke again.")]
+    people = [e.name for e in _all_at_once(arts).entities if e.type == "PERSON"]
+    assert people == ["George W. Bush"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("White House Chief of Staff Rahm Emanuel said so.", [("White House", "ORG"), ("Rahm Emanuel", "PERSON")]),
+    ("High Commissioner for Human Rights Navi Pillay said so.", [("Navi Pillay", "PERSON")]),
+    ("UN High Commissioner for Refugees Antonio Guterres said so.", [("Antonio Guterres", "PERSON")]),
+    ("The High Commissioner for Refugees said so.", [("Refugees", "MISC")]),
+    ("Secretary of Veterans Affairs Eric Shinseki said so.", [("Eric Shinseki", "PERSON")]),
+    ("Lieutenant-General Charles Bouchard said so.", [("Charles Bouchard", "PERSON")]),
+    ("The Minister for Europe, Jane Doe, said so.", [("Europe", "PLACE"), ("Jane Doe", "PERSON")]),
+    ("Republican John McCain said so.", [("John McCain", "PERSON")]),
+    ("Liberal Democrat Nick Clegg said so.", [("Nick Clegg", "PERSON")]),
+    ("The Democratic National Convention opened.", [("Democratic National Convention", "MISC")]),
+])
+def test_offices_ranks_and_party_labels_are_no_part_of_a_name(text, found) -> None:
+    assert [(m.name, m.type) for m in extract_names(Article(id="t", text=text))] == found
+
+
+@pytest.mark.parametrize("text, name, typ", [
+    ("Democratic Senators met. The senators left early.", "Democratic Senators", "MISC"),
+    ("Robert Gates visited the old city gates.", "Robert Gates", "PERSON"),
+    ("North Yorkshire police said so.", "North Yorkshire", "PLACE"),
+    ("He drove to South Asia.", "South Asia", "PLACE"),
+    ("Kanye West said so.", "Kanye West", "PERSON"),
+    ("Halliburton Co said so.", "Halliburton Co", "ORG"),
+    ("Barclays Capital analysts said so.", "Barclays Capital", "ORG"),
+    ("Merrill Lynch & Co. said so.", "Merrill Lynch & Co", "ORG"),
+])
+def test_plurals_compass_points_and_company_endings_type_a_name(text, name, typ) -> None:
+    assert (name, typ) in [(m.name, m.type) for m in extract_names(Article(id="t", text=text))]

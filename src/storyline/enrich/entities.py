@@ -107,6 +107,8 @@ ROLE_WORDS = frozenset(
     emir sultan ayatollah archbishop bishop cardinal reverend rev. coach manager analyst economist correspondent
     reporter author founder executive candidate actor actress singer counterpart commissioner inspector
     superintendent sheriff marshal detective prosecutor-general attorney-general ombudsman rapporteur
+    director-general governor-general lieutenant-general major-general brigadier-general lieutenant-colonel
+    vice-admiral rear-admiral brigadier
     negotiator mediator official officials presenter anchor editor researcher scientist activist
     dictator monarch crown speaker delegate mp mep""".split()
 )
@@ -119,7 +121,7 @@ ROLE_MODIFIERS = frozenset(
     agriculture labor labour transport homeland security commerce treasury state deputy vice prime first
     acting former ex interim chief senior top military army navy police press policy affairs culture
     environment development tourism industry information communications culture sports youth emergency
-    emergencies human rights opposition party regional provincial national general supreme""".split()
+    emergencies human rights opposition party regional provincial national general supreme staff""".split()
 )
 # Words that make a capitalised phrase an organisation.
 ORG_WORDS = frozenset(
@@ -139,7 +141,8 @@ ORG_WORDS = frozenset(
 COMPANY_WORDS = frozenset(
     """petroleum oil energy motors holdings industries international resources mining pharmaceuticals chemicals
     insurance securities investments partners laboratories studios entertainment communications telecom
-    shipping airline airlines airways railways technologies brothers images motor electric dynamics""".split()
+    shipping airline airlines airways railways technologies brothers images motor electric dynamics co cos capital
+    financial ratings bancorp mutual""".split()
 )
 # Endings that make a word a company name ("Chemworks", "Steelworks", "Biotech", "Petrochem").
 ORG_SUFFIXES = ("works", "tech", "chem", "pharma", "corp", "soft")
@@ -443,6 +446,7 @@ def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention
     _resolve_single_tokens(out)
     _resolve_nations(out, text)
     _resolve_determined(out, text)
+    _resolve_plurals(out, lower_seen)
     return out
 
 
@@ -714,6 +718,8 @@ def _region_mentions(article_id: str, raw: str, toks: list[tuple[str, int, int]]
             if low in ("for", "on", "of", "to") and prev_org:  # ("Committee to Protect Journalists")
                 ok = True
                 org_of = True
+            elif low == "for" and _is_role(toks[end][0]):  # "High Commissioner for Human Rights Navi Pillay"
+                ok = True
             elif low in ("and", "&"):
                 # "National Oceanic and Atmospheric Administration": what follows ends in an organisation word
                 # (not after a role: "Prime Minister Jonas Wendt and Civic Alliance leader Lukas Ferenc")
@@ -763,12 +769,13 @@ _TRAILING_VERBS = frozenset({"are", "is", "was", "were", "be", "been", "has", "h
 
 
 def _org_run_after(raw: str, toks: list, k: int) -> bool:
-    """Whether the adjacent capitalised tokens from ``k`` end in an organisation word."""
+    """Whether the adjacent capitalised tokens from ``k`` end in an organisation's or a company's word ("Paulson
+    & Co.")."""
     last = None
     while k < len(toks) and _is_cap(toks[k][0]) and (last is None or _adjacent(raw, toks[k - 1], toks[k])):
         last = toks[k][0]
         k += 1
-    return last is not None and _plain(last) in ORG_WORDS
+    return last is not None and (_plain(last) in ORG_WORDS or _plain(last) in COMPANY_WORDS)
 
 
 def _adjacent(raw: str, a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
@@ -840,9 +847,12 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
             role_at = k
     if role_at >= 0:
         k = role_at + 1
-        if k < len(words) and plains[k] == "of":
+        if k < len(words) and plains[k] in ("of", "for"):  # "Chief of Staff X", "Commissioner for Human Rights X"
             k += 1
-            while k < len(words) - 1 and plains[k] in ROLE_MODIFIERS | {"the", "and"}:
+            # the office's words, a plural among them ("Secretary of Veterans Affairs Eric Shinseki", "High
+            # Commissioner for Refugees Antonio Guterres"), up to the name (of two words at least, after a plural)
+            while k < len(words) - 1 and (plains[k] in ROLE_MODIFIERS | {"the", "and"}
+                                          or (k < len(words) - 2 and _plural_shaped(words[k]))):
                 k += 1
         while k < len(words) - 1 and (_is_role(words[k]) or plains[k] in ROLE_MODIFIERS):
             k += 1
@@ -870,8 +880,12 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
             out.extend(_classify_plain(article_id, raw, toks, a, a + pe - 1, offset, si, prefix=True))
         if name_words and not any(w in ORG_WORDS for w in name_words):
             typ = "PERSON"
-            if len(name_words) == 1 and fold(name_words[0]) in places() and plains[role_at + 1] == "of":
-                typ = "PLACE"
+            if len(name_words) == 1 and plains[role_at + 1] in ("of", "for"):
+                # what the office is of: "Minister for Europe", "High Commissioner for Refugees"
+                if fold(name_words[0]) in places():
+                    typ = "PLACE"
+                elif _plural_shaped(words[k]):
+                    typ = "MISC"
             out.append(_span(article_id, toks, a + k, b_name, offset, si, typ, raw))
         elif name_words:
             out.append(_span(article_id, toks, a + k, b_name, offset, si, "ORG", raw))
@@ -957,6 +971,11 @@ def _cue(token: str) -> str:
 
 
 _DEITIES = frozenset({"god", "allah", "jesus", "christ"})
+_CARDINAL = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeast",
+                       "northwest", "southeast", "southwest"})
+_COMPASS = _CARDINAL | {"central", "upper", "lower", "greater"}
+_PARTY_LABELS = frozenset({"republican", "democrat", "democratic", "conservative", "tory", "labour", "liberal",
+                           "socialist", "communist"})
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
 _EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
 SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
@@ -989,6 +1008,12 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     while plains and _is_demonym(plains[0]) and not is_org:
         if len(plains) == 1:
             return None
+        skip += 1
+        words, plains = words[1:], plains[1:]
+    # so are party labels in front of a person's name ("Republican John McCain", "Democrat Henry Waxman"), not
+    # of a body's ("Democratic National Convention")
+    while len(plains) > 2 and plains[0] in _PARTY_LABELS and not is_org and plains[1] not in ROLE_MODIFIERS \
+            and plains[1] not in _COMMON_STARTERS:
         skip += 1
         words, plains = words[1:], plains[1:]
     if not plains:
@@ -1033,6 +1058,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "MISC"  # (reconciliation gives it to the place, or to a person of that surname)
     if place_cue:
         return skip, "PLACE"
+    if len(plains) > 1 and plains[0] in _COMPASS and fold(" ".join(words[1:])) in places():
+        return skip, "PLACE"  # "South Asia", "West Berlin", "North London", "East Jerusalem"
     if len(plains) > 2 and plains[0] in _PLACE_SUFFIXES and plains[1] == "of":
         return skip, "PLACE"  # "Gulf of Mexico", "Strait of Hormuz", "Isle of Man", "District of Columbia"
     if 2 <= len(plains) <= 4 and plains[0] in _PLACE_HEADS and not has_connector:
@@ -1043,6 +1070,8 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
         return skip, "PLACE"  # "Tahrir Square", "Orvan Valley", "Persian Gulf"
     if len(plains) > 1 and plains[-1] in _THING_ENDS:
         return skip, "MISC"
+    if 2 <= len(plains) <= 3 and plains[0] in _CARDINAL and not _plural_shaped(words[-1]):
+        return skip, "PLACE"  # "North Yorkshire", "South Wales", "North Slope": no person's name starts so
     if 2 <= len(plains) <= 4 and len(plains[-1]) > 1 \
             and all(w[:1].isupper() or w.startswith(("al-", "el-", "bin-")) for w in words) \
             and not any(p in _COMMON_STARTERS and (i == 0 or len(p) > 1) for i, p in enumerate(plains)) \
@@ -1105,6 +1134,18 @@ def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
                     m.type = typ
 
 
+def _resolve_plurals(mentions: list[EntityMention], lower_seen: _LowerSeen) -> None:
+    """A name of two to four capitalised words typed a person is no person when its last word is a plural the
+    article also writes in lower case ("Democratic Senators", "Public Employees", "Oil
+    Platforms"), unless its first word is a known given name ("Robert Gates" where the article mentions "gates")."""
+    for m in mentions:
+        if m.type != "PERSON" or not 2 <= m.name.count(" ") + 1 <= 4:
+            continue
+        first, last = m.name.split(None, 1)[0], m.name.rsplit(None, 1)[-1]
+        if _plural_shaped(last) and last.lower() in lower_seen and first.lower() not in _given_names():
+            m.type = "MISC"
+
+
 _NATION_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")
 _CAP_RUN = re.compile(r"\b[A-Z][\w'\-]*")  # capitalised words (a cheap first look: the regex below decides)
 
@@ -1146,7 +1187,7 @@ def _BIG_PLACES() -> frozenset[str]:  # noqa: N802 - a cached constant
 # ------------------------------------------------------------------------------------------------------------
 
 _PHONETIC_RULES = (
-    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("sch", "sh"),
+    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("sch", "sh"),
     ("tch", "ch"), ("ck", "k"), ("q", "k"), ("w", "v"), ("x", "ks"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
     ("y", "i"), ("z", "s"),
 )
@@ -1155,7 +1196,7 @@ _PHONETIC_RULES = (
 @lru_cache(maxsize=200_000)
 def phonetic_token(token: str) -> str:
     """A spelling-insensitive key for one name token: Ceyhun/Jeyhun, Mnatsakanian/Mnatsakanyan,
-    Sarkisian/Sarkissian, Aliyev/Aliev and Khan/Han share theirs."""
+    Sarkisian/Sarkissian, Aliyev/Aliev, Khan/Han and Gaddafi/Gadhafi share theirs."""
     t = re.sub(r"[^a-z]", "", fold(token))
     for a, b in _PHONETIC_RULES:
         t = t.replace(a, b)
@@ -1203,7 +1244,53 @@ def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         return True
     if len(x) == 1 or len(y) == 1:
         return x[0] == y[0]
-    return x[0] == y[0] and min(len(x), len(y)) >= 4 and _ratio(x, y) >= 85
+    if y in _nicknames().get(x, ()):
+        return True  # "Bob Dudley" / "Robert Dudley", "Hank" / "Henry Paulson", "Tim" / "Timothy Geithner"
+    return x[0] == y[0] and min(len(x), len(y)) >= 4 and (_ratio(x, y) >= 85 or _vowels_apart(x, y))
+
+
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+
+
+def _vowels_apart(x: str, y: str) -> bool:
+    """Two phonetic keys of given names that differ only in their inner vowels and in a final d/t, as
+    transliterations of one name do ("Muammar"/"Moammar", "Ahmed"/"Ahmad"/"Ahmet", "Hosni"/"Husni"): same
+    first and last letter, same consonants in the same order, as many vowel groups; five letters at least
+    ("Jan"/"Jen" are two names). "Mahmoud" and "Mohammed" have the consonants of each other but not the
+    vowel groups; "Maria" and "Mario" end apart."""
+    if min(len(x), len(y)) < 5:
+        return False
+    x, y = x[:-1] + x[-1].replace("d", "t"), y[:-1] + y[-1].replace("d", "t")
+    if x[-1] != y[-1]:
+        return False
+    return (_VOWEL_RUN.sub("", x[1:]).replace("h", "") == _VOWEL_RUN.sub("", y[1:]).replace("h", "")
+            and len(_VOWEL_RUN.findall(x)) == len(_VOWEL_RUN.findall(y)))
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """English given names and their nicknames, lower case (the ``nicknames`` package's table)."""
+    from nicknames import name_triplets
+
+    return frozenset(n for t in name_triplets() for n in (t.name1, t.name2))
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, frozenset[str]]:
+    """Phonetic key of an English given name -> the keys of its nicknames and of the names it is a nickname of,
+    from the ``nicknames`` package's hand-curated table (shipped with it: no download). A nickname is shorter
+    than its name: the table's rows of two names as long as each other ("bill" has "fred") are left out."""
+    from nicknames import name_triplets
+
+    pairs: dict[str, set[str]] = {}
+    for one, relation, other in name_triplets():
+        if relation != "has_nickname" or len(one) == len(other):
+            continue
+        a, b = phonetic_token(one), phonetic_token(other)
+        if a and b and a != b:
+            pairs.setdefault(a, set()).add(b)
+            pairs.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in pairs.items()}
 
 
 def _surname_match(a: str, b: str) -> bool:
@@ -1231,7 +1318,8 @@ class _Rec:
     # an entity named by one word (no acronym): article -> the type that article's mentions of it gave (the
     # strongest of ``model.MENTION_KINDS``), what ``_voted_type`` types it by; None for the others
     kinds: dict[str, str] | None = None
-    # an entity that is no person or place: alias -> the articles writing it (``_name_by_usage``); None for the others
+    # an entity that is no place: alias -> the articles writing it (a person's full names only; ``_name_by_usage``);
+    # None for places
     written: dict[str, set[str]] | None = None
 
 
@@ -1261,7 +1349,7 @@ class _Index:
         if " " not in entity.name.strip() and not _is_acronym(entity.name):
             # (what the store kept of each article's type of it comes on top: see ``Reconciler``)
             rec.kinds = dict.fromkeys(entity.article_ids, entity.type)
-        if entity.type not in ("PERSON", "PLACE"):
+        if entity.type != "PLACE":
             rec.written = {}
         self.recs.append(rec)
         self.ids.add(entity.id)
@@ -1364,7 +1452,7 @@ def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
     if m.article_id not in rec.article_set:
         rec.article_set.add(m.article_id)
         e.article_ids.append(m.article_id)
-    if rec.written is not None:
+    if rec.written is not None and (e.type != "PERSON" or " " in alias.strip()):  # (a person: full names only)
         rec.written.setdefault(alias, set()).add(m.article_id)
     if rec.kinds is not None:
         rec.kinds[m.article_id] = stronger_kind(rec.kinds.get(m.article_id), m.type) or "MISC"
@@ -1406,7 +1494,7 @@ class Reconciler:
         store keeps them; without it, every article of a known person counts as naming them in full.
         ``kinds``: entity id -> article -> the type that article's mentions gave it (``_Rec.kinds``), as the
         store keeps them; an article without one counts as giving the entity's own type. ``written``: entity id
-        -> alias -> the articles writing it, for the entities that are no person or place (``_name_by_usage``)."""
+        -> alias -> the articles writing it, for the entities that are no place (``_name_by_usage``)."""
         self.index = _Index()
         for e in existing_entities or ():
             e.mentions = []
@@ -1535,18 +1623,31 @@ def _voted_type(kinds: Iterable[str], given: int = 0) -> str:
 
 
 def _name_by_usage(rec: _Rec) -> None:
-    """Name an entity that is no person or place by the spelling most of its articles write: the first one met
-    may be a reader's typo ("Mistrata" once, then "Misrata" in 176 articles; "Haliburten", "Cogressional"). Only
-    spellings of as many words and not in capitals compete: "European Union" stays named so beside "EU"."""
+    """Name an entity that is no place by the spelling most of its articles write: the first one met may be a
+    reader's typo ("Mistrata" once, then "Misrata" in 176 articles; "Haliburten", "Cogressional") or a rare
+    transliteration ("Moammar Gaddafi" in 13 articles, "Muammar Gaddafi" in 395). Only spellings of as many words
+    and not in capitals compete ("European Union" stays named so beside "EU"); for a person, every full name."""
     e = rec.entity
-    if e.type in ("PERSON", "PLACE") or not rec.written:
+    if e.type == "PLACE" or not rec.written:
         return
+    person = e.type == "PERSON"
     words = e.name.count(" ")
     best, n = e.name, len(rec.written.get(e.name, ()))
     for alias, arts in rec.written.items():
-        if len(arts) > n and alias.count(" ") == words and not alias.isupper():
+        if len(arts) > n and (" " in alias if person else alias.count(" ") == words) and not alias.isupper():
             best, n = alias, len(arts)
+    if person:  # a fuller form of that name, when a quarter as many write it: "George W. Bush", not "George Bush"
+        fuller = [(len(arts), alias) for alias, arts in rec.written.items()
+                  if len(arts) * 4 >= n and alias != best and _within(best.split(), alias.split())]
+        if fuller:
+            best = max(fuller)[1]
     e.name = best
+
+
+def _within(short: list[str], long: list[str]) -> bool:
+    """Whether the words of ``short`` are among those of ``long``, in their order."""
+    rest = iter(long)
+    return all(w in rest for w in short)
 
 
 def _only_spoke(rec: _Rec) -> bool:
@@ -1738,8 +1839,9 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
     full = [c for c in cands if c.givens and _given_compatible(c.givens, givens)]
     rec = None
     if full:
-        exact = [c for c in full if c.givens[:1] == givens[:1]]
-        rec = (exact or full)[0]
+        # the person most articles name, of those it can be (two spellings of one name may each have begun an
+        # entity before they met: "Moammar Gadhafi" then joins whichever grew bigger), the same spelling first
+        rec = max(full, key=lambda c: (len(c.article_set), c.givens[:1] == givens[:1], -c.seq))
     else:
         bare = [c for c in cands if not c.givens and (c.entity.type in ("PERSON", "MISC") or _only_spoke(c))]
         clash = [c for c in cands if c.givens]  # same surname, different given name: another person

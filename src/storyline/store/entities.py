@@ -62,7 +62,7 @@ class StoredEntities(NamedTuple):
     entities: list[Entity]
     full_names: dict[str, set[str]]  # person entity id -> the articles naming them in full
     kinds: dict[str, dict[str, str]]  # one-word entity id -> article -> the type its mentions there gave it
-    written: dict[str, dict[str, set[str]]]  # entity id (no person or place) -> alias -> the articles writing it
+    written: dict[str, dict[str, set[str]]]  # entity id (no place) -> alias (a person's: full names) -> articles
 
 
 class EntityStoreMixin:
@@ -134,7 +134,7 @@ class EntityStoreMixin:
                 e.article_ids.append(article_id)
             if e.type == "PERSON" and " " in alias.strip():
                 full_names.setdefault(entity_id, set()).add(article_id)
-            if e.type not in ("PERSON", "PLACE"):
+            if e.type != "PLACE" and (e.type != "PERSON" or " " in alias.strip()):
                 written.setdefault(entity_id, {}).setdefault(alias, set()).add(article_id)
             if kind is not None and entity_id in one_word:
                 strongest = stronger_kind(kinds.get(entity_id, {}).get(article_id), kind)
