@@ -196,3 +196,31 @@ def test_offices_ranks_and_party_labels_are_no_part_of_a_name(text, found) -> No
 ])
 def test_plurals_compass_points_and_company_endings_type_a_name(text, name, typ) -> None:
     assert (name, typ) in [(m.name, m.type) for m in extract_names(Article(id="t", text=text))]
+
+
+@pytest.mark.parametrize("text, name, typ", [
+    ("Shares of investment bank Brannock Sayle fell.", "Brannock Sayle", "ORG"),
+    ("The mortgage lenders Kessa Maren were rescued.", "Kessa Maren", "ORG"),
+    ("The tanker Orvan Star ran aground off the coast.", "Orvan Star", "MISC"),
+    ("It was the worst spill since the 1989 Orvan Star disaster.", "Orvan Star", "MISC"),
+])
+def test_what_stands_before_a_name_says_it_is_a_company_or_a_ship(text, name, typ) -> None:
+    assert (name, typ) in [(m.name, m.type) for m in extract_names(Article(id="t", text=text))]
+
+
+def test_initials_are_nobodys_surname_and_join_the_organisation_so_written() -> None:
+    arts = [Article(id="a0", text="By Ann Vell, business correspondent KPC's shareholders would lose."),
+            Article(id="a1", text="Energy Minister Tomas Kel said KPC Group would pay."),
+            Article(id="a2", text="KPC said the well was sealed."),
+            Article(id="a3", text="Analysts said KPC would be fined.")]
+    assert ("KPC", "ORG") in [(m.name, m.type) for m in extract_names(arts[0])]
+    kinds = {(e.name, e.type) for e in _one_by_one(arts).entities if "KPC" in e.aliases}
+    assert kinds and all(t != "PERSON" for _, t in kinds)
+
+
+def test_a_word_an_organisation_cue_types_joins_the_entity_its_bare_mentions_made() -> None:
+    arts = [Article(id="c0", text="Investors worried about Citraxo for weeks."),
+            Article(id="c1", text="Analysts watched Citraxo closely."),
+            Article(id="b", text="Members of the Citraxo movement marched.")]
+    found = [(e.name, e.type, len(e.article_ids)) for e in _one_by_one(arts).entities if e.name == "Citraxo"]
+    assert found == [("Citraxo", "ORG", 3)]

@@ -952,7 +952,7 @@ _HYPHEN_LOWER = re.compile(r"-[a-z]")
 def _cue(token: str) -> str:
     """What a token next to a phrase says about it, as flags: r(ole or honorific before a name), p(lace cue
     "in"/"near"), o(f), n (place noun: "town", "region"), s(peech verb after a name), g(roup noun after a name:
-    "party")."""
+    "party"), c(ompany noun before a name: "investment bank"), v(essel noun before a name: "the tanker")."""
     w = token.lower()
     flags = ""
     if w in ROLE_WORDS or w.rstrip(".") in HONORIFICS or w in HONORIFICS:
@@ -967,6 +967,10 @@ def _cue(token: str) -> str:
         flags += "s"
     if w in _ORG_AFTER:
         flags += "g"
+    if w in _COMPANY_BEFORE:
+        flags += "c"
+    if w in _VESSEL_BEFORE:
+        flags += "v"
     return flags
 
 
@@ -977,6 +981,12 @@ _COMPASS = _CARDINAL | {"central", "upper", "lower", "greater"}
 _PARTY_LABELS = frozenset({"republican", "democrat", "democratic", "conservative", "tory", "labour", "liberal",
                            "socialist", "communist"})
 _ORG_AFTER = frozenset({"party", "movement", "coalition", "alliance"})  # "the Green Harbour party"
+# what a company or a ship is called right before its name ("investment bank Goldman Sachs", "mortgage lenders
+# Fannie Mae and Freddie Mac", "the tanker Exxon Valdez", "cruise ship Carnival Triumph")
+_COMPANY_BEFORE = frozenset({"bank", "banks", "firm", "firms", "company", "companies", "lender", "lenders", "insurer",
+                             "insurers", "automaker", "carmaker", "retailer", "conglomerate", "brokerage"})
+_VESSEL_BEFORE = frozenset({"tanker", "ship", "vessel", "rig", "freighter", "liner", "ferry", "submarine", "frigate",
+                            "destroyer", "yacht"})
 _EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
 SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
 
@@ -1030,7 +1040,7 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
     if len(plains) > 1 and ((plains[-1].endswith(ORG_SUFFIXES) and plains[-1] not in ORG_SUFFIXES)
                             or plains[-1] in COMPANY_WORDS):
         return skip, "ORG"  # "Halvik Chemworks", "Kestrel Petroleum"
-    if len(plains) == 1 and _is_acronym(words[0]):
+    if len(plains) == 1 and _is_acronym(_strip_possessive(words[0])):  # ("BP's shareholders")
         if folded in PLACE_ALIASES or places().get(folded, 0) >= SMALL_TOWN:
             return skip, "PLACE"  # "UK", not "UN" for a town of that name
         return skip, "ORG"
@@ -1039,8 +1049,10 @@ def _plain_decision(words_t: tuple[str, ...], prev0: str, prev1: str, nxt: str,
             return skip, "PLACE"
         return None
     person_cue = "r" in prev
-    if "g" in nxt and not person_cue:
+    if ("g" in nxt or "c" in prev) and not person_cue:
         return skip, "ORG"
+    if "v" in prev:
+        return skip, "MISC"
     has_connector = any(p in _CONNECTORS_ALWAYS or p in _CONNECTORS_ORG for p in plains)
     if person_cue and not has_connector and not any(p in DEMONYMS for p in plains):
         return skip, "PERSON"
@@ -1093,7 +1105,7 @@ def _resolve_single_tokens(mentions: list[EntityMention]) -> None:
     if not surnames:
         return
     for m in mentions:
-        if m.type in ("MISC", "PLACE", "PERSON", "SPEAKER") and " " not in m.name:
+        if m.type in ("MISC", "PLACE", "PERSON", "SPEAKER") and " " not in m.name and not _is_acronym(m.name):
             key = phonetic(m.name)
             if key in surnames and (m.type != "PLACE" or fold(m.name) not in _BIG_PLACES()):
                 m.type = "PERSON"
@@ -1104,7 +1116,7 @@ _WORD_BEFORE = re.compile(r"([\w.'’]+)[^\w.'’]*$")
 
 def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
     """A name of two to four capitalised words that only its shape made a person is a thing when the article
-    writes it after "the" at least as often as without ("the Deepwater Horizon", "the Exxon Valdez", "the Red
+    writes it after "the" (or a number) at least as often as without ("the Deepwater Horizon", "the Exxon Valdez", "the Red
     Cross", "the Great Depression"): a person's name takes no article. Not when a role or honorific stands before
     one of its mentions ("the Rev. Al Sharpton" has his title after "the") or the article also uses its last word
     alone, as it does a person's surname ("the Michael Jackson trial" beside "Jackson said"). It becomes the
@@ -1123,7 +1135,7 @@ def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
         for m in found:
             before = _WORD_BEFORE.search(text, max(0, m.start - 40), m.start)
             word = before.group(1) if before else ""
-            if word.lower() == "the":
+            if word.lower() == "the" or word[:1].isdigit():  # (or a year: "the 1989 Exxon Valdez spill")
                 determined += 1
             elif "r" in _cue(word):
                 break  # a title before a mention: a person
@@ -1557,8 +1569,9 @@ class Reconciler:
             if m.type == "MISC" and not single(m):
                 key = phonetic(m.name)
                 # the organisation, place or thing of that name that most articles know (a name first met as
-                # "near the Deepwater Horizon" is no place apart from the rig dozens of articles name)
-                known = _known_things(index, key)
+                # "near the Deepwater Horizon" is no place apart from the rig dozens of articles name); a place
+                # only a cue made ("in the Exxon Valdez") takes in no thing the gazetteer does not know as a place
+                known = [r for r in _known_things(index, key) if r.entity.type != "PLACE" or fold(m.name) in places()]
                 rec = max(known, key=lambda r: len(r.article_set)) if known else None
                 if rec is None:
                     rec = index.new("MISC", m.name, key)
@@ -1780,6 +1793,12 @@ def _resolve_named(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
     if rec is None:
         rec = index.by_key.get((typ, key))
+    if rec is None and typ == "ORG" and " " not in m.name.strip() and not _is_acronym(m.name):
+        # a word met before with no type of its own ("Citigroup said"): its entity, typed by its articles' vote,
+        # not a second one of the same name ("investment bank Citigroup")
+        rec = index.by_key.get(("MISC", key))
+        if rec is not None and rec.kinds is None:
+            rec = None
     if rec is None and typ == "PLACE" and " " not in m.name.strip() and fold(m.name) not in places():
         # an adjective of a known place the gazetteer lacks ("Lirian" once "Liria" is known) is that place
         for end in _NATION_ENDINGS:
@@ -1864,6 +1883,13 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
 
 def _resolve_single(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
+    if _is_acronym(m.name):  # initials are nobody's surname: the organisation or place so written ("BP said")
+        rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key)) or index.by_key.get(("MISC", key))
+        if rec is None:
+            rec = index.new("MISC", m.name, key)
+            index._index_alias(rec, m.name)
+        _attach(index, rec, m)
+        return
     if _small_town(m.name):
         # a small town's name without a place cue ("Obama said", "Thank God"): the person it mostly names; else,
         # if nothing says it is a person, that place or a bare word of its own, never waiting to be some person's
