@@ -584,6 +584,7 @@ class Ingestor:
             self._reconciler = Reconciler(*self.store.load_entity_index())
         touched = self._reconciler.add(compact)  # in batch order
         self.store.save_entities(touched)
+        self.store.merge_entities(self._reconciler.merges)  # (after: an entity kept may be new in this batch)
         lookup = alias_lookup(touched)
         found_claims = found_claims or {}
         claims: list[Claim] = []

@@ -224,3 +224,20 @@ def test_a_word_an_organisation_cue_types_joins_the_entity_its_bare_mentions_mad
             Article(id="b", text="Members of the Citraxo movement marched.")]
     found = [(e.name, e.type, len(e.article_ids)) for e in _one_by_one(arts).entities if e.name == "Citraxo"]
     assert found == [("Citraxo", "ORG", 3)]
+
+
+def test_two_people_found_to_be_one_are_merged_into_the_older() -> None:
+    from storyline.model import Entity
+
+    # two entities an earlier version kept apart ("Muammar"/"Moammar" did not meet then)
+    older = Entity(id="en-older", name="Muammar Gaddafi", type="PERSON", aliases=["Muammar Gaddafi"],
+                   article_ids=["a1", "a2"])
+    newer = Entity(id="en-newer", name="Moammar Gadhafi", type="PERSON", aliases=["Moammar Gadhafi"],
+                   article_ids=["a3"])
+    other = Entity(id="en-other", name="Saif Gaddafi", type="PERSON", aliases=["Saif Gaddafi"], article_ids=["a4"])
+    reconciler = Reconciler([older, newer, other])
+    reconciler.add({"a5": extract_names(Article(id="a5", text="Leader Moammar Gadhafi spoke in Tarvel."))})
+    assert reconciler.merges == [("en-newer", "en-older")]
+    people = {e.id: (sorted(e.aliases), sorted(e.article_ids)) for e in reconciler.entities if e.type == "PERSON"}
+    assert people == {"en-older": (["Moammar Gadhafi", "Muammar Gaddafi"], ["a1", "a2", "a3", "a5"]),
+                      "en-other": (["Saif Gaddafi"], ["a4"])}

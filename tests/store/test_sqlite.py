@@ -97,6 +97,7 @@ def test_a_store_of_the_previous_schema_migrates_and_read_only_views_bring_it_up
     conn.execute("DROP TABLE lead_counts")
     conn.execute("ALTER TABLE entity_aliases DROP COLUMN kind")  # (schema 5)
     conn.execute("ALTER TABLE claims DROP COLUMN side")  # (schema 6)
+    conn.execute("ALTER TABLE entities DROP COLUMN merged_into")  # (schema 7)
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()

@@ -1333,6 +1333,7 @@ class _Rec:
     # an entity that is no place: alias -> the articles writing it (a person's full names only; ``_name_by_usage``);
     # None for places
     written: dict[str, set[str]] | None = None
+    merged_into: _Rec | None = None  # the entity this one was merged into (``_Index.merge``)
 
 
 class _Index:
@@ -1354,6 +1355,7 @@ class _Index:
         self.bare: dict[str, set[str]] = {}  # the batch's bare words (phonetic) -> the articles writing them alone
         self.full: dict[str, set[str]] = {}  # the batch's full names of people -> the articles writing them
         self.alone: dict[str, set[str]] = {}  # ``_written_alone``, once per word and batch
+        self.merges: list[tuple[str, str]] = []  # (merged-away id, id it joined), since ``Reconciler.add`` began
 
     # -- building --------------------------------------------------------------------------------------
     def add(self, entity: Entity) -> _Rec:
@@ -1421,6 +1423,50 @@ class _Index:
                 if rec not in lst:
                     lst.append(rec)
 
+    def merge(self, keep: _Rec, gone: _Rec) -> None:
+        """Fold ``gone`` into ``keep`` (two entities found to be one: "Moammar Gadhafi" and "Muammar Gaddafi"
+        each began one before their spellings met; "Goldman Sachs" a person before an article said it is a bank):
+        its aliases, articles, per-article types and spellings, this batch's mentions and every index entry move
+        to ``keep``; ``merges`` records the pair for the store."""
+        keep, gone = _live(keep), _live(gone)
+        if keep is gone:
+            return
+        k, g = keep.entity, gone.entity
+        for alias in g.aliases:
+            if alias not in keep.alias_set:
+                keep.alias_set.add(alias)
+                k.aliases.append(alias)
+        for article_id in g.article_ids:
+            if article_id not in keep.article_set:
+                keep.article_set.add(article_id)
+                k.article_ids.append(article_id)
+        if keep.kinds is not None and gone.kinds is not None:
+            for article_id, kind in gone.kinds.items():
+                keep.kinds[article_id] = stronger_kind(keep.kinds.get(article_id), kind) or "MISC"
+        if keep.written is not None and gone.written is not None:
+            for alias, arts in gone.written.items():
+                keep.written.setdefault(alias, set()).update(arts)
+        keep.named = None if keep.named is None or gone.named is None else keep.named | gone.named
+        if g.mentions:
+            if not k.mentions:
+                self.touched.append(keep)
+            k.mentions.extend(g.mentions)
+            g.mentions = []
+        if gone in self.touched:
+            self.touched.remove(gone)
+        gone.merged_into = keep
+        for table in (self.by_surname, self.by_given, self.by_acronym, self.by_org_head, self.by_org_tail):
+            for key, lst in table.items():
+                if gone in lst:
+                    table[key] = list(dict.fromkeys(keep if r is gone else r for r in lst))
+        for typ, alias in gone.indexed:
+            key = (typ, phonetic(alias))
+            if self.by_key.get(key) is gone:
+                self.by_key[key] = keep
+        for alias in g.aliases:
+            self._index_alias(keep, alias)
+        self.merges.append((g.id, k.id))  # (the id stays taken: the store keeps it, pointing to ``keep``)
+
     def new(self, typ: str, name: str, key: str) -> _Rec:
         eid = _entity_id(typ, key)
         n = 2
@@ -1450,7 +1496,15 @@ class _Index:
         return found
 
 
+def _live(rec: _Rec) -> _Rec:
+    """The entity ``rec`` now lives on in (itself unless merged)."""
+    while rec.merged_into is not None:
+        rec = rec.merged_into
+    return rec
+
+
 def _attach(index: _Index, rec: _Rec, m: EntityMention) -> None:
+    rec = _live(rec)
     e = rec.entity
     if not e.mentions:
         index.touched.append(rec)
@@ -1501,13 +1555,16 @@ class Reconciler:
     def __init__(self, existing_entities: Iterable[Entity] | None = None,
                  full_names: Mapping[str, Iterable[str]] | None = None,
                  kinds: Mapping[str, Mapping[str, str]] | None = None,
-                 written: Mapping[str, Mapping[str, Iterable[str]]] | None = None) -> None:
+                 written: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+                 merged: Iterable[str] = ()) -> None:
         """``full_names``: entity id -> the articles naming that person in full (a multi-word alias), as the
         store keeps them; without it, every article of a known person counts as naming them in full.
         ``kinds``: entity id -> article -> the type that article's mentions gave it (``_Rec.kinds``), as the
         store keeps them; an article without one counts as giving the entity's own type. ``written``: entity id
-        -> alias -> the articles writing it, for the entities that are no place (``_name_by_usage``)."""
+        -> alias -> the articles writing it, for the entities that are no place (``_name_by_usage``).
+        ``merged``: the ids of entities merged into others (no new entity takes one)."""
         self.index = _Index()
+        self.index.ids.update(merged)
         for e in existing_entities or ():
             e.mentions = []
             rec = self.index.add(e)
@@ -1524,13 +1581,20 @@ class Reconciler:
 
     @property
     def entities(self) -> list[Entity]:
-        return [r.entity for r in self.index.recs]
+        """Every live entity (none merged into another)."""
+        return [r.entity for r in self.index.recs if r.merged_into is None]
+
+    @property
+    def merges(self) -> list[tuple[str, str]]:
+        """(merged-away id, id it joined) of the last ``add``, in the order they happened."""
+        return list(self.index.merges)
 
     def add(self, mentions_by_article: Mapping[str, Iterable[EntityMention]] | Iterable[EntityMention]) -> list[Entity]:
         index = self.index
         for e in (*self._touched, *(r.entity for r in index.touched)):  # (the latter: after a failed ``add``)
             e.mentions = []
         index.touched = []
+        index.merges = []
         if isinstance(mentions_by_article, Mapping):
             mentions = [m for ms in mentions_by_article.values() for m in ms]
         else:
@@ -1562,6 +1626,13 @@ class Reconciler:
         # longer names first, so that a short form can join the long one ("Environmental Inspectorate")
         for m in sorted((m for m in mentions if m.type in ("ORG", "PLACE")), key=lambda m: -m.name.count(" ")):
             _resolve_named(index, m)
+        # a person an earlier batch made of a name an article now shows to be an organisation ("investment bank
+        # Goldman Sachs") is that organisation
+        for name in {m.name for m in mentions if m.type == "ORG" and not single(m)}:
+            org = index.by_key.get(("ORG", phonetic(name)))
+            if org is not None:
+                for person in _people_named(index, name):
+                    index.merge(org, person)
         for m in mentions:
             if m.type in ("PERSON", "MISC", "SPEAKER") and single(m):
                 _resolve_single(index, m)
@@ -1661,6 +1732,13 @@ def _within(short: list[str], long: list[str]) -> bool:
     """Whether the words of ``short`` are among those of ``long``, in their order."""
     rest = iter(long)
     return all(w in rest for w in short)
+
+
+def _people_named(index: _Index, name: str) -> list[_Rec]:
+    """The people whose name is ``name`` (by its phonetic key)."""
+    key = phonetic(name)
+    return [r for r in index.by_surname.get(person_key(name)[1], ())
+            if r.entity.type == "PERSON" and r.merged_into is None and phonetic(r.entity.name) == key]
 
 
 def _only_spoke(rec: _Rec) -> bool:
@@ -1858,9 +1936,17 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
     full = [c for c in cands if c.givens and _given_compatible(c.givens, givens)]
     rec = None
     if full:
-        # the person most articles name, of those it can be (two spellings of one name may each have begun an
-        # entity before they met: "Moammar Gadhafi" then joins whichever grew bigger), the same spelling first
+        # the person most articles name, of those it can be, the same spelling first
         rec = max(full, key=lambda c: (len(c.article_set), c.givens[:1] == givens[:1], -c.seq))
+        # two spellings of one name may each have begun an entity before they met ("Moammar Gadhafi", "Muammar
+        # Gaddafi"): the people this name fits whose full given names and surnames fit each other are one, the
+        # oldest
+        same = [c for c in full if c.entity.type == "PERSON" and len(c.givens[0]) > 1 and len(rec.givens[0]) > 1
+                and _given_compatible(c.givens, rec.givens) and _surname_match(c.surname, rec.surname)]
+        if len(same) > 1 and len(givens[0]) > 1:
+            rec = min(same, key=lambda c: c.seq)
+            for other in same:
+                index.merge(rec, other)
     else:
         bare = [c for c in cands if not c.givens and (c.entity.type in ("PERSON", "MISC") or _only_spoke(c))]
         clash = [c for c in cands if c.givens]  # same surname, different given name: another person

@@ -63,6 +63,7 @@ class StoredEntities(NamedTuple):
     full_names: dict[str, set[str]]  # person entity id -> the articles naming them in full
     kinds: dict[str, dict[str, str]]  # one-word entity id -> article -> the type its mentions there gave it
     written: dict[str, dict[str, set[str]]]  # entity id (no place) -> alias (a person's: full names) -> articles
+    merged: set[str]  # the ids of entities merged into others (taken: no new entity gets one)
 
 
 class EntityStoreMixin:
@@ -113,8 +114,12 @@ class EntityStoreMixin:
         them; for the entities that are no person or place, the articles writing each alias. One pass over the
         alias rows."""
         by_id: dict[str, Entity] = {}
-        for row in self.conn.execute("SELECT id, name, type FROM entities ORDER BY rowid"):
-            by_id[row["id"]] = Entity(id=row["id"], name=row["name"], type=row["type"])
+        merged: set[str] = set()
+        for row in self.conn.execute("SELECT id, name, type, merged_into FROM entities ORDER BY rowid"):
+            if row["merged_into"] is not None:
+                merged.add(row["id"])
+            else:
+                by_id[row["id"]] = Entity(id=row["id"], name=row["name"], type=row["type"])
         one_word = {i for i, e in by_id.items() if " " not in e.name.strip()}
         full_names: dict[str, set[str]] = {}
         kinds: dict[str, dict[str, str]] = {}
@@ -140,7 +145,23 @@ class EntityStoreMixin:
                 strongest = stronger_kind(kinds.get(entity_id, {}).get(article_id), kind)
                 if strongest is not None:
                     kinds.setdefault(entity_id, {})[article_id] = strongest
-        return StoredEntities(list(by_id.values()), full_names, kinds, written)
+        return StoredEntities(list(by_id.values()), full_names, kinds, written, merged)
+
+    def merge_entities(self, merges: Iterable[tuple[str, str]]) -> int:
+        """Apply the reconciler's merges (merged-away id, id it joined), in order: the aliases and the claims'
+        speakers of the one move to the other, whose row records it in ``merged_into``. Returns how many."""
+        n = 0
+        with self.transaction() as conn:
+            for gone, keep in merges:
+                conn.execute(
+                    "INSERT INTO entity_aliases(entity_id, alias, article_id, count, kind) "
+                    "SELECT ?, alias, article_id, count, kind FROM entity_aliases WHERE entity_id = ? "
+                    "ON CONFLICT(entity_id, alias, article_id) DO UPDATE SET count = count + excluded.count",
+                    (keep, gone))
+                conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (gone,))
+                conn.execute("UPDATE claims SET speaker_entity_id = ? WHERE speaker_entity_id = ?", (keep, gone))
+                n += conn.execute("UPDATE entities SET merged_into = ? WHERE id = ?", (keep, gone)).rowcount
+        return n
 
     def list_entities(
         self, *, event_id: str | None = None, type: str | None = None, limit: int | None = None,  # noqa: A002

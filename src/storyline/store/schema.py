@@ -182,6 +182,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE claims ADD COLUMN side TEXT;
         """,
     ),
+    (
+        7,
+        """
+        -- The entity an entity was merged into when two turned out to be one (enrich.entities._Index.merge): its
+        -- aliases and claims moved there; the id stays, so a link to it still finds the entity. NULL: live.
+        ALTER TABLE entities ADD COLUMN merged_into TEXT;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -218,8 +218,8 @@ class WebMixin:
         return [((r[0], r[1]), r[1]) for r in rows]
 
     def resolve_merged(self, kind: str, item_id: str) -> str | None:
-        """Follow ``merged_into`` from an event or story id to the live one (None when unknown)."""
-        return self._live_id({"event": "events", "story": "stories"}[kind], item_id)
+        """Follow ``merged_into`` from an event, story or entity id to the live one (None when unknown)."""
+        return self._live_id({"event": "events", "story": "stories", "entity": "entities"}[kind], item_id)
 
     def story_volume(self, story_id: str) -> list[dict[str, Any]]:
         """Articles per (day, outlet) in a storyline, for the timeline chart: ``[{date, source, articles}]``."""
@@ -253,17 +253,20 @@ class WebMixin:
             where.append("(name, id) > (?, ?)")
             params += [after[0], after[1]]
         params.append(limit)
-        sql = "SELECT name, id FROM entities"
+        sql = "SELECT name, id FROM entities WHERE merged_into IS NULL"
         if where:
-            sql += " WHERE " + " AND ".join(where)
+            sql += " AND " + " AND ".join(where)
         rows = self.conn.execute(sql + " ORDER BY name, id LIMIT ?", params).fetchall()
         return [((r[0], r[1]), r[1]) for r in rows]
 
     def entity_info(self, entity_id: str) -> dict[str, Any] | None:
-        """One entity as ``list_entities`` shapes it: {id, name, type, aliases, article_ids, mentions}."""
-        row = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)).fetchone()
-        if row is None:
+        """One entity as ``list_entities`` shapes it: {id, name, type, aliases, article_ids, mentions}; a
+        merged-away id gives the entity it joined."""
+        live = self.resolve_merged("entity", entity_id)
+        if live is None:
             return None
+        entity_id = live
+        row = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)).fetchone()
         d: dict[str, Any] = {"id": row[0], "name": row[1], "type": row[2], "aliases": [], "article_ids": [],
                              "mentions": 0}
         for alias, article_id, count in self.conn.execute(

@@ -256,6 +256,8 @@ def pages_router(pool: Any) -> APIRouter:
                 entity = store.entity_info(entity_id)
                 if entity is None:
                     raise ApiError(404, "not found", f"no entity with id {entity_id!r}")
+                if entity["id"] != entity_id:  # merged into another: its page
+                    return RedirectResponse(f"/entities/{_idpath(entity['id'])}", status_code=308)
                 events = store.get_events([r["event_id"] for r in store.entity_events(entity_id, limit=30)])
                 claims = [claim_export_row(c, ev)
                           for _, c, ev in store.claim_page(speaker_entity_id=entity_id, limit=50)]
