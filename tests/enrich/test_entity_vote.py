@@ -241,3 +241,11 @@ def test_two_people_found_to_be_one_are_merged_into_the_older() -> None:
     people = {e.id: (sorted(e.aliases), sorted(e.article_ids)) for e in reconciler.entities if e.type == "PERSON"}
     assert people == {"en-older": (["Moammar Gadhafi", "Muammar Gaddafi"], ["a1", "a2", "a3", "a5"]),
                       "en-other": (["Saif Gaddafi"], ["a4"])}
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_words_entities_of_two_types_are_one_when_its_articles_agree_together(reconcile) -> None:
+    arts = [*[Article(id=f"b{i}", text=f"Korvest was quiet on day {i}.") for i in range(3)],
+            *[Article(id=f"p{i}", text=f"Shelling hit {i + 2} houses in Korvest.") for i in range(3)]]
+    found = [(e.name, e.type, len(e.article_ids)) for e in reconcile(arts).entities if e.name == "Korvest"]
+    assert found == [("Korvest", "PLACE", 6)]
