@@ -249,7 +249,8 @@ def test_a_bracketed_page_note_before_the_speaker_and_he_after_a_country() -> No
 
 def test_the_writer_is_no_attributed_source() -> None:
     arts = [Article(id="w1", text="As I said last week, the bridge will not reopen before May."),
-            Article(id="w2", text="I can say the bridge will not reopen before May.")]
+            Article(id="w2", text="I can say the bridge will not reopen before May."),
+            Article(id="w3", text="You say the bridge will not reopen before May.")]  # (an interviewer)
     assert claims_of(arts) == []
 
 
