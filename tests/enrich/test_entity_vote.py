@@ -249,3 +249,17 @@ def test_a_words_entities_of_two_types_are_one_when_its_articles_agree_together(
             *[Article(id=f"p{i}", text=f"Shelling hit {i + 2} houses in Korvest.") for i in range(3)]]
     found = [(e.name, e.type, len(e.article_ids)) for e in reconcile(arts).entities if e.name == "Korvest"]
     assert found == [("Korvest", "PLACE", 6)]
+
+
+def test_a_place_by_its_articles_alone_needs_a_twentieth_of_them() -> None:
+    from storyline.enrich.entities import _voted_type
+
+    assert _voted_type(["MISC"] * 30 + ["PLACE"] * 3) == "PLACE"  # "in Velmora" beside "the Velmora market"
+    assert _voted_type(["MISC"] * 97 + ["PLACE"] * 4) == "MISC"  # "in the Internet" in 4 of 101
+
+
+def test_a_city_with_its_states_initials_is_the_place_a_cue_made_of_it() -> None:
+    arts = [Article(id="p", text="The summit was held in Washington DC on Monday."),
+            *[Article(id=f"m{i}", text=f"Washington DC was quiet on day {i}.") for i in range(3)]]
+    found = {(e.name, e.type, len(e.article_ids)) for e in _all_at_once(arts).entities if "Washington DC" in e.aliases}
+    assert found == {("Washington DC", "PLACE", 4)}
