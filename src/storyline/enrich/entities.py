@@ -1116,9 +1116,9 @@ _WORD_BEFORE = re.compile(r"([\w.'’]+)[^\w.'’]*$")
 
 def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
     """A name of two to four capitalised words that only its shape made a person is a thing when the article
-    writes it after "the" (or a number) at least as often as without ("the Deepwater Horizon", "the Exxon Valdez", "the Red
-    Cross", "the Great Depression"): a person's name takes no article. Not when a role or honorific stands before
-    one of its mentions ("the Rev. Al Sharpton" has his title after "the") or the article also uses its last word
+    writes it after "the" (or a number) at least as often as without ("the Deepwater Horizon", "the Exxon Valdez",
+    "the Red Cross", "the Great Depression"): a person's name takes no article. Not when a role or honorific stands
+    before one of its mentions ("the Rev. Al Sharpton" has his title after "the") or the article also uses its last word
     alone, as it does a person's surname ("the Michael Jackson trial" beside "Jackson said"). It becomes the
     place the gazetteer knows by that name, else a name of no known type."""
     groups: dict[str, list[EntityMention]] = {}
@@ -1199,9 +1199,9 @@ def _BIG_PLACES() -> frozenset[str]:  # noqa: N802 - a cached constant
 # ------------------------------------------------------------------------------------------------------------
 
 _PHONETIC_RULES = (
-    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("sch", "sh"),
-    ("tch", "ch"), ("ck", "k"), ("q", "k"), ("w", "v"), ("x", "ks"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
-    ("y", "i"), ("z", "s"),
+    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"),
+    ("sch", "sh"), ("tch", "ch"), ("ck", "k"), ("q", "k"), ("w", "v"), ("x", "ks"), ("ou", "u"), ("oo", "u"),
+    ("ee", "i"), ("y", "i"), ("z", "s"),
 )
 
 
@@ -1455,10 +1455,15 @@ class _Index:
         if gone in self.touched:
             self.touched.remove(gone)
         gone.merged_into = keep
+        # (a person merged into an organisation leaves the people's tables: the organisation is no one's surname)
+        person_like = k.type == "PERSON" or " " not in k.name.strip()
         for table in (self.by_surname, self.by_given, self.by_acronym, self.by_org_head, self.by_org_tail):
             for key, lst in table.items():
                 if gone in lst:
-                    table[key] = list(dict.fromkeys(keep if r is gone else r for r in lst))
+                    if person_like or table not in (self.by_surname, self.by_given):
+                        table[key] = list(dict.fromkeys(keep if r is gone else r for r in lst))
+                    else:
+                        table[key] = [r for r in lst if r is not gone]
         for typ, alias in gone.indexed:
             key = (typ, phonetic(alias))
             if self.by_key.get(key) is gone:
@@ -1628,7 +1633,7 @@ class Reconciler:
             _resolve_named(index, m)
         # a person an earlier batch made of a name an article now shows to be an organisation ("investment bank
         # Goldman Sachs") is that organisation
-        for name in {m.name for m in mentions if m.type == "ORG" and not single(m)}:
+        for name in sorted({m.name for m in mentions if m.type == "ORG" and not single(m)}):
             org = index.by_key.get(("ORG", phonetic(name)))
             if org is not None:
                 for person in _people_named(index, name):
