@@ -263,3 +263,14 @@ def test_a_city_with_its_states_initials_is_the_place_a_cue_made_of_it() -> None
             *[Article(id=f"m{i}", text=f"Washington DC was quiet on day {i}.") for i in range(3)]]
     found = {(e.name, e.type, len(e.article_ids)) for e in _all_at_once(arts).entities if "Washington DC" in e.aliases}
     assert found == {("Washington DC", "PLACE", 4)}
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_first_name_alone_is_the_one_well_named_person_who_has_it(reconcile) -> None:
+    arts = [*[Article(id=f"k{i}", text=f"President Darvo Kessel spoke on day {i}.") for i in range(6)],
+            *[Article(id=f"d{i}", text=f"Crowds cheered as President Darvo waved on day {i}.") for i in range(2)]]
+    people = [(e.name, len(e.article_ids)) for e in reconcile(arts).entities if e.type == "PERSON"]
+    assert people == [("Darvo Kessel", 8)]
+    two = [*[Article(id=f"m{i}", text=f"Minister Darvo Melnik spoke on day {i}.") for i in range(6)], *arts]
+    people = {e.name for e in reconcile(two).entities if e.type == "PERSON"}
+    assert people == {"Darvo Kessel", "Darvo Melnik", "Darvo"}  # (whose first name it is, nothing says)
