@@ -274,3 +274,14 @@ def test_a_first_name_alone_is_the_one_well_named_person_who_has_it(reconcile) -
     two = [*[Article(id=f"m{i}", text=f"Minister Darvo Melnik spoke on day {i}.") for i in range(6)], *arts]
     people = {e.name for e in reconcile(two).entities if e.type == "PERSON"}
     assert people == {"Darvo Kessel", "Darvo Melnik", "Darvo"}  # (whose first name it is, nothing says)
+
+
+def test_a_name_without_a_given_name_merges_nobody() -> None:
+    from storyline.enrich.entities import EntityMention
+    from storyline.model import Entity
+
+    known = [Entity(id="e1", name="Robert Smith", type="PERSON", aliases=["Robert Smith"], article_ids=["a1"]),
+             Entity(id="e2", name="Bob Smith", type="PERSON", aliases=["Bob Smith"], article_ids=["a2"])]
+    reconciler = Reconciler(known)
+    reconciler.add([EntityMention("a3", "Smith Jr.", 0, 9, 0, "PERSON", "Smith Jr.")])
+    assert reconciler.merges == []

@@ -2010,7 +2010,7 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
         # oldest
         same = [c for c in full if c.entity.type == "PERSON" and len(c.givens[0]) > 1 and len(rec.givens[0]) > 1
                 and _given_compatible(c.givens, rec.givens) and _surname_match(c.surname, rec.surname)]
-        if len(same) > 1 and len(givens[0]) > 1:
+        if len(same) > 1 and givens and len(givens[0]) > 1:  # (not "Smith Jr.": no given name to tell)
             rec = min(same, key=lambda c: c.seq)
             for other in same:
                 index.merge(rec, other)
