@@ -1775,17 +1775,21 @@ def _join_namesake(index: _Index, rec: _Rec) -> _Rec:
     return rec
 
 
-FIRST_NAMED_MIN = 5  # articles naming a person in full before a bare first name of theirs joins them
+FIRST_NAMED_SHARE = 0.5  # a bare first name joins the person named in full in this share of its articles
+FIRST_NAMED_MIN = 3  # (and in this many articles at least)
 
 
 def _join_first_named(index: _Index, rec: _Rec) -> _Rec:
-    """A person named by one word that is the first name of one person named in full, and of no other, in twice
-    as many articles and five at least, is that person ("Bashar" for Bashar al-Assad): merged into them. Not a
-    word that is the first name of two ("Tony": Blair, Hayward), nor of a person few articles name ("Valdez" is no
-    "Valdez Crud" of one headline, "Nasser" in 8 articles not the "Nasser Judeh" of 9)."""
+    """A person named by one word that is the first name of a person named in full in at least half of its
+    articles (and three at least), and of no other so named there, is that person ("Bashar" for Bashar al-Assad, "Saddam" for Saddam
+    Hussein, "Wen" for Wen Jiabao): merged into them. Not a word that is the first name of two the same articles
+    name ("Tony": Blair, Hayward), nor one mostly written where its namesake is not ("Nasser" is no "Nasser Judeh"
+    of other articles; "Valdez" no "Valdez Crud" of one headline)."""
+    need = FIRST_NAMED_SHARE * len(rec.article_set)
     people = [r for r in index.by_given.get(phonetic(rec.entity.name), ())
-              if r.merged_into is None and r is not rec and r.entity.type == "PERSON" and r.givens]
-    if len(people) != 1 or len(people[0].article_set) < max(FIRST_NAMED_MIN, 2 * len(rec.article_set)):
+              if r.merged_into is None and r is not rec and r.entity.type == "PERSON" and r.givens
+              and len(r.article_set) >= FIRST_NAMED_MIN and len(r.article_set & rec.article_set) >= need]
+    if len(people) != 1:
         return rec
     index.merge(people[0], rec)
     return people[0]
