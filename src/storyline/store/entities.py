@@ -111,8 +111,8 @@ class EntityStoreMixin:
         """Every entity with its aliases and articles (no mentions), and what incremental reconciliation weighs
         besides (see ``enrich.entities.Reconciler``): the articles naming each person in full (an alias of
         several words), and, for the entities named by one word, the strongest type each article's mentions gave
-        them; for the entities that are no person or place, the articles writing each alias. One pass over the
-        alias rows."""
+        them; for the entities that are no place, the articles writing each alias (a person's full names only);
+        the ids of entities merged into others. One pass over the alias rows."""
         by_id: dict[str, Entity] = {}
         merged: set[str] = set()
         for row in self.conn.execute("SELECT id, name, type, merged_into FROM entities ORDER BY rowid"):
