@@ -292,3 +292,9 @@ def test_a_name_without_a_given_name_merges_nobody() -> None:
     reconciler = Reconciler(known)
     reconciler.add([EntityMention("a3", "Smith Jr.", 0, 9, 0, "PERSON", "Smith Jr.")])
     assert reconciler.merges == []
+
+
+def test_a_place_named_by_the_end_of_its_hyphenated_name_is_that_place() -> None:
+    art = Article(id="h", text="Shelling hit villages in Nagorno-Marash on Monday. Talks on Marash resume soon.")
+    assert [(m.text, m.name) for m in extract_names(art) if m.type == "PLACE"] == \
+        [("Nagorno-Marash", "Nagorno-Marash"), ("Marash", "Nagorno-Marash")]

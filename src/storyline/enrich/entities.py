@@ -447,6 +447,7 @@ def extract_mentions(article: Article, spans: bool = True) -> list[EntityMention
     _resolve_nations(out, text)
     _resolve_determined(out, text)
     _resolve_plurals(out, lower_seen)
+    _resolve_place_parts(out)
     return out
 
 
@@ -1144,6 +1145,22 @@ def _resolve_determined(mentions: list[EntityMention], text: str) -> None:
                 typ = "PLACE" if fold(name) in places() else "MISC"
                 for m in found:
                     m.type = typ
+
+
+def _resolve_place_parts(mentions: list[EntityMention]) -> None:
+    """A one-word name that ends the hyphenated name of a place the same article names is that place ("Karabakh"
+    beside "Nagorno-Karabakh"; not a name after an Arabic article: "al-Zawiya" is a spelling of "Zawiya"); it stays
+    its alias."""
+    whole = {}
+    for m in mentions:
+        if m.type == "PLACE" and "-" in m.name and " " not in m.name:
+            head, tail = m.name.rsplit("-", 1)
+            if head.lower() not in _ARABIC_PREFIXES:
+                whole.setdefault(tail, m.name)
+    if whole:
+        for m in mentions:
+            if m.type in ("PLACE", "MISC") and m.name in whole:
+                m.type, m.name = "PLACE", whole[m.name]
 
 
 def _resolve_plurals(mentions: list[EntityMention], lower_seen: _LowerSeen) -> None:
