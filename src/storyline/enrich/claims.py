@@ -182,6 +182,7 @@ _GENERIC_SPEAKERS = re.compile(
     r"figures|data|estimates|records|polls?)\b",
     re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "you"}
+_WRITER_PRONOUNS = ("i", "we", "you")  # the writer (and an interviewer's "You say ..."): no attributed source
 _BAD_IN_SPEAKER = re.compile(
     r"\b(?:was|were|is|are|be|been|being|has|have|had|did|does|do|who|which|that|would|could|should|will|may|might|"
     r"if|when|because|while|after|before|not|to)\b|[\"“”;:(]"
@@ -620,7 +621,7 @@ def _valid_speaker(phrase: str) -> bool:
     p = _speaker_phrase(phrase)
     if not p or len(p.split()) > 12 or p.lower() in _DETERMINERS:
         return False
-    if " " in p and p.split(None, 1)[0].lower() in ("i", "we", "you", "i'm", "i've", "we're", "we've"):
+    if " " in p and p.split(None, 1)[0].lower() in (*_WRITER_PRONOUNS, "i'm", "i've", "we're", "we've"):
         return False  # "I can say ...": the writer, no attributed source
     if p.lower() in _PRONOUNS:
         return True
@@ -640,7 +641,7 @@ _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_ids) -> tuple[str | None, str | None]:
     p = _speaker_phrase(phrase)
     if p.lower() in _PRONOUNS:
-        if p.lower() in ("i", "we", "you"):  # (the writer; an interviewer's "You say ...")
+        if p.lower() in _WRITER_PRONOUNS:
             return None, None
         if p.lower() in ("he", "she") and prev_speaker[0] in sent.places:
             return None, None  # "he" is no country or city said to speak before ("Egypt says ... , he said")

@@ -1297,22 +1297,27 @@ def _vowels_apart(x: str, y: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
-    """English given names and their nicknames, lower case (the ``nicknames`` package's table)."""
+def _nickname_rows() -> tuple[tuple[str, str, str], ...]:
+    """The ``nicknames`` package's hand-curated table of English given names (shipped with it: no download), read
+    once: (name, relationship, name) rows, lower case."""
     from nicknames import name_triplets
 
-    return frozenset(n for t in name_triplets() for n in (t.name1, t.name2))
+    return tuple((t.name1, t.relationship, t.name2) for t in name_triplets())
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """English given names and their nicknames, lower case."""
+    return frozenset(n for one, _relation, other in _nickname_rows() for n in (one, other))
 
 
 @lru_cache(maxsize=1)
 def _nicknames() -> dict[str, frozenset[str]]:
-    """Phonetic key of an English given name -> the keys of its nicknames and of the names it is a nickname of,
-    from the ``nicknames`` package's hand-curated table (shipped with it: no download). A nickname is shorter
-    than its name: the table's rows of two names as long as each other ("bill" has "fred") are left out."""
-    from nicknames import name_triplets
-
+    """Phonetic key of an English given name -> the keys of its nicknames and of the names it is a nickname of.
+    A nickname is shorter than its name: the table's rows of two names as long as each other ("bill" has "fred")
+    are left out."""
     pairs: dict[str, set[str]] = {}
-    for one, relation, other in name_triplets():
+    for one, relation, other in _nickname_rows():
         if relation != "has_nickname" or len(one) == len(other):
             continue
         a, b = phonetic_token(one), phonetic_token(other)
@@ -1718,15 +1723,7 @@ def _voted_type(kinds: Iterable[str], given: int = 0) -> str:
     anywhere says it is a person; a place too when a twentieth say so and nothing says it is a person or an
     organisation ("in Velmora" in 3 of its 33 articles, beside "the Velmora market"; not "God" once in 222, nor
     "the Internet" after "in" in 4 of 101); else it is a name of no known type (MISC)."""
-    n = person = place = org = 0
-    for kind in kinds:
-        n += 1
-        if kind == "PERSON":
-            person += 1
-        elif kind == "PLACE":
-            place += 1
-        elif kind in ("ORG", "SPEAKER"):
-            org += 1
+    n, person, place, org = _kind_counts(kinds)
     if person and (person >= PERSON_SHARE * n or given >= GIVEN_SHARE * n) and person >= place:
         return "PERSON"
     if place and place >= THING_SHARE * n:
@@ -1736,6 +1733,20 @@ def _voted_type(kinds: Iterable[str], given: int = 0) -> str:
     if place >= WEAK_PLACE_SHARE * n and not person and not org:
         return "PLACE"
     return "MISC"
+
+
+def _kind_counts(kinds: Iterable[str]) -> tuple[int, int, int, int]:
+    """How many articles in all, and how many say person, place and organisation (speaking counts as one)."""
+    n = person = place = org = 0
+    for kind in kinds:
+        n += 1
+        if kind == "PERSON":
+            person += 1
+        elif kind == "PLACE":
+            place += 1
+        elif kind in ("ORG", "SPEAKER"):
+            org += 1
+    return n, person, place, org
 
 
 def _name_by_usage(rec: _Rec) -> None:
@@ -1779,9 +1790,8 @@ def _join_namesake(index: _Index, rec: _Rec) -> _Rec:
     if "PERSON" in rec.kinds.values():
         return rec
     key = phonetic(rec.entity.name)
-    for typ in ("ORG", "PLACE", "MISC"):
-        other = index.by_key.get((typ, key))
-        if other is None or other is rec or other.merged_into is not None or other.kinds is None or other.givens \
+    for other in _known_things(index, key):
+        if other is rec or other.merged_into is not None or other.kinds is None or other.givens \
                 or " " in other.entity.name.strip() or "PERSON" in other.kinds.values():
             continue
         small, big = sorted((len(rec.article_set), len(other.article_set)))
@@ -1815,10 +1825,7 @@ def _join_first_named(index: _Index, rec: _Rec) -> _Rec:
 def _typed_together(a: Mapping[str, str], b: Mapping[str, str]) -> bool:
     """Whether the articles of two entities of one word, taken together, say it is a place or an organisation
     in a fifth of them (``THING_SHARE``), or neither says anything ("WW2" written once "in WW2" is no place)."""
-    kinds = {**a, **b}
-    n = len(kinds)
-    place = sum(1 for k in kinds.values() if k == "PLACE")
-    org = sum(1 for k in kinds.values() if k in ("ORG", "SPEAKER"))
+    n, _person, place, org = _kind_counts({**a, **b}.values())
     return place >= THING_SHARE * n or org >= THING_SHARE * n or place == org == 0
 
 
@@ -2058,7 +2065,7 @@ def _resolve_person(index: _Index, m: EntityMention) -> None:
 def _resolve_single(index: _Index, m: EntityMention) -> None:
     key = phonetic(m.name)
     if _is_acronym(m.name):  # initials are nobody's surname: the organisation or place so written ("BP said")
-        rec = index.by_key.get(("ORG", key)) or index.by_key.get(("PLACE", key)) or index.by_key.get(("MISC", key))
+        rec = next(iter(_known_things(index, key)), None)
         if rec is None:
             rec = index.new("MISC", m.name, key)
             index._index_alias(rec, m.name)
