@@ -47,6 +47,45 @@ def test_figures(text, expected):
     assert [(f.value, f.unit, f.subject) for f in extract_figures(text)] == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    # money: the currency written before the amount, a scale written onto the digits
+    ("it raised about $5 billion in bonds", [(5e9, "USD", None, "$5 billion")]),
+    ("$2.7 trillion may sound like a lot", [(2.7e12, "USD", None, "$2.7 trillion")]),
+    ("between $20m and $50m for health", [(2e7, "USD", None, "$20m"), (5e7, "USD", None, "$50m")]),
+    ("a £20m fund and €3bn of loans", [(2e7, "GBP", None, "£20m"), (3e9, "EUR", None, "€3bn")]),
+    ("US$ 40 million was pledged, HK$1.2bn more", [(4e7, "USD", None, "US$ 40 million"),
+                                                  (1.2e9, "HKD", None, "HK$1.2bn")]),
+    ("spent $33.8bn", [(33_800_000_000, "USD", None, "$33.8bn")]),  # in decimal, not 33799999999.999996
+    ("20 pounds of explosives", [(20, "lb", None, "20 pounds")]),
+    # hours, ordinals and decades are no amounts
+    ("at 3 p.m. and again at 9pm on the 5th, as in the 1990s", []),
+    ("2m people fled; the 200m wall stood", [(2e6, "people", "displaced", "2m people")]),
+    # one name per measure, rates, compound nouns
+    ("30km or 20 kilometres or 66,000 feet", [(30, "km", None, "30km"), (20, "km", None, "20 kilometres"),
+                                              (66000, "feet", None, "66,000 feet")]),
+    ("leaking 5,000 barrels a day, or 60,000 bpd", [(5000, "barrels per day", None, "5,000 barrels a day"),
+                                                    (60000, "barrels per day", None, "60,000 bpd")]),
+    ("444 sea turtles and 20 Tomahawk cruise missiles", [(444, "sea turtles", None, "444 sea turtles"),
+                                                         (20, "cruise missiles", None,
+                                                          "20 Tomahawk cruise missiles")]),
+    # after a number above one, no adjective or verb is what it counts
+    ("a 10,000 strong crowd; 200 would follow; the Article 32 hearing", []),
+    ("two strong aftershocks after the 7.0-magnitude quake", [(2, "aftershocks", None, "two strong aftershocks"),
+                                                             (7, "magnitude", None, "7.0-magnitude")]),
+    ("a three-seat cushion", [(3, "seats", None, "three-seat")]),
+    # a number that is the subject counts people; "according to" gives another source's count of the same
+    ("Four went to hospital", [(4, "people", None, "Four")]),
+    ("14 dead according to Marakand and nine according to Khoren",
+     [(14, "people", "killed", "14 dead"), (9, "people", "killed", "nine")]),
+])
+def test_figures_on_real_news_shapes(text, expected):
+    assert [(f.value, f.unit, f.subject, f.text) for f in claim_figures(text)] == expected
+
+
+def test_fractions_ages_and_times_are_no_claim_figures():
+    assert claim_figures("Two-thirds of Britons believe it; a 22-year-old was held at 11:47 PM") == []
+
+
 def test_parse_number_words():
     assert parse_number("thirty-six") == 36
     assert parse_number("twelve thousand") == 12000

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
 
 from ..model import Article, Claim, Figure
 from .entities import (
@@ -719,20 +720,64 @@ _PEOPLE_ADJ = {"civilian": "civilians", "military": "soldiers", "army": "soldier
 _SKIP_ADJ = frozenset(
     """armed innocent foreign local young elderly other more additional new confirmed suspected reported unarmed
     enemy government rebel opposition pro-government separatist more than total further fellow ethnic
-    own its their his her our the of""".split())
+    own its their his her our the of different separate various several similar single individual entire whole
+    major minor main key top senior junior former current previous small large big old extra full such strong
+    """.split())
 _UNIT_NORMAL = {"person": "people", "persons": "people", "people": "people", "percent": "percent",
                 "%": "percent", "per": "percent", "troops": "soldiers", "troop": "soldiers", "men": "men",
                 "women": "women", "children": "children", "child": "children", "police": "police",
-                "policemen": "police", "policeman": "police", "$": "USD", "dollars": "USD", "dollar": "USD",
-                "euros": "EUR", "euro": "EUR", "pounds": "GBP", "€": "EUR", "£": "GBP"}
+                "policemen": "police", "policeman": "police", "dollars": "USD", "dollar": "USD",
+                "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY", "yuan": "CNY",
+                # measures under one name whatever the spelling or abbreviation
+                "km": "km", "kms": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km",
+                "kilometer": "km", "metres": "metres", "meters": "metres", "metre": "metres", "meter": "metres",
+                "feet": "feet", "foot": "feet", "ft": "feet", "mi": "miles", "litres": "litres", "liters": "litres",
+                "litre": "litres", "liter": "litres", "kg": "kg", "kgs": "kg", "kilograms": "kg",
+                "kilogram": "kg", "kilos": "kg", "lb": "lb", "lbs": "lb", "tonnes": "tonnes", "tonne": "tonnes",
+                "hectares": "hectares", "hectare": "hectares", "ha": "hectares", "cm": "cm", "mm": "mm",
+                "mph": "mph", "kph": "km/h", "mw": "MW", "gw": "GW", "kw": "kW", "bpd": "barrels per day",
+                "magnitude": "magnitude"}
 _NOT_UNIT = frozenset({"and", "or", "to", "in", "on", "at", "by", "from", "for", "with", "of", "a", "an",
                        "the", "that", "which", "who", "was", "were", "is", "are", "have", "has", "had", "but",
-                       "them", "us", "those", "these", "whom", "it", "they", "we", "you"})
+                       "them", "us", "those", "these", "whom", "it", "they", "we", "you", "this", "as", "so",
+                       "than", "if", "when", "while", "because", "be", "been", "being", "do", "does", "did", "not",
+                       "would", "will", "could", "should", "can", "may", "might", "must", "shall", "out", "over",
+                       "under", "after", "before", "since", "until", "into", "up", "down", "off", "about", "around",
+                       "each", "all", "both", "also", "only", "just", "now", "then", "there", "here", "worth",
+                       "apiece", "plus", "less", "last", "next", "per"})
+# A currency written before an amount ("$5 billion", "US$40 million", "£20m", "€3bn", "USD 12 million") and the
+# code it stands for; a bare dollar sign is the US dollar
+_CURRENCY_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?P<prefix>US|AU|A|CA|C|HK|NZ|S)?\$|(?P<sym>[€£¥])"
+                              r"|(?<![A-Za-z])(?P<iso>USD|EUR|GBP|JPY|CHF|CNY|AUD|CAD)[^\S\n])[^\S\n]?$")
+_CURRENCY = {"": "USD", "US": "USD", "A": "AUD", "AU": "AUD", "C": "CAD", "CA": "CAD", "HK": "HKD", "NZ": "NZD",
+             "S": "SGD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+# What is written onto the digits: a scale ("$20m", "5bn", "1.2tn", "30k"), or an ordinal, a decade or an hour
+# ("5th", "the 1990s", "3pm": no amount); a unit's abbreviation ("30km") is read as a word after the number
+_ON_DIGITS = re.compile(r"(?:(?P<scale>bn|tn|mn|mln|m|k)|(?P<none>st|nd|rd|th|s|am|pm))\b",
+                        re.IGNORECASE)
+# an hour of the day after the number ("at 3 p.m.", "8 am GMT")
+_HOUR_AFTER = re.compile(r"[^\S\n]*(?:[ap]\.m\.?|[ap]m\b|GMT\b|ET\b|EST\b|EDT\b|BST\b)", re.IGNORECASE)
+# a rate: "5,000 barrels a day", "3 percent per year"
+_RATE_AFTER = re.compile(r"[^\S\n]+(?:a|an|per|each|every)[^\S\n]+(day|week|month|year|hour|minute|second)\b",
+                         re.IGNORECASE)
+# Nouns that count many without a final s ("300 police", "12 aircraft", "40 staff")
+_PLURAL_AS_IS = frozenset({"people", "police", "staff", "personnel", "aircraft", "crew", "cattle", "livestock",
+                           "sheep", "fish", "deer", "militia", "clergy", "infantry", "artillery", "equipment",
+                           "feet", "teeth", "geese", "mice", "data", "media", "offspring"})
+
+
+def _counts_many(word: str) -> bool:
+    """Whether a lower-case word can be what a number above one counts: a plural ("turtles", "policemen",
+    "grandchildren") or a noun that counts many as it is ("police"); no adjective or verb ("strong", "would")."""
+    if word in _PLURAL_AS_IS or word.endswith(("men", "children", "people")):
+        return True
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")) and word not in _NOT_UNIT
 # Spans of time and other measures that frame a statement rather than state its figure ("within 48 hours",
 # "for three weeks", "three times higher", "the two sides"): not a claim's figures (``claim_figures``).
 _NOT_FIGURE_UNITS = frozenset({"seconds", "minutes", "hours", "days", "nights", "weeks", "months", "years",
                                "decades", "centuries", "times", "sides", "pages", "points", "a.m", "p.m",
-                               "o'clocks", "rounds", "stages", "phases"})
+                               "o'clocks", "rounds", "stages", "phases", "halves", "thirds", "quarters", "fifths",
+                               "tenths", "year-olds", "month-olds", "week-olds", "day-olds"})
 _MONTHS_RE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
                         r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
 _MONTH_AFTER = re.compile(r"^\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -744,10 +789,8 @@ def parse_number(span: str) -> float | None:
     s = span.lower().replace(",", "").strip()
     m = re.match(r"^(\d+(?:\.\d+)?)\s*(\w+)?$", s)
     if m:
-        value = float(m.group(1))
-        if m.group(2):
-            value *= MULTIPLIERS.get(m.group(2), 1)
-        return value
+        # (in decimal: "33.8 billion" is 33800000000, not 33799999999.999996)
+        return float(Decimal(m.group(1)) * MULTIPLIERS.get(m.group(2) or "", 1))
     total, current = 0.0, 0.0
     for word in re.split(r"[\s\-]+", s):
         if word in NUMBER_WORDS:
@@ -765,7 +808,7 @@ def parse_number(span: str) -> float | None:
 
 
 def _singular_to_plural(word: str) -> str:
-    if word.endswith("s") or word in ("police", "people", "children", "men", "women", "aircraft", "staff"):
+    if word.endswith(("s", "men", "children")) or word in _PLURAL_AS_IS:
         return word
     if word.endswith("y") and word[-2:-1] not in "aeiou":
         return word[:-1] + "ies"
@@ -800,14 +843,32 @@ _PARTITIVE = re.compile(r"(?i)(?:one\s+of\b|\S+(?:[\s\-]+\w+)?\s+of\s+(?:(?:the|
 def extract_figures(text: str) -> list[Figure]:
     """Amounts in a claim as (value, unit, subject); vague amounts ("hundreds of") have value None."""
     figures: list[Figure] = []
-    spans: list[tuple[int, int, float | None, bool]] = []
+    # (start, end, value, approximate, currency): the span takes in a currency sign before and a scale after
+    spans: list[tuple[int, int, float | None, bool, str | None]] = []
     for m in _VAGUE.finditer(text):
-        spans.append((m.start(), m.end(), None, True))
+        spans.append((m.start(), m.end(), None, True, None))
     for m in NUMBER_RE.finditer(text):
-        if any(s <= m.start() < e for s, e, _v, _a in spans):
+        if any(s <= m.start() < e for s, e, _v, _a, _c in spans):
             continue
         raw = m.group(0)
-        before, after = text[:m.start()], text[m.end():]
+        start, end = m.start(), m.end()
+        before, after = text[:start], text[end:]
+        cm = _CURRENCY_BEFORE.search(before[-5:])
+        currency = None
+        if cm:
+            currency = cm.group("iso") or _CURRENCY[cm.group("sym") or cm.group("prefix") or ""]
+            start -= len(cm.group(0))
+            before = text[:start]
+        od = _ON_DIGITS.match(after) if raw[-1:].isdigit() else None
+        if od and od.group("none"):
+            continue  # "5th", "the 1990s", "3pm"
+        if od and od.group("scale"):
+            if od.group(0).lower() == "m" and currency is None and not (
+                    (w := re.match(r"[^\S\n]+([a-z]+)\b", after[1:])) and _counts_many(w.group(1))):
+                continue  # "200m away", "the 100m final": metres or a race, not "2m people"
+            raw = f"{raw} {od.group(0).lower()}"
+            end += od.end()
+            after = text[end:]
         # (the month must end the text before, bar whitespace: its last ten characters are enough to look at)
         if _MONTHS_RE.search(before.rstrip()[-10:]) or _MONTH_AFTER.match(after):
             continue  # a date ("October 21", "21 October")
@@ -817,15 +878,21 @@ def extract_figures(text: str) -> list[Figure]:
         if raw.lower() in ("one", "a dozen") and not re.match(r"\s+[a-z]+s?\b(?! of)", after):
             continue
         value = parse_number(raw)
-        if value is None:
+        if value is None or _HOUR_AFTER.match(after):
             continue
         approx = bool(_APPROX_BEFORE.search(before[-25:]))
-        spans.append((m.start(), m.end(), value, approx))
+        spans.append((start, end, value, approx, currency))
     spans.sort()
-    for start, end, value, approx in spans:
-        unit, subject, unit_end = _unit_after(text, end)
+    for start, end, value, approx, currency in spans:
+        if currency is not None:
+            unit, subject, unit_end = currency, None, end
+        else:
+            unit, subject, unit_end = _unit_after(text, end, value)
         if unit is None and _TOLL_BEFORE.search(text[max(0, start - 60):start]):
             unit, subject, unit_end = "people", "killed", end  # "raised its death toll to nine"
+        if unit is None and figures and _ACCORDING_AFTER.match(text, end):
+            # "14 dead according to Marakand and nine according to Khoren": the count before, by another source
+            unit, subject, unit_end = figures[-1].unit, figures[-1].subject, end
         if unit is None:
             continue
         if subject is None:
@@ -840,6 +907,7 @@ def extract_figures(text: str) -> list[Figure]:
     return figures
 
 
+_ACCORDING_AFTER = re.compile(r"[^\S\n]+according[^\S\n]+to\b", re.IGNORECASE)
 # "killing at least 11 civilians and wounding dozens": the outcome right before the number is its own
 _OUTCOME_VERB_BEFORE = re.compile(r"\b(killing|killed|wounding|wounded|injuring|injured|evacuating|evacuated)\s+"
                                   r"(?:at\s+least\s+|about\s+|around\s+|more\s+than\s+|some\s+|nearly\s+|over\s+)?$",
@@ -851,18 +919,27 @@ _TOLL_BEFORE = re.compile(r"\bdeath\s+toll\b(?:\s+\w+){0,3}?\s+(?:of|to|at)\s+(?
                           r"more\s+than\s+|nearly\s+|some\s+)?$", re.IGNORECASE)
 _FIGHTERS = frozenset({"soldiers", "servicemen", "men", "troops", "fighters", "officers", "police", "sailors",
                         "pilots"})
+# verbs right after a number with no noun, of which it counts the people ("Four went to hospital")
+_BARE_COUNT_VERBS = frozenset({"were", "are", "went", "died", "remain", "remained", "survived", "fled"})
 _LOST_BEFORE = re.compile(r"\b(?:lost|losing|loses|lose)\b(?:\s+(?:more than|over|about|around|nearly|some|at least|"
                           r"up to))?\s*$", re.IGNORECASE)
 
 
-def _unit_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
+def _unit_after(text: str, pos: int, value: float | None = None) -> tuple[str | None, str | None, int]:
     """The counted noun after a number: skips nationality and other adjectives; "civilian casualties" ->
-    (civilians, casualties)."""
+    (civilians, casualties); "444 sea turtles" -> sea turtles; "5,000 barrels a day" -> barrels per day. After a
+    number above one, a word that cannot count many ("1,000 strong", "200 would") is no unit."""
+    unit, subject, end = _counted_noun(text, pos, value)
+    if unit is not None and subject is None and " per " not in unit:
+        rate = _RATE_AFTER.match(text, end)
+        if rate:
+            return f"{unit} per {rate.group(1).lower()}", None, rate.end()
+    return unit, subject, end
+
+
+def _counted_noun(text: str, pos: int, value: float | None) -> tuple[str | None, str | None, int]:
     if text[pos:pos + 1] == "%":
         return "percent", None, pos + 1
-    if text[:pos].rstrip().endswith(("$", "€", "£")):
-        sym = text[:pos].rstrip()[-1]
-        return _UNIT_NORMAL[sym], None, pos
     words = list(re.finditer(r"[A-Za-z][A-Za-z\-']*", text[pos:pos + 80]))
     k = 0
     while k < len(words) and k < 5:
@@ -874,6 +951,8 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
             return None, None, pos
         if lw in ("per",) and k + 1 < len(words) and words[k + 1].group(0).lower() == "cent":
             return "percent", None, pos + words[k + 1].end()
+        if k == 0 and lw in _BARE_COUNT_VERBS and gap == " ":
+            return "people", None, pos  # "Four went to hospital", "Nine were killed": people
         if lw in DEMONYMS or lw in _SKIP_ADJ or (w[:1].isupper() and lw not in _UNIT_NORMAL):
             k += 1
             continue
@@ -888,8 +967,18 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
                 and words[k + 1].group(0).lower() not in _NOT_UNIT):
             k += 1  # an adjective before the counted noun ("two humanitarian cease-fires")
             continue
-        unit = _UNIT_NORMAL.get(lw) or _singular_to_plural(lw)
-        return unit, None, pos + words[k].end()
+        if lw == "pounds" and text[pos + words[k].end():pos + words[k].end() + 4] == " of ":
+            return "lb", None, pos + words[k].end()  # "20 pounds of explosives": a weight
+        if lw in _UNIT_NORMAL:
+            return _UNIT_NORMAL[lw], None, pos + words[k].end()
+        if value is not None and value > 1 and not _counts_many(lw) and gap.strip() != "-":
+            # ("a three-seat cushion", "a four-story building": a singular noun after a hyphen counts too)
+            nxt = words[k + 1].group(0) if k + 1 < len(words) else ""
+            if nxt.islower() and _counts_many(nxt) and nxt not in _UNIT_NORMAL \
+                    and text[pos + words[k].end():pos + words[k + 1].start()] == " ":
+                return f"{lw} {nxt}", None, pos + words[k + 1].end()  # "444 sea turtles", "20 square miles"
+            return None, None, pos  # "1,000 strong", "200 would"
+        return _singular_to_plural(lw), None, pos + words[k].end()
     return None, None, pos
 
 

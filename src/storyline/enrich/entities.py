@@ -304,7 +304,8 @@ NUMBER_WORDS: dict[str, int] = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
 }
 MULTIPLIERS: dict[str, int] = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9,
-                               "trillion": 10**12, "mln": 10**6, "bn": 10**9, "m": 10**6, "k": 1000}
+                               "trillion": 10**12, "mln": 10**6, "mn": 10**6, "bn": 10**9, "tn": 10**12,
+                               "m": 10**6, "k": 1000}
 _NW = "|".join(sorted((w for w in NUMBER_WORDS if " " not in w), key=len, reverse=True))
 _NW_FIRST = "".join(sorted({w[0] for w in NUMBER_WORDS} | {w[0].upper() for w in NUMBER_WORDS}))
 # (the lookaheads only let the engine give up early at most positions)
