@@ -410,3 +410,11 @@ def test_figures_that_can_both_be_true_are_no_disagreement():
     assert flagged("nearly 500 people were killed in Orvik", "900 people were killed in Orvik")
     assert not flagged("about 200 people were killed in Orvik", "190 people were killed in Orvik")
     assert flagged("about 6,000 people were evacuated from Orvik", "about 9,000 people were evacuated from Orvik")
+
+
+def test_a_noun_that_reads_as_a_verb_stays_in_the_speaker():
+    # "report" is first read as the verb and set aside; the speaker is then the text as written, not the mask
+    a = Article(id="r", text="The report said that 94 of 116 villages had no water. The report on the dam found "
+                             "that its gates had failed.")
+    got = [(c.speaker, c.verb) for c in claims_of([a])]
+    assert got == [("The report", "say"), ("The report on the dam", "find")]

@@ -521,7 +521,8 @@ def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
         m = _LEAD.match(masked)
         if not m:
             return None
-        speaker, verb = m.group("speaker"), m.group("verb")
+        # (from the text itself: a verb masked before is part of this speaker, "The report said")
+        speaker, verb = raw[m.start("speaker"):m.end("speaker")], m.group("verb")
         bare = speaker.strip(" ,").lower().split()
         noun_use = verb.lower() in _NOUN_VERBS and (not bare or _DETERMINED_NOUN.search(speaker.strip()) is not None)
         that_only = VERBS.get(verb.lower()) in THAT_VERBS and not m.group("rest").lstrip().startswith("that ")
