@@ -312,3 +312,29 @@ def test_common_verbs_tie_no_denial_and_a_person_speaks_for_a_side_as_we() -> No
     # "they", from a person, is others: no denial of what was said of his side
     assert _denial_flags(accusation, "Drasski Defence Minister Serzh Harutyunian said they did not fire rockets at "
                                      "the market in Kesten.") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the end of a quotation begun sentences before is no speaker-first subject: the speaker follows "said"
+    ('"We need help. There\'s so much death there," said Mustafa Hamali, a taxi driver.',
+     [("Mustafa Hamali", "We need help"), ("Mustafa Hamali", "There's so much death there")]),
+    # someone unnamed speaks after a quotation
+    ('"We had a ceasefire in 1994. My father believed it," said a teacher.',
+     [("a teacher", "We had a ceasefire in 1994"), ("a teacher", "My father believed it")]),
+    # a clause is no speaker: a conjunction, a contraction, a modal or a pronoun for its subject
+    ("Though her injuries appeared consistent with what she said, Velnet could not verify her story.", []),
+    ("He read out a denunciation of the regime he said he had served for 33 years.", []),
+    ("Oren Tal, adviser to the envoy in Kesten, said yesterday he agreed in part with the assessment.", []),
+    # whom a verb of telling addresses is no part of the claim
+    ("Oil executives told a congressional hearing that Halvik had ignored industry standards.",
+     [("Oil executives", "Halvik had ignored industry standards")]),
+])
+def test_speakers_are_noun_phrases(text, expected):
+    assert [(c.speaker, c.text) for c in claims(text)] == expected
+
+
+def test_a_time_before_a_pronoun_and_a_described_name_give_the_speaker():
+    got = claims("Solberg, a veteran envoy, spent the week in Tessara. Last month she warned a regional forum that "
+                 "the line of contact was a match waiting to be struck.")
+    assert [(c.speaker, c.verb, c.text) for c in got] == [
+        ("Solberg", "warn", "the line of contact was a match waiting to be struck")]

@@ -183,10 +183,15 @@ _GENERIC_SPEAKERS = re.compile(
     r"figures|data|estimates|records|polls?)\b",
     re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "you"}
+# someone unnamed, who speaks only after a quotation ('"...," said a teacher', '..., said one resident')
+_UNNAMED = re.compile(r"^(?:a|an|the|one)\s+(?!(?:of|who|which|that)\b)[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}$")
+_PRONOUN_INSIDE = re.compile(r"\s(?:he|she|they|we)\b")
 _WRITER_PRONOUNS = ("i", "we", "you")  # the writer (and an interviewer's "You say ..."): no attributed source
 _BAD_IN_SPEAKER = re.compile(
     r"\b(?:was|were|is|are|be|been|being|has|have|had|did|does|do|who|which|that|would|could|should|will|may|might|"
-    r"if|when|because|while|after|before|not|to)\b|[\"“”;:(]"
+    r"can|cannot|must|shall|if|when|because|while|after|before|not|to|though|although|unless|whether)\b|[\"“”;:(]"
+    # a verb's contraction ("There's so much death there", "won't"; a possessive is no contraction)
+    r"|\b(?:there|it|that|he|she|what|here|where)['’]s\b|\w['’](?:ll|re|ve|m|d)\b|n['’]t\b"
     # a phrase cut off before its noun: "The number of", "Asked about", "With an", "Although the"
     r"|\b(?:of|about|the|a|an|for|with|at|in|on|from|by|as|than)$", re.IGNORECASE)
 
@@ -415,9 +420,15 @@ def _quoted_claim(sent: _Sentence, closing: Claim) -> Claim:
 def _subject(sent: _Sentence) -> tuple[str | None, str | None]:
     """The first named organisation/place/person near the start of the sentence (a cheap subject)."""
     for m in sent.mentions:
-        if m.type in ("PERSON", "ORG", "PLACE", "SPEAKER") and m.start - sent.start <= 40:
-            return m.name, None
+        if m.start - sent.start > 40:
+            continue
+        if m.type in ("PERSON", "ORG", "PLACE", "SPEAKER") or (
+                m.type == "MISC" and _APPOSITIVE_AFTER.match(sent.text, m.end - sent.start)):
+            return m.name, None  # (a name its article has not typed yet, described: "Kovac, a former biologist,")
     return None, None
+
+
+_APPOSITIVE_AFTER = re.compile(r",\s+(?:a|an|the)\s+[a-z][\w\-]*")
 
 
 def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, alias_ids) -> Claim | None:
@@ -436,7 +447,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     # (and makes the fallbacks below moot): those patterns, the costly ones, are only tried when it could lose
     if lead is None or starts_quoted:
         m = _TRAIL_INV.match(raw)
-        if m and _valid_speaker(m.group("speaker")):
+        if m and (_valid_speaker(m.group("speaker")) or _UNNAMED.match(m.group("speaker"))):
             candidates.append((m.group("speaker"), m.group("verb"), m.group("claim"), m.start("verb")))
         m = _TRAIL.match(raw) if _TRAIL_HINT.search(raw) else None
         if m and (starts_quoted or _after_punct(raw, m.group("speaker"))) \
@@ -545,10 +556,14 @@ def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
             if tail != speaker and len(tail.split()) <= 6 and _valid_speaker(tail):
                 speaker = tail
         if not _valid_speaker(speaker) or speaker.endswith(("'s", "’s")) \
-                or speaker.lstrip().startswith(("\"", "“")):  # '"...," said X' is no speaker-first sentence
+                or speaker.lstrip().startswith(("\"", "“")) or speaker.rstrip().endswith(("\"", "”", ",'", ",’")):
+            # '"...," said X' is no speaker-first sentence, nor the end of a quotation begun sentences before
             return None
         rest = raw[m.start("rest"):]
-        if verb == "told":
+        whom = _WHOM_THAT.match(rest) if verb.lower() in _TO_WHOM_VERBS else None
+        if whom and not _BAD_IN_SPEAKER.search(whom.group(1)):
+            rest = rest[whom.end():]  # "warned a regional security forum that ...", "told a hearing that ..."
+        elif verb == "told":
             rest = _TOLD_WHOM.sub("", rest, count=1)
         if len(rest.strip()) <= 3:
             return None
@@ -558,6 +573,11 @@ def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
 
 _SUBORDINATE = re.compile(r",\s+|\b(?:after|when|as|because|while|before|since|until|though|although|once|where)\s+")
 _TOLD_WHOM = re.compile(r"^\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][\w.]+)*")
+# whom a verb of telling addresses before "that" (up to six words)
+_TO_WHOM_VERBS = frozenset({"told", "tells", "tell", "warned", "warns", "assured", "assures", "reminded",
+                            "reminds", "informed", "informs", "promised", "promises", "briefed", "briefs"})
+_WHOM_THAT = re.compile(r"^\s+((?:[\w\-'’.]+\s+){1,6}?)that\s+"
+                        r"(?!(?:was|is|were|are|would|will|has|had|could|should|can|might|may|must)\b)")
 _OPENER = re.compile(r"^(?:[A-Z][a-z]+|In [a-z ]+|On [A-Z][a-z]+(?: \d{1,2})?),\s+(?=\S)")
 _CAP_WORD = re.compile(r"\b[A-Z][\w\-]+")
 _LOWER_HEAD = re.compile(r"^(?:(?i:a|an|the|one|two|three|several|many|some)\s+)?[a-z]")  # "a shopkeeper in ..."
@@ -601,6 +621,11 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 # reported") and an auxiliary of the verb after it ("activists have said", "He did say") are no part of the speaker
 _LEADING_ADVERBIAL = re.compile(r"^(?:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile)"
                                 r"\b[^,]{0,60},\s+(?=\S)")
+# a time before the speaker with no comma after it: "Last month she warned", "On Tuesday the ministry said"
+_LEADING_TIME = re.compile(
+    r"^(?:(?:last|this|next|earlier this|later that|on|that)\s+(?:week|month|year|night|morning|afternoon|evening|"
+    r"weekend|spring|summer|autumn|fall|winter|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)|yesterday|today|"
+    r"earlier|later)\s+(?=\S)", re.IGNORECASE)
 # a page's note in brackets before the sentence: "(Updated 5:27 p.m. (0027 in Velmora)) President Aliev said"
 _LEADING_BRACKETS = re.compile(r"^\s*\((?:[^()]|\([^()]*\))*\)\s*")
 _TRAILING_AUXILIARY = re.compile(r"\s+(?:has|have|had|did|does|do)(?:\s+(?:also|since|now|repeatedly|already))?$",
@@ -616,15 +641,21 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "e
 
 def _speaker_phrase(phrase: str) -> str:
     p = _LEADING_CONJUNCTION.sub("", " ".join(_LEADING_BRACKETS.sub("", phrase.strip(" ,\"“”'")).split()))
-    return _TRAILING_AUXILIARY.sub("", _LEADING_ADVERBIAL.sub("", p))
+    return _TRAILING_AUXILIARY.sub("", _LEADING_TIME.sub("", _LEADING_ADVERBIAL.sub("", p)))
 
 
 def _valid_speaker(phrase: str) -> bool:
     p = _speaker_phrase(phrase)
     if not p or len(p.split()) > 12 or p.lower() in _DETERMINERS:
         return False
-    if " " in p and p.split(None, 1)[0].lower() in (*_WRITER_PRONOUNS, "i'm", "i've", "we're", "we've"):
+    words = p.split(None, 2)
+    if len(words) > 1 and words[0].lower() in (*_WRITER_PRONOUNS, "i'm", "i've", "we're", "we've"):
         return False  # "I can say ...": the writer, no attributed source
+    if (len(words) > 1 and words[0].lower() in ("he", "she", "it", "they") and words[1].islower()
+            and words[1] != "and") or _PRONOUN_INSIDE.search(p):
+        # "He read out a denunciation of the regime he said ...", "yesterday he agreed in part with ...": a
+        # clause with a pronoun for its subject ("He Yafei" is a name)
+        return False
     if p.lower() in _PRONOUNS:
         return True
     if _BAD_IN_SPEAKER.search(p):
@@ -670,7 +701,7 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
         chosen = named[-1]
         if chosen.type != "ORG" and p[-1:].islower() and not p.endswith(" ".join(chosen.text.split())):
             return p, None  # a group its place names: "Velmoran border monitors", "Syrian state television"
-    elif generic or p[:1].isupper():
+    elif generic or p[:1].isupper() or _UNNAMED.match(p):
         return p, None
     else:
         return None, None
