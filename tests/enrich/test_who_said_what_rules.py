@@ -325,6 +325,10 @@ def test_common_verbs_tie_no_denial_and_a_person_speaks_for_a_side_as_we() -> No
     ("Though her injuries appeared consistent with what she said, Velnet could not verify her story.", []),
     ("He read out a denunciation of the regime he said he had served for 33 years.", []),
     ("Oren Tal, adviser to the envoy in Kesten, said yesterday he agreed in part with the assessment.", []),
+    # an adverbial before the subject is no part of it, and none is a subject ("reports" is a noun there)
+    ("But upon their arrival in Kesten, dozens of refugees said they had been robbed.",
+     [("dozens of refugees", "they had been robbed")]),
+    ("Ahead of weekly reports from industry on oil stocks, a survey of analysts yielded a forecast of a rise.", []),
     # whom a verb of telling addresses is no part of the claim
     ("Oil executives told a congressional hearing that Halvik had ignored industry standards.",
      [("Oil executives", "Halvik had ignored industry standards")]),

@@ -172,7 +172,8 @@ _SAYING = re.compile(
 # ", which runs field clinics on both sides," between a subject and its reporting verb
 _APPOSITIVE = re.compile(rf",\s+(?:which|who|whose)\s+[^,\"“”]{{3,120}},(?=\s+{_FILLER}(?:{_VERB_ALT})\b)")
 _GENERIC_SPEAKERS = re.compile(
-    r"^(?:the |a |an |his |her |its |their |both |two |local |senior |government |military |other )*"
+    r"^(?:the |a |an |his |her |its |their |both |two |local |senior |government |military |other |many |some |"
+    r"several |most |dozens of |hundreds of |scores of )*"
     r"(?:officials?|authorities|ministry|government|police|army|military|spokesm[ae]n|spokeswom[ae]n|"
     r"spokesperson|sources?|witnesses|residents|statement|report|reports|office|sides?|side|analysts?|"
     r"experts?|diplomats?|observers?|agency|media|president|minister|prime minister|leader|council|"
@@ -180,9 +181,13 @@ _GENERIC_SPEAKERS = re.compile(
     r"doctors|hospital|medics|monitors|monitoring group|general|commander|chief|envoy|ambassador|"
     r"(?:fire |rescue |emergency |health |civil defen[cs]e )?service|union|inspectors?|firm|poll|survey|"
     r"researchers?|investigators?|prosecutors?|regulators?|organi[sz]ers?|(?:election |electoral )?commission|"
-    r"figures|data|estimates|records|polls?)\b",
+    r"figures|data|estimates|records|polls?|refugees|survivors|villagers|protesters|demonstrators|relatives|"
+    r"families|workers|students|nurses)\b",
     re.IGNORECASE)
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "you"}
+_PREPOSITIONS = frozenset({"ahead", "in", "on", "at", "after", "before", "during", "since", "upon", "amid", "despite",
+                           "following", "for", "from", "with", "without", "by", "under", "over", "through",
+                           "throughout", "within", "across", "against", "toward", "towards", "among", "between"})
 # someone unnamed, who speaks only after a quotation ('"...," said a teacher', '..., said one resident')
 _UNNAMED = re.compile(r"^(?:a|an|the|one)\s+(?!(?:of|who|which|that)\b)[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}$")
 _PRONOUN_INSIDE = re.compile(r"\s(?:he|she|they|we)\b")
@@ -619,7 +624,8 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 
 # a time or place said before the speaker ("In February, the Syrian government said"; "On the ground, correspondents
 # reported") and an auxiliary of the verb after it ("activists have said", "He did say") are no part of the speaker
-_LEADING_ADVERBIAL = re.compile(r"^(?:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile)"
+_LEADING_ADVERBIAL = re.compile(r"^(?i:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile|"
+                                r"Upon|Following|Amid|Despite|Throughout|Within|Ahead of|Speaking)"
                                 r"\b[^,]{0,60},\s+(?=\S)")
 # a time before the speaker with no comma after it: "Last month she warned", "On Tuesday the ministry said"
 _LEADING_TIME = re.compile(
@@ -649,6 +655,8 @@ def _valid_speaker(phrase: str) -> bool:
     if not p or len(p.split()) > 12 or p.lower() in _DETERMINERS:
         return False
     words = p.split(None, 2)
+    if words[0].lower() in _PREPOSITIONS:
+        return False  # "Ahead of weekly (reports from industry ...)": an adverbial, no subject
     if len(words) > 1 and words[0].lower() in (*_WRITER_PRONOUNS, "i'm", "i've", "we're", "we've"):
         return False  # "I can say ...": the writer, no attributed source
     if (len(words) > 1 and words[0].lower() in ("he", "she", "it", "they") and words[1].islower()
