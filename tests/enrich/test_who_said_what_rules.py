@@ -314,6 +314,25 @@ def test_common_verbs_tie_no_denial_and_a_person_speaks_for_a_side_as_we() -> No
                                      "the market in Kesten.") == []
 
 
+def test_a_denial_that_names_whose_words_it_denies_answers_only_them() -> None:
+    rebels = "Talha Jwaili said rebels controlled the port of Zawiya and the coast road."
+    minister = "Musa Ibrahim said rebels controlled the port of Zawiya and the coast road."
+    denial = "Ali Zintan rejected Ibrahim's assertions that rebels controlled the port of Zawiya and the coast road."
+    assert _denial_flags(rebels, denial) == []
+    assert len(_denial_flags(minister, denial)) == 1
+    assert len(_denial_flags(rebels, "Ali Zintan rejected the assertions that rebels controlled the port of Zawiya "
+                                     "and the coast road.")) == 1  # (whose, unsaid: anyone's)
+
+
+@pytest.mark.parametrize("text", [
+    "Velan Reyes dismissed calls to halt the offshore drilling programme.",
+    "The White House rejected criticism of the decision to strike the airfield.",
+    "Tom Reyes dismissed them as a bunch of ineffective young people.",
+])
+def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
+    assert [(c.verb, c.polarity) for c in claims(text)] in ([("dismiss", "assert")], [("reject", "assert")])
+
+
 @pytest.mark.parametrize("text,expected", [
     # the end of a quotation begun sentences before is no speaker-first subject: the speaker follows "said"
     ('"We need help. There\'s so much death there," said Mustafa Hamali, a taxi driver.',

@@ -139,6 +139,13 @@ _BY_COUNT = re.compile(r",?\s*\bby\s+(?:the\s+)?(?P<speaker>[^,;\"“”]{2,60}?
 _PROPOSAL = re.compile(r"^(?:the|an?|any|this|that|his|her|its|their)\s+(?:\w+\s+)?(?:offer|proposal|plan|deal|call|"
                        r"demand|request|invitation|idea|talks|bid|appeal|ultimatum|compromise|settlement)s?\b",
                        re.IGNORECASE)
+# what one rejects or dismisses that is no statement of fact: an opinion, a proposal, advice, a person ("dismissed
+# them as ...")
+_NOT_A_STATEMENT = re.compile(
+    r"^(?:(?:the|an?|any|this|that|these|those|his|her|its|their|our|[A-Z][\w\-]*(?:'s|’s))\s+)?(?:\w+\s+)?"
+    r"(?:criticisms?|calls?|advice|recommendations?|comparisons?|possibility|idea|notion|requests?|demands?|pleas?|"
+    r"appeals?|pressure|offers?|proposals?|plans?|deal|invitation|talks|bid|ultimatum|compromise|settlement|"
+    r"resignation|legislation|bill)\b|^(?:them|it|him|her|this|that|these|those)\s+as\b", re.IGNORECASE)
 # "..., residents said they would wait and see": the claim follows the verb, the text before is no claim
 _CLAUSE_AFTER = re.compile(r"^\s+(?:(?:that|they|he|she|it|we|i|there)\s+\w+\s+\w+|(?:[\w'’\-]+\s+){1,3}(?:were|was|is|are|"
                            r"had|has|have|would|will|could|can|did|should|may|might)\b)")
@@ -363,6 +370,8 @@ _DENIER_TAIL = re.compile(r",\s+(?:which|a claim|a figure|an accusation|a report
 
 
 def _polarity(lemma: str, text: str) -> str:
+    if lemma in ("reject", "dismiss") and _NOT_A_STATEMENT.match(text):
+        return "assert"  # "rejected criticism of ...", "dismissed calls to halt ...": nothing said is denied
     return "deny" if (lemma in DENY_VERBS or _DENIAL_TEXT.search(text) or _NEGATED_ACTION.match(text)) else "assert"
 
 

@@ -46,7 +46,8 @@ _WEAK = STOPWORDS | frozenset(
     make makes made making sure take takes took taken get gets got want wants wanted need needs needed think
     thinks thought know knows knew see sees saw look looks come comes came give gives gave put puts keep keeps
     going go goes went able like just also still well very much many more most lot thing things way ways time
-    times day days week weeks year years""".split())
+    times day days week weeks year years month months ago today yesterday tomorrow last next every say says said
+    tell tells told set sets call calls called""".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
 
 
@@ -168,6 +169,36 @@ def _about_side(text: str, side: str) -> bool:
     return bool(side) and any(_sides_match(x, side) for x in _named_sides(text))
 
 
+# A denial that names whose words it denies: "(rejected) Ibrahim's assertions that ...", "the claims by the
+# Drasski army", "a threat by Washington to ...", "government reports that ..."
+_WHAT_SAID = (r"(?:assertions?|claims?|allegations?|accusations?|reports?|statements?|suggestions?|charges?|"
+              r"remarks?|comments?|version|account|figures?|estimates?|threats?|warnings?|accounts?)")
+_NAME = r"[A-Z][\w\-.]*(?:\s+(?:of\s+)?[A-Z][\w\-.]*)*"
+_DENIED_SOURCE = re.compile(
+    rf"^(?:the\s+|a\s+|an\s+)?(?:(?P<owner>{_NAME}|government|regime|opposition|rebels?|army|military|"
+    rf"police|activists?)(?:'s|’s|')?\s+(?:[a-z]+\s+)?{_WHAT_SAID}"
+    rf"|(?:[a-z]+\s+)?{_WHAT_SAID}\s+(?:by|from|of)\s+(?:the\s+)?(?P<by>{_NAME}))\b")
+
+
+@lru_cache(maxsize=50_000)
+def denied_source(text: str) -> frozenset[str] | None:
+    """The words of whoever a denial says made what it denies (``None`` when it names nobody): "Ibrahim's
+    assertions that ..." -> {"ibrahim"}; "government claims that ..." -> {"government"}."""
+    m = _DENIED_SOURCE.match(text)
+    if m is None:
+        return None
+    who = m.group("owner") or m.group("by")
+    words = frozenset(w.lower() for w in _WORD.findall(who) if w.lower() not in ("the", "of"))
+    return words or None
+
+
+def _made_by(claim: Claim, side: str, source: frozenset[str]) -> bool:
+    """Whether an asserted claim's speaker is the source a denial names: one of its words ("Musa Ibrahim" for
+    "Ibrahim's"), or its side ("Velmoran defence ministry" for "Velmora's claims")."""
+    spoken = {w.lower() for w in _WORD.findall(claim.speaker or "")}
+    return bool(spoken & source) or any(_sides_match(_speaker_side(w.capitalize()), side) for w in source)
+
+
 COMMON_MIN, COMMON_SHARE = 5, 0.33  # a term in more claims of the event than this many and this share is common
 
 
@@ -205,6 +236,7 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
     # what Clinton said" once, not once for each of her five sentences on the helicopters
     flags: dict[tuple[str, str], tuple[set[int], set[int], set[str]]] = {}
     for d in denials:
+        source = denied_source(claims[d].text)
         candidates: set[int] = set()
         for t in terms[d]:
             candidates.update(postings.get(t, ()))
@@ -217,6 +249,8 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
                 continue
             if how[d] == "own" and not _about_side(claims[a].text, sides[d]):
                 continue  # "its forces did not fire" answers only what was said of its forces
+            if source is not None and not _made_by(claims[a], sides[a], source):
+                continue  # "rejected Ibrahim's assertions that ..." answers only what Ibrahim said
             score = len(shared) / min(len(terms[d]), len(terms[a]))
             if score >= 0.2:
                 scored.append((score, a, shared))
