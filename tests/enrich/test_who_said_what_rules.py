@@ -348,6 +348,14 @@ def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
     ("But upon their arrival in Kesten, dozens of refugees said they had been robbed.",
      [("dozens of refugees", "they had been robbed")]),
     ("Ahead of weekly reports from industry on oil stocks, a survey of analysts yielded a forecast of a rise.", []),
+    # a noun that is also a reporting verb: before a verb, after an adverb alone, after a determiner and modifiers
+    ("Gulf Arab states have said they will meet the envoy next week.",
+     [("Gulf Arab states", "they will meet the envoy next week")]),
+    ("Meanwhile reports from northern Kesten said the bridge had fallen.",
+     [("reports from northern Kesten", "the bridge had fallen")]),
+    ("The highly technical, 193-page report attributes the spill to a chain of failures.", []),
+    ("For its part, Lukoil, one of the biggest producers, said it would not buy.", [("Lukoil", "it would not buy")]),
+    ("The allegations of trading links between the two men - denied by both parties - formed the bulk of it.", []),
     # whom a verb of telling addresses is no part of the claim
     ("Oil executives told a congressional hearing that Halvik had ignored industry standards.",
      [("Oil executives", "Halvik had ignored industry standards")]),

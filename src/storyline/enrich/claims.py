@@ -202,6 +202,8 @@ _WRITER_PRONOUNS = ("i", "we", "you")  # the writer (and an interviewer's "You s
 _BAD_IN_SPEAKER = re.compile(
     r"\b(?:was|were|is|are|be|been|being|has|have|had|did|does|do|who|which|that|would|could|should|will|may|might|"
     r"can|cannot|must|shall|if|when|because|while|after|before|not|to|though|although|unless|whether)\b|[\"“”;:(]"
+    # a dash that opens an aside ("The allegations of oil trading links - denied by both -")
+    r"|\s[-–—]$"
     # a verb's contraction ("There's so much death there", "won't"; a possessive is no contraction)
     r"|\b(?:there|it|that|he|she|what|here|where)['’]s\b|\w['’](?:ll|re|ve|m|d)\b|n['’]t\b"
     # a phrase cut off before its noun: "The number of", "Asked about", "With an", "Although the"
@@ -534,8 +536,11 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
 
 
 # "... the preliminary" + "report": a determiner (and perhaps a lower-case adjective) right before the verb
-_DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|his|her|our|one)(?:\s+[a-z][\w\-]*)?$",
-                              re.IGNORECASE)
+_DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|his|her|our|one)"
+                              r"(?:\s+[a-z0-9][\w\-]*,?){0,3}$", re.IGNORECASE)
+# ... or a verb after it: "Gulf Arab states have said", "Initial reports were"
+_VERB_AFTER = re.compile(r"\s+(?:have|has|had|were|are|was|is|will|would|can|could|said|say|says|show|showed|"
+                         r"suggest|suggested)\b")
 
 
 def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
@@ -549,7 +554,9 @@ def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
         # (from the text itself: a verb masked before is part of this speaker, "The report said")
         speaker, verb = raw[m.start("speaker"):m.end("speaker")], m.group("verb")
         bare = speaker.strip(" ,").lower().split()
-        noun_use = verb.lower() in _NOUN_VERBS and (not bare or _DETERMINED_NOUN.search(speaker.strip()) is not None)
+        noun_use = verb.lower() in _NOUN_VERBS and (not bare or _DETERMINED_NOUN.search(speaker.strip()) is not None
+                                                     or _VERB_AFTER.match(m.group("rest")) is not None
+                                                     or not _speaker_phrase(speaker))  # "Meanwhile reports ..."
         that_only = VERBS.get(verb.lower()) in THAT_VERBS and not m.group("rest").lstrip().startswith("that ")
         if noun_use or that_only:
             masked = masked[:m.start("verb")] + "\x00" * len(verb) + masked[m.end("verb"):]
@@ -634,7 +641,8 @@ def _strip_opener(raw: str, sent: _Sentence | None = None) -> str:
 # a time or place said before the speaker ("In February, the Syrian government said"; "On the ground, correspondents
 # reported") and an auxiliary of the verb after it ("activists have said", "He did say") are no part of the speaker
 _LEADING_ADVERBIAL = re.compile(r"^(?i:In|On|At|After|Before|During|Since|Earlier|Later|Separately|Elsewhere|Meanwhile|"
-                                r"Upon|Following|Amid|Despite|Throughout|Within|Ahead of|Speaking)"
+                                r"Upon|Following|Amid|Despite|Throughout|Within|Ahead of|Speaking|"
+                                r"For (?:its|their|his|her|our) part)"
                                 r"\b[^,]{0,60},\s+(?=\S)")
 # a time before the speaker with no comma after it: "Last month she warned", "On Tuesday the ministry said"
 _LEADING_TIME = re.compile(
@@ -646,8 +654,8 @@ _LEADING_BRACKETS = re.compile(r"^\s*\((?:[^()]|\([^()]*\))*\)\s*")
 _TRAILING_AUXILIARY = re.compile(r"\s+(?:has|have|had|did|does|do)(?:\s+(?:also|since|now|repeatedly|already))?$",
                                  re.IGNORECASE)
 # a conjunction or sentence adverb before the speaker is no part of it: "But he said", "And the ministry said"
-_LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as)\s+(?:,\s*)?",
-                                  re.IGNORECASE)
+_LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|still|however|now|then|also|instead|as|meanwhile|separately|"
+                                  r"elsewhere|moreover|furthermore|indeed|additionally)(?:\s+|,\s*|$)", re.IGNORECASE)
 # a determiner alone names nobody ("The state-run channel reported": "state" is no reporting verb there); not
 # "both" or "many": "Both said", "Many said" speak of people named before
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "no", "such", "its",
