@@ -298,3 +298,27 @@ def test_a_place_named_by_the_end_of_its_hyphenated_name_is_that_place() -> None
     art = Article(id="h", text="Shelling hit villages in Nagorno-Marash on Monday. Talks on Marash resume soon.")
     assert [(m.text, m.name) for m in extract_names(art) if m.type == "PLACE"] == \
         [("Nagorno-Marash", "Nagorno-Marash"), ("Marash", "Nagorno-Marash")]
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_name_that_starts_or_ends_anothers_full_name_is_that_person(reconcile) -> None:
+    # one outlet writes the full name, another its end or its start: they need not meet in articles
+    full = [Article(id=f"f{i}", text=f"President Recep Tayfun Ozkaya met the envoy on day {i}.") for i in range(4)]
+    short = [Article(id=f"s{i}", text=f"President Tayfun Ozkaya spoke on day {i}.") for i in range(3)]
+    people = {(e.name, len(e.article_ids)) for e in reconcile([*full, *short]).entities if e.type == "PERSON"}
+    assert people == {("Recep Tayfun Ozkaya", 7)}
+    # the start of a name, where the family name it leaves off is that of someone its articles name
+    son = [Article(id=f"g{i}", text=f"Leader Omar Taliq said on day {i} that Saif al-Rashid Taliq would speak.")
+           for i in range(4)]
+    bare = [Article(id=f"b{i}", text=f"Leader Omar Taliq said on day {i} that his son Saif al-Rashid was safe.")
+            for i in range(3)]
+    people = {(e.name, len(e.article_ids)) for e in reconcile([*son, *bare]).entities if e.type == "PERSON"}
+    assert ("Saif al-Rashid Taliq", 7) in people and not any(n == "Saif al-Rashid" for n, _ in people)
+
+
+def test_a_western_middle_name_and_surname_are_another_person() -> None:
+    # "Michael Joseph Jackson" and his father "Joe Jackson": the end of a Western name is no name of its own
+    son = [Article(id=f"m{i}", text=f"Singer Michael Joe Vance died on day {i}.") for i in range(6)]
+    father = [Article(id=f"j{i}", text=f"His father Joe Vance spoke on day {i}.") for i in range(3)]
+    people = {e.name for e in _all_at_once([*son, *father]).entities if e.type == "PERSON"}
+    assert {"Michael Joe Vance", "Joe Vance"} <= people

@@ -1313,6 +1313,12 @@ def _given_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _given_keys() -> frozenset[str]:
+    """The phonetic keys of English given names and their nicknames."""
+    return frozenset(k for k in map(phonetic_token, _given_names()) if k)
+
+
+@lru_cache(maxsize=1)
 def _nicknames() -> dict[str, frozenset[str]]:
     """Phonetic key of an English given name -> the keys of its nicknames and of the names it is a nickname of.
     A nickname is shorter than its name: the table's rows of two names as long as each other ("bill" has "fred")
@@ -1697,6 +1703,8 @@ class Reconciler:
                 _retype(index, rec, _voted_type(kinds, given))
                 if rec.entity.type == "PERSON":
                     rec = _join_first_named(index, rec)
+            elif rec.givens and rec.entity.type == "PERSON":
+                rec = _join_fuller_named(index, rec)
             if rec.written is not None:
                 _name_by_usage(rec)
         # (in the index's order, not the order they were first mentioned in)
@@ -1817,6 +1825,41 @@ def _join_first_named(index: _Index, rec: _Rec) -> _Rec:
     people = [r for r in index.by_given.get(phonetic(rec.entity.name), ())
               if r.merged_into is None and r is not rec and r.entity.type == "PERSON" and r.givens
               and len(r.article_set) >= FIRST_NAMED_MIN and len(r.article_set & rec.article_set) >= need]
+    if len(people) != 1:
+        return rec
+    index.merge(people[0], rec)
+    return people[0]
+
+
+def _join_fuller_named(index: _Index, rec: _Rec) -> _Rec:
+    """A person whose name is the start or the end of the full name of one other person, and of no other, is that
+    person, merged into them: "Saif al-Islam" for Saif al-Islam Gadhafi (given name and surname to the one, given
+    names to the other), "Tayyip Erdogan" for Recep Tayyip Erdogan and "Ben Ali" for Zine El Abidine Ben Ali (the
+    last given names of the other; not a father's name inside it: "Rashid" in "Mohammed bin Rashid Al Maktoum").
+    Outlets write one form or the other, so the two need not meet in articles; the fuller name is written in as
+    many articles as the shorter (half as many for a start: a family name is often left off), three at least, and
+    a fuller name that starts with this one ends in a family name another person bears who is named in half of
+    this one's articles (Muammar Gaddafi, beside "Saif al-Islam"; not "Muhammad Ali" for "Mohammed Ali Abdallah").
+    What a headline runs into a name ("Do You Know Piers Morgan", "Hillary Clinton Tuesday") is seldom either. A
+    fuller name whose first name is an English one is a Western name with a middle name, often a father's ("Michael
+    Joseph Jackson" is no "Joe Jackson"): its end is no name of its own."""
+    mine = (*rec.givens, rec.surname)
+    n = len(rec.article_set)
+
+    def named(r: _Rec, share: float) -> bool:
+        return (r.merged_into is None and r is not rec and r.entity.type == "PERSON"
+                and len(r.article_set) >= max(FIRST_NAMED_MIN, share * n))
+
+    starting = [r for r in index.by_given.get(rec.givens[0], ())
+                if len(r.givens) >= len(mine) and r.givens[:len(mine)] == mine and named(r, 0.5)
+                and any(o is not r and o.givens and o.entity.type == "PERSON" and o.merged_into is None
+                        and len(o.article_set & rec.article_set) >= 0.5 * n
+                        for o in index.by_surname.get(r.surname, ()))]
+    english = _given_keys()
+    ending = [r for r in index.by_surname.get(rec.surname, ())
+              if len(r.givens) > len(rec.givens) and r.givens[-len(rec.givens):] == rec.givens and named(r, 1.0)
+              and r.givens[0] not in english]
+    people = starting + ending
     if len(people) != 1:
         return rec
     index.merge(people[0], rec)
