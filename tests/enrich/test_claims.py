@@ -82,6 +82,21 @@ def test_figures_on_real_news_shapes(text, expected):
     assert [(f.value, f.unit, f.subject, f.text) for f in claim_figures(text)] == expected
 
 
+@pytest.mark.parametrize("text,subject", [
+    # the level a figure is of, or the change it is the size of, with what changes when the text says
+    ("unemployment had fallen to 5.1 per cent", "unemployment"),
+    ('real unemployment was "closer to 7 per cent"', "unemployment"),
+    ("turnout stood at 41 per cent", "turnout"),
+    ("the government had cut the budget of the inspectorate by 25 per cent", "budget cut"),
+    ("a 20 percent cut in their budget over four years", "budget cut"),
+    ("a 3.1 percent decline in energy prices", "prices fall"),
+    ("budget documents show a cut of 9 per cent", "cut"),
+    ("it was 5 percent", None),
+])
+def test_what_a_figure_measures(text, subject):
+    assert [f.subject for f in claim_figures(text)] == [subject]
+
+
 def test_fractions_ages_and_times_are_no_claim_figures():
     assert claim_figures("Two-thirds of Britons believe it; a 22-year-old was held at 11:47 PM") == []
 
@@ -418,3 +433,22 @@ def test_a_noun_that_reads_as_a_verb_stays_in_the_speaker():
                              "that its gates had failed.")
     got = [(c.speaker, c.verb) for c in claims_of([a])]
     assert got == [("The report", "say"), ("The report on the dam", "find")]
+
+
+def test_rival_levels_and_changes_and_counts_so_far() -> None:
+    def said(speaker, text):
+        return Claim(article_id=speaker, speaker=speaker, verb="say", text=text, figures=claim_figures(text))
+
+    def conflicts(*cs):
+        return [d.note for d in find_disagreements(list(cs)) if d.kind == "figures"]
+
+    assert conflicts(said("Wendt", "unemployment had fallen to 5.1 per cent"),
+                     said("Ferenc", 'real unemployment was "closer to 7 per cent"'))
+    # a change that does not say what it changes is set against the changes of what the event says is changed
+    assert conflicts(said("Ferenc", "the government had cut the budget of the inspectorate by 25 per cent"),
+                     said("the Union", "figures showing a cut of 9 per cent in 2024, which had since been reversed"))
+    # a count up to an hour of the day is no rival of the final one
+    assert conflicts(said("the commission", "By 4 p.m. turnout stood at 41 per cent"),
+                     said("Ostrel Radio", "turnout was 64.3 per cent")) == []
+    assert conflicts(said("the commission", "At 4 p.m. turnout stood at 41 per cent"),
+                     said("Ostrel Radio", "turnout was 64.3 per cent"))  # (no "by": two figures of one thing)

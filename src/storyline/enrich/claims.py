@@ -959,6 +959,8 @@ def extract_figures(text: str) -> list[Figure]:
             subject = _outcome_near(text, unit_end, start)
         if subject is None and unit in _FIGHTERS and _LOST_BEFORE.search(text[max(0, start - 40):start]):
             subject = "killed"  # "Velmora had lost more than 1,500 soldiers"
+        if subject is None:
+            subject = _measured(text, start, unit_end)
         figures.append(Figure(value=value, unit=unit, subject=subject, text=text[start:unit_end].strip(),
                               approximate=approx or value is None))
     return figures
@@ -1037,6 +1039,68 @@ def _counted_noun(text: str, pos: int, value: float | None) -> tuple[str | None,
             return None, None, pos  # "1,000 strong", "200 would"
         return _singular_to_plural(lw), None, pos + words[k].end()
     return None, None, pos
+
+
+# What a figure measures, when no outcome says it: the noun it is the level of ("unemployment had fallen to 5.1 per
+# cent", "turnout stood at 41 per cent", "inflation of 3 percent"), or the change it is the size of ("cut the
+# budget by 25 per cent", "a cut of 9 per cent", "a 4 percent rise")
+_LEVEL_BEFORE = re.compile(
+    r"\b(?P<noun>[a-z][a-z\-]+)(?:\s+(?:rate|figure|level))?(?:\s+(?:had|has|have|would|will|could))?"
+    r"(?:\s+(?:been|be))?\s+(?:stood\s+at|stands\s+at|was|is|were|are|fell\s+to|fallen\s+to|falls\s+to|"
+    r"rose\s+to|risen\s+to|rises\s+to|dropped\s+to|climbed\s+to|jumped\s+to|reached|hit|of)\s+"
+    r"[\"“]?(?:(?:about|around|closer\s+to|close\s+to|nearly|almost|just\s+over|just\s+under|more\s+than|over|"
+    r"under|only|some)\s+)?$", re.IGNORECASE)
+_CHANGE_BY = re.compile(r"\b(?P<verb>cut|cuts|slashed|reduced|lowered|trimmed|raised|increased|boosted|lifted)\b"
+                        r"[^.;]{0,60}?\bby\s+(?:about\s+|around\s+|nearly\s+|some\s+)?$", re.IGNORECASE)
+_CHANGE_OF = re.compile(r"\b(?P<noun>cut|reduction|increase|rise|fall|drop|decline|growth)\s+of\s+"
+                        r"(?:about\s+|around\s+|nearly\s+|some\s+)?$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"[^\S\n]+(?P<noun>cut|reduction|increase|rise|fall|drop|decline)\b", re.IGNORECASE)
+_CHANGES = {"cut": "cut", "cuts": "cut", "slashed": "cut", "reduced": "cut", "lowered": "cut", "trimmed": "cut",
+            "reduction": "cut", "raised": "increase", "increased": "increase", "boosted": "increase",
+            "lifted": "increase", "increase": "increase", "rise": "increase", "fall": "fall", "drop": "fall",
+            "decline": "fall", "growth": "growth"}
+_NO_MEASURE = STOPWORDS | frozenset({"it", "that", "this", "which", "what", "there", "total", "number", "figure",
+                                     "toll", "one", "all", "each", "many", "some", "more", "less", "rate", "level",
+                                     "amount", "average", "estimate", "equivalent"})
+
+
+def _measured(text: str, start: int, end: int) -> str | None:
+    """What a figure is the level or the change of, lower case: "unemployment", "turnout"; a change with what it
+    changes when the text says ("budget cut": "cut the budget of the inspectorate by 25 per cent", "a 20 percent
+    cut in their budget"), else the change alone ("a cut of 9 per cent": "cut")."""
+    head = text[max(0, start - 90):start]
+    m = _CHANGE_BY.search(head)
+    if m:  # "cut the budget of the inspectorate by": what the verb takes, up to its first preposition
+        return _changed(_CHANGES[m.group("verb").lower()], head[m.end("verb"):m.start() + len(m.group(0))])
+    m = _CHANGE_OF.search(head)
+    if m:  # "a rise of 10 percent in full-year profit"
+        return _changed(_CHANGES[m.group("noun").lower()], _IN_WHAT.match(text, end))
+    m = _CHANGE_AFTER.match(text, end)
+    if m:  # "a 3.1 percent decline in energy prices"
+        return _changed(_CHANGES[m.group("noun").lower()], _IN_WHAT.match(text, m.end()))
+    m = _LEVEL_BEFORE.search(head)
+    if m and m.group("noun").lower() not in _NO_MEASURE:
+        return m.group("noun").lower()
+    return None
+
+
+_IN_WHAT = re.compile(r"[^\S\n]+in[^\S\n]+(?P<what>(?:[\w\-']+[^\S\n]+){0,3}?[\w\-']+)"
+                      r"(?=[^\S\n]+(?:of|in|to|for|at|by|from|over|on|since|and|as|than|but)\b|[,.;:)]|$)")
+_OBJECT_END = re.compile(r"\s(?:of|in|to|for|at|by|from|over|on)\s")
+
+
+def _changed(change: str, what: re.Match[str] | str | None) -> str:
+    """``change`` with the last word of what it changes ("the budget of ..." -> "budget cut"), when that is a
+    lower-case word."""
+    if isinstance(what, re.Match):
+        what = what.group("what")
+    if not what:
+        return change
+    what = _OBJECT_END.split(f" {what} ", 1)[0].split()
+    noun = what[-1].strip(",.;:'’") if what else ""
+    if noun.islower() and noun.isalpha() and noun not in _NO_MEASURE and noun not in STOPWORDS:
+        return f"{noun} {change}"
+    return change
 
 
 def _outcome_near(text: str, after: int, before: int) -> str | None:

@@ -309,7 +309,8 @@ _TOTAL_PLACE = "\x00total"  # the place of such a figure: apart from every figur
 # The stretch of time a count covers, when its clause says: a running toll "since the unrest began", one "in the
 # past two days", one day's "on Saturday" / "today" / "overnight". Tolls over different stretches are different
 # quantities (5,000 since March and 30 on Saturday do not contradict each other).
-_SPAN = re.compile(r"\b(?:(?P<since>since)\s+(?:the\s+|its\s+|their\s+)?(?P<anchor>[\w\-]+)"
+_SPAN = re.compile(r"\b(?:(?P<since>since)\s+(?!(?:been|then|become|gone)\b)(?:the\s+|its\s+|their\s+)?"
+                   r"(?P<anchor>[\w\-]+)"  # (not the adverb: "had since been reversed")
                    r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<past>(?:\w+\s+)?(?:hours?|days?|weeks?|months?))"
                    r"|(?P<day>today|yesterday|overnight|so\s+far\s+(?:today|on\s+\w+day)|on\s+(?:Mon|Tues|Wednes|Thurs|"
                    r"Fri|Satur|Sun)day))\b")
@@ -374,8 +375,14 @@ def _both_true(x: tuple[str, float], y: tuple[str, float]) -> bool:
 
 
 def _running(span: str | None) -> bool:
-    """A running toll ("since the unrest began"): not the count of one attack or day, whether or not that says so."""
-    return span is not None and span.startswith("since ")
+    """A running toll ("since the unrest began") or a count so far ("By 4 p.m. turnout stood at 41 per cent"): not
+    the count of one attack or day, nor the final one, whether or not that says so."""
+    return span is not None and span.startswith(("since ", "by "))
+
+
+# a count up to a time of the day, before the figure: "By 4 p.m. turnout stood at 41 per cent"
+_BY_TIME = re.compile(r"\b[Bb]y\s+(?P<time>\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\b\.?)?|noon|midday|midnight|"
+                      r"mid-?(?:morning|afternoon)|(?:early|late)\s+(?:morning|afternoon|evening))")
 
 
 def _span_of(claim: Claim, fig: Figure, at: int) -> str | None:
@@ -389,7 +396,10 @@ def _span_of(claim: Claim, fig: Figure, at: int) -> str | None:
             end = min(end, k)
     m = _SPAN.search(claim.text, at + len(fig.text), min(end, at + len(fig.text) + 90))
     if not m:
-        return None
+        by = None
+        for by in _BY_TIME.finditer(claim.text, max(0, at - 60), at):
+            pass  # (the last one before the figure)
+        return "by " + " ".join(by.group("time").lower().split()) if by else None
     if m.group("since"):
         return "since " + m.group("anchor").lower()
     if m.group("past"):
@@ -462,6 +472,9 @@ def _unit_class(claim: Claim, fig: Figure) -> str:
     return unit
 
 
+_CHANGE_SUBJECTS = frozenset({"cut", "increase", "fall", "growth"})
+
+
 def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     groups: dict[tuple[str, str], list[tuple[int, Figure]]] = {}
     for i, c in enumerate(claims):
@@ -470,6 +483,14 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
                 continue
             key = (_unit_class(c, f), _SUBJECT_CLASS.get(f.subject, f.subject))
             groups.setdefault(key, []).append((i, f))
+    # a change that does not say what it changes ("a cut of 9 per cent") may be of anything the event's other
+    # figures of that change and unit say is changed ("cut the budget by 25 per cent": budget cut; "cut funding
+    # for the inspectorate by 25 per cent": funding cut): it is set against each
+    for unit, change in [k for k in groups if k[1] in _CHANGE_SUBJECTS]:
+        said = [k for k in groups if k[0] == unit and k[1].endswith(" " + change)]
+        bare = groups.pop((unit, change)) if said else []
+        for k in said:
+            groups[k] = sorted(groups[k] + bare, key=lambda x: x[0])
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
     for (unit, subject), items in sorted(groups.items()):
