@@ -15,7 +15,7 @@ from rich.table import Table
 
 from . import __version__
 from .export import ExportError, export
-from .model import IngestProblem
+from .model import IngestProblem, figure_label
 from .store import MigrationNeeded, Store, StoreError, default_db_path
 
 app = typer.Typer(
@@ -396,9 +396,8 @@ def _show_who_said_what(who: dict[str, Any]) -> None:
     out.print(f"\nClaims ({len(who['claims'])})", markup=False, highlight=False)
     if who["claims"]:
         def figures(c: dict[str, Any]) -> str:
-            return "; ".join(f"{'~' if f.get('approximate') else ''}"
-                             f"{'?' if f['value'] is None else format(f['value'], 'g')} "
-                             f"{f['unit'] or ''} {f['subject'] or ''}".strip() for f in c["figures"])
+            return "; ".join(figure_label(f["value"], f["unit"], f["subject"], bool(f.get("approximate")))
+                             for f in c["figures"])
         _rows_out(["#", "speaker", "verb", "claim", "figures", "article"],
                   [[str(i), c["speaker"] or "", ("denies" if c["polarity"] == "deny" and c["verb"] != "deny"
                                                  else c["verb"] or ""),

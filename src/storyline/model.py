@@ -102,6 +102,26 @@ class Figure:
     approximate: bool = False
 
 
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def format_amount(value: float | None, vague: str = "some") -> str:
+    """A figure's value for people to read: "1,387", "5.1", "20 million", "2.7 trillion" (not "2e+07"); ``vague``
+    for an amount given only in words ("hundreds")."""
+    if value is None:
+        return vague
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            return f"{value / scale:,.3f}".rstrip("0").rstrip(".") + f" {word}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def figure_label(value: float | None, unit: str | None, subject: str | None, approximate: bool = False) -> str:
+    """A figure in a line: "~772 soldiers killed", "20 million USD", "5.1 percent unemployment"."""
+    amount = format_amount(value, "some")
+    return " ".join(p for p in (("~" if approximate and value is not None else "") + amount, unit, subject) if p)
+
+
 @dataclass
 class Claim:
     article_id: str

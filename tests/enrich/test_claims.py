@@ -150,7 +150,7 @@ def test_figure_conflicts_need_same_quantity_and_different_speakers():
           claim("Kestra City", 51, "civilians", "casualties")]
     flags = [d for d in find_disagreements(cs) if d.kind == "figures"]
     assert [d.claims for d in flags] == [[0, 1], [1, 2]]
-    assert "Arvenna: 412" in flags[0].note and "Kestra City: 2300" in flags[0].note
+    assert "Arvenna: 412" in flags[0].note and "Kestra City: 2,300" in flags[0].note
     # a vague figure beside an exact one in the same claim does not break the note
     mixed = Claim("m", "M", "say", "t", figures=[Figure(None, "soldiers", "killed", approximate=True),
                                                  Figure(90, "soldiers", "killed")])
@@ -452,3 +452,12 @@ def test_rival_levels_and_changes_and_counts_so_far() -> None:
                      said("Ostrel Radio", "turnout was 64.3 per cent")) == []
     assert conflicts(said("the commission", "At 4 p.m. turnout stood at 41 per cent"),
                      said("Ostrel Radio", "turnout was 64.3 per cent"))  # (no "by": two figures of one thing)
+
+
+def test_figures_read_as_words():
+    from storyline.model import figure_label, format_amount
+
+    assert [format_amount(v) for v in (1387, 5.1, 2e7, 2.7e12, 33.8e9, None)] == [
+        "1,387", "5.1", "20 million", "2.7 trillion", "33.8 billion", "some"]
+    assert figure_label(772, "soldiers", "killed", approximate=True) == "~772 soldiers killed"
+    assert figure_label(2e7, "USD", None) == "20 million USD"

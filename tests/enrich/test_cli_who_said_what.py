@@ -123,3 +123,11 @@ def test_show_of_an_event_without_claims_prints_empty_sections(corpus):
     shown = run(["show", quiet["event_id"]], env).stdout
     assert f"\nClaims ({len(quiet['claims'])})" in shown
     assert f"\nDisagreements ({len(quiet['disagreements'])})" in shown
+
+
+def test_show_writes_figures_as_words(corpus):
+    # "a relocation fund of 50 million crowns": 50000000 in the export, "50 million crowns" to read (not 5e+07)
+    env, events, _ids, _copies = corpus
+    row = next(r for r in events if any(f["value"] == 50_000_000 for c in r["claims"] for f in c["figures"]))
+    out = run(["show", row["event_id"]], env).stdout
+    assert "50 million crowns" in out and "e+07" not in out

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from ..model import Claim, Disagreement, Figure
+from ..model import Claim, Disagreement, Figure, format_amount
 from .claims import DENY_VERBS, NEGATED_PAST
 from .entities import DEMONYMS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from .sentences import STOPWORDS
@@ -529,7 +529,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
                 key = tuple(sorted(value_of))
                 if key not in seen:
                     seen.add(key)
-                    shown = ", ".join(f"{claims[k].speaker or 'a source'}: {value_of[k]:g}" for k in key)
+                    shown = ", ".join(f"{claims[k].speaker or 'a source'}: {format_amount(value_of[k])}" for k in key)
                     out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
     return out
 

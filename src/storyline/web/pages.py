@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..cluster.features import article_lead
 from ..export import article_row, claim_export_row, highlight_html, search_row
+from ..model import figure_label
 from ..store import Store
 
 # Imported here, when the server starts, not on the first event page: summarisation pulls in scikit-learn
@@ -51,7 +52,13 @@ def _headline(article: Any, limit: int = 110) -> str:
     return get("title") or article_lead(article, limit) or get("id") or ""
 
 
+def _figure(f: dict[str, Any]) -> str:
+    """A claim's figure (as the export contract shows it) in words: "20 million USD", "~772 soldiers killed"."""
+    return figure_label(f.get("value"), f.get("unit"), f.get("subject"), bool(f.get("approximate")))
+
+
 env.filters["idpath"] = _idpath
+env.filters["figure"] = _figure
 env.filters["mark"] = _mark
 env.filters["headline"] = _headline
 
