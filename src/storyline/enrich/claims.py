@@ -812,6 +812,7 @@ _CURRENCY = {"": "USD", "US": "USD", "A": "AUD", "AU": "AUD", "C": "CAD", "CA": 
 # ("5th", "the 1990s", "3pm": no amount); a unit's abbreviation ("30km") is read as a word after the number
 _ON_DIGITS = re.compile(r"(?:(?P<scale>bn|tn|mn|mln|m|k)|(?P<none>st|nd|rd|th|s|am|pm))\b",
                         re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[^\S\n]+([a-z]+)\b")
 # an hour of the day after the number ("at 3 p.m.", "8 am GMT")
 _HOUR_AFTER = re.compile(r"[^\S\n]*(?:[ap]\.m\.?|[ap]m\b|GMT\b|ET\b|EST\b|EDT\b|BST\b)", re.IGNORECASE)
 # a rate: "5,000 barrels a day", "3 percent per year"
@@ -829,6 +830,8 @@ def _counts_many(word: str) -> bool:
     if word in _PLURAL_AS_IS or word.endswith(("men", "children", "people")):
         return True
     return word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")) and word not in _NOT_UNIT
+
+
 # Spans of time and other measures that frame a statement rather than state its figure ("within 48 hours",
 # "for three weeks", "three times higher", "the two sides"): not a claim's figures (``claim_figures``).
 _NOT_FIGURE_UNITS = frozenset({"seconds", "minutes", "hours", "days", "nights", "weeks", "months", "years",
@@ -921,7 +924,7 @@ def extract_figures(text: str) -> list[Figure]:
             continue  # "5th", "the 1990s", "3pm"
         if od and od.group("scale"):
             if od.group(0).lower() == "m" and currency is None and not (
-                    (w := re.match(r"[^\S\n]+([a-z]+)\b", after[1:])) and _counts_many(w.group(1))):
+                    (w := _NEXT_WORD.match(after, 1)) and _counts_many(w.group(1))):
                 continue  # "200m away", "the 100m final": metres or a race, not "2m people"
             raw = f"{raw} {od.group(0).lower()}"
             end += od.end()
@@ -1059,6 +1062,7 @@ _CHANGES = {"cut": "cut", "cuts": "cut", "slashed": "cut", "reduced": "cut", "lo
             "reduction": "cut", "raised": "increase", "increased": "increase", "boosted": "increase",
             "lifted": "increase", "increase": "increase", "rise": "increase", "fall": "fall", "drop": "fall",
             "decline": "fall", "growth": "growth"}
+CHANGE_KINDS = frozenset(_CHANGES.values())  # a figure's subject that is a change ("cut"; "budget cut")
 _NO_MEASURE = STOPWORDS | frozenset({"it", "that", "this", "which", "what", "there", "total", "number", "figure",
                                      "toll", "one", "all", "each", "many", "some", "more", "less", "rate", "level",
                                      "amount", "average", "estimate", "equivalent"})
@@ -1071,7 +1075,7 @@ def _measured(text: str, start: int, end: int) -> str | None:
     head = text[max(0, start - 90):start]
     m = _CHANGE_BY.search(head)
     if m:  # "cut the budget of the inspectorate by": what the verb takes, up to its first preposition
-        return _changed(_CHANGES[m.group("verb").lower()], head[m.end("verb"):m.start() + len(m.group(0))])
+        return _changed(_CHANGES[m.group("verb").lower()], head[m.end("verb"):m.end()])
     m = _CHANGE_OF.search(head)
     if m:  # "a rise of 10 percent in full-year profit"
         return _changed(_CHANGES[m.group("noun").lower()], _IN_WHAT.match(text, end))
@@ -1092,13 +1096,12 @@ _OBJECT_END = re.compile(r"\s(?:of|in|to|for|at|by|from|over|on)\s")
 def _changed(change: str, what: re.Match[str] | str | None) -> str:
     """``change`` with the last word of what it changes ("the budget of ..." -> "budget cut"), when that is a
     lower-case word."""
-    if isinstance(what, re.Match):
-        what = what.group("what")
-    if not what:
+    phrase = what.group("what") if isinstance(what, re.Match) else what
+    if not phrase:
         return change
-    what = _OBJECT_END.split(f" {what} ", 1)[0].split()
-    noun = what[-1].strip(",.;:'’") if what else ""
-    if noun.islower() and noun.isalpha() and noun not in _NO_MEASURE and noun not in STOPWORDS:
+    words = _OBJECT_END.split(f" {phrase} ", 1)[0].split()
+    noun = words[-1].strip(",.;:'’") if words else ""
+    if noun.islower() and noun.isalpha() and noun not in _NO_MEASURE:
         return f"{noun} {change}"
     return change
 

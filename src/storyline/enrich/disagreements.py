@@ -17,7 +17,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..model import Claim, Disagreement, Figure, format_amount
-from .claims import DENY_VERBS, NEGATED_PAST
+from .claims import CHANGE_KINDS, DENY_VERBS, NEGATED_PAST
 from .entities import DEMONYMS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from .sentences import STOPWORDS
 
@@ -472,9 +472,6 @@ def _unit_class(claim: Claim, fig: Figure) -> str:
     return unit
 
 
-_CHANGE_SUBJECTS = frozenset({"cut", "increase", "fall", "growth"})
-
-
 def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     groups: dict[tuple[str, str], list[tuple[int, Figure]]] = {}
     for i, c in enumerate(claims):
@@ -486,7 +483,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     # a change that does not say what it changes ("a cut of 9 per cent") may be of anything the event's other
     # figures of that change and unit say is changed ("cut the budget by 25 per cent": budget cut; "cut funding
     # for the inspectorate by 25 per cent": funding cut): it is set against each
-    for unit, change in [k for k in groups if k[1] in _CHANGE_SUBJECTS]:
+    for unit, change in [k for k in groups if k[1] in CHANGE_KINDS]:
         said = [k for k in groups if k[0] == unit and k[1].endswith(" " + change)]
         bare = groups.pop((unit, change)) if said else []
         for k in said:
