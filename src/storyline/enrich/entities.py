@@ -1363,6 +1363,8 @@ class _Rec:
     # None for places
     written: dict[str, set[str]] | None = None
     merged_into: _Rec | None = None  # the entity this one was merged into (``_Index.merge``)
+    # the (table, key) of every list table of ``_Index`` it was put in (``_Index.merge`` visits those alone)
+    listed: list[tuple[dict[str, list[_Rec]], str]] = field(default_factory=list)
 
 
 class _Index:
@@ -1411,18 +1413,20 @@ class _Index:
             self._index_alias(rec, alias)
         return rec
 
+    @staticmethod
+    def _list_in(table: dict[str, list[_Rec]], key: str, rec: _Rec) -> None:
+        lst = table.setdefault(key, [])
+        if rec not in lst:
+            lst.append(rec)
+            rec.listed.append((table, key))
+
     def _index_surname(self, rec: _Rec) -> None:
         if rec.givens:
-            lst = self.by_given.setdefault(rec.givens[0], [])
-            if rec not in lst:
-                lst.append(rec)
+            self._list_in(self.by_given, rec.givens[0], rec)
         if rec.surname:
-            lst = self.by_surname.get(rec.surname)
-            if lst is None:
-                lst = self.by_surname[rec.surname] = []
+            if rec.surname not in self.by_surname:
                 self.surname_blocks.setdefault(rec.surname[:2], []).append(rec.surname)
-            if rec not in lst:
-                lst.append(rec)
+            self._list_in(self.by_surname, rec.surname, rec)
 
     def _index_alias(self, rec: _Rec, alias: str) -> None:
         typ = rec.entity.type
@@ -1437,20 +1441,14 @@ class _Index:
         if typ == "ORG" and " " in alias:
             acr = _acronym(alias)
             if len(acr) >= 2:
-                lst = self.by_acronym.setdefault(acr, [])
-                if rec not in lst:
-                    lst.append(rec)
+                self._list_in(self.by_acronym, acr, rec)
             words = alias.split()
             head = _plain(words[0])
             if words[0][:1].isupper() and head not in DEMONYMS and head not in _COMMON_STARTERS \
                     and head not in ORG_WORDS and head not in ROLE_MODIFIERS and fold(head) not in places():
-                lst = self.by_org_head.setdefault(phonetic(words[0]), [])
-                if rec not in lst:
-                    lst.append(rec)
+                self._list_in(self.by_org_head, phonetic(words[0]), rec)
             if len(words) >= 3 and _plain(words[-1]) in ORG_WORDS:
-                lst = self.by_org_tail.setdefault(phonetic(" ".join(words[1:])), [])
-                if rec not in lst:
-                    lst.append(rec)
+                self._list_in(self.by_org_tail, phonetic(" ".join(words[1:])), rec)
 
     def merge(self, keep: _Rec, gone: _Rec) -> None:
         """Fold ``gone`` into ``keep`` (two entities found to be one: "Moammar Gadhafi" and "Muammar Gaddafi"
@@ -1486,13 +1484,16 @@ class _Index:
         gone.merged_into = keep
         # (a person merged into an organisation leaves the people's tables: the organisation is no one's surname)
         person_like = k.type == "PERSON" or " " not in k.name.strip()
-        for table in (self.by_surname, self.by_given, self.by_acronym, self.by_org_head, self.by_org_tail):
-            for key, lst in table.items():
-                if gone in lst:
-                    if person_like or table not in (self.by_surname, self.by_given):
-                        table[key] = list(dict.fromkeys(keep if r is gone else r for r in lst))
-                    else:
-                        table[key] = [r for r in lst if r is not gone]
+        for table, key in gone.listed:  # (only the lists it was put in: not a walk over every table)
+            lst = table.get(key)
+            if not lst or gone not in lst:
+                continue
+            if person_like or (table is not self.by_surname and table is not self.by_given):
+                table[key] = list(dict.fromkeys(keep if r is gone else r for r in lst))
+                keep.listed.append((table, key))
+            else:
+                table[key] = [r for r in lst if r is not gone]
+        gone.listed = []
         for typ, alias in gone.indexed:
             key = (typ, phonetic(alias))
             if self.by_key.get(key) is gone:
