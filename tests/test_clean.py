@@ -412,3 +412,18 @@ def test_a_headline_and_its_byline_glued_to_the_first_sentence() -> None:
     # a capital "By" inside a sentence is no byline
     text = "The bill was passed By Senate vote on Monday after a long debate in the chamber of the harbour city."
     assert clean_article(art(text)).text == text
+
+
+def test_a_page_date_between_headline_and_body_on_one_line_is_taken_off():
+    from storyline.clean import clean_article
+    from storyline.model import Article
+
+    body = ("A member of cabin crew was taken to hospital with flu-like symptoms today after falling ill on a "
+            "flight from Kesten. Officials said the man was stable.")
+    c = clean_article(Article(id="g", text=f"Flu alert spreads to Varn Saturday 25 April 2009 22.09 BST {body}"))
+    assert (c.title, c.text, c.date) == ("Flu alert spreads to Varn", body, "2009-04-25")
+    assert c.dateline == "Saturday 25 April 2009 22.09 BST"
+    # beside the article's own title, what stood before the date is a paragraph of its own (a standfirst)
+    c = clean_article(Article(id="h", title="Flu alert", text=f"Flu alert spreads to Varn Sunday 26 April 2009 "
+                                                               f"18.45 BST {body}"))
+    assert c.text == f"Flu alert spreads to Varn\n\n{body}"

@@ -180,6 +180,11 @@ _WIRE_DATELINE = re.compile(
     r"\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|Xinhua|Kyodo|Yonhap|EFE|ANSA|PTI|IANS|AAP)\))\s*(?:--?|–|—)\s+"
     r"(?=[\"“‘'A-Z0-9])")
 _HEAD_SEARCH = 300  # how far into the first line such a dateline is looked for
+# a page's date and time between the headline (and its standfirst) and the body, their line breaks lost: "... prompt
+# concern in Europe Sunday 26 April 2009 18.45 BST People wear surgical masks ..."
+_INLINE_WHEN = re.compile(
+    r"(?<=\S)\s+(?P<when>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? \d{1,2} " + _MONTH + r",? \d{4},? "
+    r"\d{1,2}[.:]\d\d(?: ?[AaPp]\.?[Mm]\.?)?(?: [A-Z]{2,4})?)\s+(?=[\"“‘'A-Z0-9])")
 # a date before a byline, "January 31, 2011 | By ..."
 _DATE_PIPE = re.compile(r"^" + _MONTH + r" \d{1,2}, \d{4} \| (?=By |From )")
 # a publication time stamp: "Wednesday 23 February 2005 12.14 GMT ", "14 August 2012 Last updated at 08:40 GMT ",
@@ -349,14 +354,21 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
             if k is None:
                 break
             m = (_STAMP.search(lines[k], 1, _HEAD_SEARCH) if stamp is None else None) \
-                or _WIRE_DATELINE.search(lines[k], 0, _HEAD_SEARCH)
+                or _WIRE_DATELINE.search(lines[k], 0, _HEAD_SEARCH) \
+                or (_INLINE_WHEN.search(lines[k], 1, _HEAD_SEARCH) if when is None else None)
             if m:
                 head = _FULL_ARTICLE.sub("", lines[k][:m.start()].strip())
+                lines[k] = lines[k][m.end():]
                 if m.re is _STAMP:
                     stamp = m.group("place")
+                elif m.re is _INLINE_WHEN:
+                    when = m.group("when")
+                    if not (headline is None and title is None and _glued_headline(head)) and has_words(head):
+                        # a headline and its standfirst, or a headline beside the article's own title: their own
+                        # paragraph, not the body's first sentence
+                        lines[k] = head + "\n\n" + lines[k]
                 else:
                     dateline = m.group("dl").strip()
-                lines[k] = lines[k][m.end():]
                 if headline is None and title is None and _glued_headline(head):
                     headline = head
                 i = k  # (after a stamp, the dateline prefix is looked for on its line)
