@@ -461,3 +461,13 @@ def test_figures_read_as_words():
         "1,387", "5.1", "20 million", "2.7 trillion", "33.8 billion", "some"]
     assert figure_label(772, "soldiers", "killed", approximate=True) == "~772 soldiers killed"
     assert figure_label(2e7, "USD", None) == "20 million USD"
+
+
+def test_a_speaker_taken_from_a_sentence_before_is_linked_to_its_entity():
+    a = Article(id="s", text="Mayor Ilse Brandt visited the burned market in Ostrava on Tuesday. \"It is very important "
+                             "that people have somewhere to go,\" she said. Brandt later met the families.")
+    mentions = {a.id: extract_mentions(a)}
+    entities = reconcile(mentions)
+    brandt = next(e.id for e in entities if e.name == "Ilse Brandt")
+    cs = extract_claims(a, mentions[a.id], alias_lookup(entities))
+    assert [(c.speaker, c.speaker_entity_id) for c in cs] == [("Ilse Brandt", brandt)]

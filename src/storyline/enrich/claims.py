@@ -315,7 +315,17 @@ def extract_claims(
         for c in claims:
             if c.speaker in sides:
                 c.side = sides[c.speaker]
+            if c.speaker and c.speaker_entity_id is None and alias_ids:
+                # a speaker taken from the subject of a sentence before ("Obama spoke to ... 'It is very
+                # important ...,' he said"): the entity of that name too
+                c.speaker_entity_id = _entity_of(c.speaker, article.id, alias_ids)
     return claims
+
+
+def _entity_of(name: str, article_id: str, alias_ids: Mapping[tuple[str, str], str]) -> str | None:
+    """The entity id ``alias_ids`` gives a name in this article, else anywhere (see ``extract_claims``)."""
+    key = fold(name)
+    return alias_ids.get((article_id, key)) or alias_ids.get(("", key))
 
 
 def _names_a_side(word: str) -> bool:
@@ -731,10 +741,7 @@ def _speaker(phrase: str, sent: _Sentence, prev_speaker, article_id: str, alias_
     else:
         return None, None
     name = chosen.name
-    entity_id = None
-    if alias_ids:
-        entity_id = alias_ids.get((article_id, fold(name))) or alias_ids.get(("", fold(name)))
-    return name, entity_id
+    return name, _entity_of(name, article_id, alias_ids) if alias_ids else None
 
 
 def speaker_country(speaker: str | None) -> str | None:
