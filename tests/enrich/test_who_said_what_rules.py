@@ -356,6 +356,8 @@ def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
     ("The highly technical, 193-page report attributes the spill to a chain of failures.", []),
     ("For its part, Lukoil, one of the biggest producers, said it would not buy.", [("Lukoil", "it would not buy")]),
     ("The allegations of trading links between the two men - denied by both parties - formed the bulk of it.", []),
+    # a reader's comment stamp says only when
+    ("Sutara wrote: At 08:37 am on 16 Jun 2009", []),
     # whom a verb of telling addresses is no part of the claim
     ("Oil executives told a congressional hearing that Halvik had ignored industry standards.",
      [("Oil executives", "Halvik had ignored industry standards")]),

@@ -28,11 +28,13 @@ from ..model import Article, Claim, Figure
 from .entities import (
     DEMONYMS,
     MENTION_TYPES,
+    MONTHS,
     MULTIPLIERS,
     NUMBER_RE,
     NUMBER_WORDS,
     ROLE_MODIFIERS,
     ROLE_WORDS,
+    WEEKDAYS,
     EntityMention,
     capitals,
     extract_mentions,
@@ -231,6 +233,18 @@ def _clean_claim(text: str) -> str:
     if (t.count('"') + t.count("“") + t.count("”")) % 2:
         t = t.replace('"', "").replace("“", "").replace("”", "")
     return " ".join(t.split())
+
+
+# the words of a time or a date ("At 08:37 am on 16 Jun 2009", a reader's comment stamp after "Sutara wrote:")
+_WHEN_WORDS = frozenset(["at", "on", "am", "pm", "a", "m", "p", "this", "morning", "afternoon", "evening", "night",
+                         "today", "gmt", "bst", "et", "utc", "uk", "time", "of",
+                         *MONTHS, *(m[:3] for m in MONTHS), "sept", *WEEKDAYS, *(d[:3] for d in WEEKDAYS)])
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _only_when(text: str) -> bool:
+    """Whether a claim's text says nothing but when: no claim."""
+    return all(w.lower() in _WHEN_WORDS for w in _LETTERS.findall(text))
 
 
 class _Sentence:
@@ -529,7 +543,7 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
     if speaker is None:
         return None
     text = _clean_claim(claim_text)
-    if len(text) < 3 or (lemma in DENY_VERBS and _PROPOSAL.match(text)):
+    if len(text) < 3 or (lemma in DENY_VERBS and _PROPOSAL.match(text)) or _only_when(text):
         return None
     polarity = _polarity(lemma, text)
     return Claim(
