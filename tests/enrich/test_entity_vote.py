@@ -174,6 +174,8 @@ def test_a_fuller_form_of_the_most_written_name_names_the_person() -> None:
     ("UN High Commissioner for Refugees Antonio Guterres said so.", [("Antonio Guterres", "PERSON")]),
     ("The High Commissioner for Refugees said so.", [("Refugees", "MISC")]),
     ("Secretary of Veterans Affairs Eric Shinseki said so.", [("Eric Shinseki", "PERSON")]),
+    ("Minister of Public Works Ghazi Aridi said so.", [("Ghazi Aridi", "PERSON")]),
+    ("Under Secretary for Strategic Communications Ben Rhodes said so.", [("Ben Rhodes", "PERSON")]),
     ("Lieutenant-General Charles Bouchard said so.", [("Charles Bouchard", "PERSON")]),
     ("The Minister for Europe, Jane Doe, said so.", [("Europe", "PLACE"), ("Jane Doe", "PERSON")]),
     ("Republican John McCain said so.", [("John McCain", "PERSON")]),

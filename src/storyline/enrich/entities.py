@@ -856,6 +856,10 @@ def _classify(article_id: str, raw: str, toks: list, a: int, b: int, offset: int
             while k < len(words) - 1 and (plains[k] in ROLE_MODIFIERS | {"the", "and"}
                                           or (k < len(words) - 2 and _plural_shaped(words[k]))):
                 k += 1
+            # ... and an office's name that ends in such a plural ("Minister of Public Works Ghazi Aridi")
+            end = next((j for j in range(k, min(k + 3, len(words) - 2)) if plains[j] in _OFFICE_PLURALS), -1)
+            if end >= 0:
+                k = end + 1
         while k < len(words) - 1 and (_is_role(words[k]) or plains[k] in ROLE_MODIFIERS):
             k += 1
         # "Foreign Minister Tarik Aliyev of Velmora", "Sen. John McCain of Arizona": the person ends before "of";
@@ -991,6 +995,12 @@ _VESSEL_BEFORE = frozenset({"tanker", "ship", "vessel", "rig", "freighter", "lin
                             "destroyer", "yacht"})
 _EVENT_HEADS = frozenset({"hurricane", "hurricanes", "typhoon", "cyclone", "storm", "tropical", "operation"})
 SMALL_TOWN = 50_000  # population below which a bare one-word gazetteer name needs a place cue
+
+
+# the last word of a ministry's or an office's name ("Public Works", "Natural Resources", "Foreign Affairs")
+_OFFICE_PLURALS = frozenset("""works affairs resources relations communications services operations rights
+    refugees veterans sports transports mines lands fisheries industries utilities statistics customs waterways
+    ports highways railways forests parks arts sciences finances""".split())
 
 
 def _plural_shaped(word: str) -> bool:
