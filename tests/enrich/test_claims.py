@@ -447,6 +447,13 @@ def test_rival_levels_and_changes_and_counts_so_far() -> None:
     # a change that does not say what it changes is set against the changes of what the event says is changed
     assert conflicts(said("Ferenc", "the government had cut the budget of the inspectorate by 25 per cent"),
                      said("the Union", "figures showing a cut of 9 per cent in 2024, which had since been reversed"))
+    # one speaker's figure repeated in another article is the same disagreement: one flag
+    flags = [d for d in find_disagreements([
+        said("Ferenc", "the government had cut the budget of the inspectorate by 25 per cent"),
+        said("the Union", "figures showing a cut of 9 per cent in 2024"),
+        said("Ferenc", "the government cut the inspectorate's budget by 25 per cent")]) if d.kind == "figures"]
+    assert [d.claims for d in flags] == [[0, 1, 2]]
+    assert flags[0].note == "percent budget cut: Ferenc: 25, the Union: 9"
     # a count up to an hour of the day is no rival of the final one
     assert conflicts(said("the commission", "By 4 p.m. turnout stood at 41 per cent"),
                      said("Ostrel Radio", "turnout was 64.3 per cent")) == []

@@ -1086,7 +1086,10 @@ _CHANGES = {"cut": "cut", "cuts": "cut", "slashed": "cut", "reduced": "cut", "lo
 CHANGE_KINDS = frozenset(_CHANGES.values())  # a figure's subject that is a change ("cut"; "budget cut")
 _NO_MEASURE = STOPWORDS | frozenset({"it", "that", "this", "which", "what", "there", "total", "number", "figure",
                                      "toll", "one", "all", "each", "many", "some", "more", "less", "rate", "level",
-                                     "amount", "average", "estimate", "equivalent"})
+                                     "amount", "average", "estimate", "equivalent",
+                                     # (what describes a figure names nothing it measures: "the real figure was")
+                                     "real", "official", "actual", "true", "latest", "final", "overall",
+                                     "annual", "new", "current", "previous", "figures", "numbers"})
 
 
 def _measured(text: str, start: int, end: int) -> str | None:

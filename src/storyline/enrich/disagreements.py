@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Any
 
 from ..model import Claim, Disagreement, Figure, format_amount
 from .claims import CHANGE_KINDS, DENY_VERBS, NEGATED_PAST
@@ -490,6 +491,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
             groups[k] = sorted(groups[k] + bare, key=lambda x: x[0])
     out: list[Disagreement] = []
     seen: set[tuple[int, ...]] = set()
+    flag_of: dict[tuple[str, str, frozenset[tuple[str, Any]]], int] = {}  # (unit, subject, who said what) -> flag
     for (unit, subject), items in sorted(groups.items()):
         ats = [_figure_at(claims[i], f) for i, f in items]
         whose = [_whose(claims[i], f, at) for (i, f), at in zip(items, ats)]
@@ -524,10 +526,19 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
             for group in together:
                 value_of = {i: fi.value, **{items[z][0]: items[z][1].value for z in group}}
                 key = tuple(sorted(value_of))
-                if key not in seen:
-                    seen.add(key)
-                    shown = ", ".join(f"{claims[k].speaker or 'a source'}: {format_amount(value_of[k])}" for k in key)
-                    out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
+                if key in seen:
+                    continue
+                seen.add(key)
+                # the same speakers giving the same values in other claims (a speaker's figure repeated in
+                # another article) are the same disagreement: one flag holding all their claims
+                said = (unit, subject, frozenset((_speaker_key(claims[k]), value_of[k]) for k in key))
+                if said in flag_of:
+                    flag = out[flag_of[said]]
+                    flag.claims = sorted({*flag.claims, *key})
+                    continue
+                flag_of[said] = len(out)
+                shown = ", ".join(f"{claims[k].speaker or 'a source'}: {format_amount(value_of[k])}" for k in key)
+                out.append(Disagreement(kind="figures", claims=list(key), note=f"{unit} {subject}: {shown}"))
     return out
 
 
