@@ -324,3 +324,12 @@ def test_a_western_middle_name_and_surname_are_another_person() -> None:
     father = [Article(id=f"j{i}", text=f"His father Joe Vance spoke on day {i}.") for i in range(3)]
     people = {e.name for e in _all_at_once([*son, *father]).entities if e.type == "PERSON"}
     assert {"Michael Joe Vance", "Joe Vance"} <= people
+
+
+@pytest.mark.parametrize("reconcile", [_one_by_one, _all_at_once])
+def test_a_name_a_place_cue_makes_a_place_is_that_place_where_only_its_shape_made_it_a_person(reconcile) -> None:
+    placed = [Article(id=f"p{i}", text=f"Tanks shelled homes in Baba Dar on day {i}.") for i in range(3)]
+    shaped = [Article(id=f"s{i}", text=f"The bombardment on Baba Dar went on, on day {i}.") for i in range(5)]
+    found = {(e.name, e.type, len(e.article_ids)) for e in reconcile([*shaped, *placed]).entities
+             if e.name == "Baba Dar"}
+    assert found == {("Baba Dar", "PLACE", 8)}

@@ -1663,6 +1663,17 @@ class Reconciler:
             if m.type == "PERSON" and not single(m) and (
                     phonetic(m.name) in org_keys or ("ORG", phonetic(m.name)) in index.by_key):
                 m.type = "ORG"
+        # a name a place cue made a place in enough articles ("in Baba Amr", "the Baba Amr district") is that
+        # place where only its shape made it a person ("shelling on Baba Amr")
+        written_as: dict[tuple[str, str], set[str]] = {}  # (PLACE/PERSON, key) -> the batch's articles so writing it
+        for m in mentions:
+            if m.type in ("PLACE", "PERSON") and not single(m):
+                written_as.setdefault((m.type, phonetic(m.name)), set()).add(m.article_id)
+        placed = {m.name for m in mentions if m.type in ("PERSON", "PLACE") and not single(m)
+                  and _placed(index, m.name, written_as)}  # (a place's name: a person made of it joins it below)
+        for m in mentions:
+            if m.type == "PERSON" and m.name in placed:
+                m.type = "PLACE"
         _vote_person_or_thing(index, [m for m in mentions if m.type in ("PERSON", "MISC") and not single(m)])
         # full names first: a bare word a gazetteer knows as a small town may be one of their surnames ("Obama")
         for m in mentions:
@@ -1678,6 +1689,11 @@ class Reconciler:
             if org is not None:
                 for person in _people_named(index, name):
                     index.merge(org, person)
+        for name in sorted(placed):  # ... and so is the person an earlier batch made of it
+            place = index.by_key.get(("PLACE", phonetic(name)))
+            if place is not None:
+                for person in _people_named(index, name):
+                    index.merge(place, person)
         for m in mentions:
             if m.type in ("PERSON", "MISC", "SPEAKER") and single(m):
                 _resolve_single(index, m)
@@ -1882,6 +1898,22 @@ def _typed_together(a: Mapping[str, str], b: Mapping[str, str]) -> bool:
     in a fifth of them (``THING_SHARE``), or neither says anything ("WW2" written once "in WW2" is no place)."""
     n, _person, place, org = _kind_counts({**a, **b}.values())
     return place >= THING_SHARE * n or org >= THING_SHARE * n or place == org == 0
+
+
+PLACED_MIN, PLACED_SHARE = 3, 0.3  # a place in this many articles and this share of the person's of that name
+
+
+def _placed(index: _Index, name: str, batch: Mapping[tuple[str, str], set[str]]) -> bool:
+    """Whether a name of several words is a place in three articles or more and in three tenths as many as it is a
+    person, counting those known and this batch's (``batch``: (type, key) -> articles): "Baba Amr", "Jisr
+    al-Shughour", "Abu Ghraib" (no person is, in Timeline17)."""
+    key = phonetic(name)
+    place = index.by_key.get(("PLACE", key))
+    places = batch.get(("PLACE", key), set()) | (place.article_set if place and place.merged_into is None else set())
+    if len(places) < PLACED_MIN:
+        return False
+    people = batch.get(("PERSON", key), set()).union(*(r.article_set for r in _people_named(index, name)))
+    return len(places) >= PLACED_SHARE * len(people)
 
 
 def _people_named(index: _Index, name: str) -> list[_Rec]:
