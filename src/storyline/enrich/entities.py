@@ -1669,8 +1669,8 @@ class Reconciler:
         for m in mentions:
             if m.type in ("PLACE", "PERSON") and not single(m):
                 written_as.setdefault((m.type, phonetic(m.name)), set()).add(m.article_id)
-        placed = {m.name for m in mentions if m.type in ("PERSON", "PLACE") and not single(m)
-                  and _placed(index, m.name, written_as)}  # (a place's name: a person made of it joins it below)
+        placed = {name for name in {m.name for m in mentions if m.type in ("PERSON", "PLACE") and not single(m)}
+                  if _placed(index, name, written_as)}  # (a place's name: a person made of it joins it below)
         for m in mentions:
             if m.type == "PERSON" and m.name in placed:
                 m.type = "PLACE"
