@@ -354,6 +354,8 @@ def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
     ("Meanwhile reports from northern Kesten said the bridge had fallen.",
      [("reports from northern Kesten", "the bridge had fallen")]),
     ("The highly technical, 193-page report attributes the spill to a chain of failures.", []),
+    ("Some reports said the port was closed.", [("Some reports", "the port was closed")]),
+    ("Many claim the vote was rigged.", [("Many", "the vote was rigged")]),  # (a verb after "Many")
     ("For its part, Lukoil, one of the biggest producers, said it would not buy.", [("Lukoil", "it would not buy")]),
     ("The allegations of trading links between the two men - denied by both parties - formed the bulk of it.", []),
     # a reader's comment stamp says only when

@@ -560,8 +560,12 @@ def _claim_in(article: Article, sent: _Sentence, prev_speaker, prev_sentence, al
 
 
 # "... the preliminary" + "report": a determiner (and perhaps a lower-case adjective) right before the verb
-_DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|his|her|our|one)"
+_DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|his|her|our|one|such|initial|"
+                              r"preliminary)"
                               r"(?:\s+[a-z0-9][\w\-]*,?){0,3}$", re.IGNORECASE)
+# ... or a plural after a quantifier ("Some estimates put", "Many reports said"; not "Many claim", a verb)
+_QUANTIFIED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:some|many|most|other|these|those|several|all|both)"
+                              r"(?:\s+[a-z0-9][\w\-]*,?){0,2}$", re.IGNORECASE)
 # ... or a verb after it: "Gulf Arab states have said", "Initial reports were"
 _VERB_AFTER = re.compile(r"\s+(?:have|has|had|were|are|was|is|will|would|can|could|said|say|says|show|showed|"
                          r"suggest|suggested)\b")
@@ -579,6 +583,7 @@ def _lead(raw: str, split: bool = False) -> tuple[str, str, str, int] | None:
         speaker, verb = raw[m.start("speaker"):m.end("speaker")], m.group("verb")
         bare = speaker.strip(" ,").lower().split()
         noun_use = verb.lower() in _NOUN_VERBS and (not bare or _DETERMINED_NOUN.search(speaker.strip()) is not None
+                                                     or (verb[-1:] == "s" and _QUANTIFIED_NOUN.search(speaker.strip()))
                                                      or _VERB_AFTER.match(m.group("rest")) is not None
                                                      or not _speaker_phrase(speaker))  # "Meanwhile reports ..."
         that_only = VERBS.get(verb.lower()) in THAT_VERBS and not m.group("rest").lstrip().startswith("that ")
