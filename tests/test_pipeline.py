@@ -351,9 +351,9 @@ def test_an_orphan_taken_into_an_event_in_a_later_batch_has_its_claims_weighed_w
     weighed: list[set[str]] = []
     original = pipeline.find_disagreements
 
-    def spy(claims):
+    def spy(claims, dates=None):
         weighed.append({c.article_id for c in claims})
-        return original(claims)
+        return original(claims, dates)
 
     monkeypatch.setattr(pipeline, "find_disagreements", spy)
     with Store(tmp_path / "s.db") as store:

@@ -373,3 +373,15 @@ def test_a_time_before_a_pronoun_and_a_described_name_give_the_speaker():
                  "the line of contact was a match waiting to be struck.")
     assert [(c.speaker, c.verb, c.text) for c in got] == [
         ("Solberg", "warn", "the line of contact was a match waiting to be struck")]
+
+
+def test_a_denial_answers_what_was_said_days_around_it() -> None:
+    from storyline.enrich.disagreements import find_disagreements
+
+    cs = _event("Velmora said Drasski rockets hit the market of Kesten on Friday.",
+                "Drassk denied that its rockets hit the market of Kesten.")
+    near = {"a0": "2026-03-05", "a1": "2026-03-07"}
+    far = {"a0": "2026-03-05", "a1": "2026-03-20"}
+    assert [d.kind for d in find_disagreements(cs, near)] == ["denial"]
+    assert find_disagreements(cs, far) == []
+    assert [d.kind for d in find_disagreements(cs, {"a0": "2026-03-05", "a1": None})] == ["denial"]  # (undated)

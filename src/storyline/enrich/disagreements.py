@@ -1,6 +1,6 @@
 """Where reports of one event disagree: a claim and its denial, and conflicting figures for one quantity.
 
-``find_disagreements(claims)`` takes an event's claim list and returns ``Disagreement``s whose ``claims`` are
+``find_disagreements(claims, dates)`` takes an event's claim list (and its articles' days) and returns ``Disagreement``s whose ``claims`` are
 indexes into that list.
 
 * denial: a ``deny`` claim and an asserted claim by another speaker that share key terms at stem level
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -203,7 +205,17 @@ def _made_by(claim: Claim, side: str, source: frozenset[str]) -> bool:
 COMMON_MIN, COMMON_SHARE = 5, 0.33  # a term in more claims of the event than this many and this share is common
 
 
-def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
+DENIAL_DAYS = 3  # a denial answers what its event's articles said this many days before or after it, not later
+
+
+def _days_apart(x: str | None, y: str | None) -> int | None:
+    try:
+        return abs((date.fromisoformat((x or "")[:10]) - date.fromisoformat((y or "")[:10])).days)
+    except ValueError:
+        return None  # (an undated article: no bound)
+
+
+def _denial_pairs(claims: list[Claim], dates: Mapping[str, str | None]) -> list[Disagreement]:
     """Each denial with the asserted claims from another side that share the most key terms with it. Claims
     meet through an index of their content terms (a pair shares at least one term that is not a name), not by
     comparing every pair."""
@@ -252,6 +264,9 @@ def _denial_pairs(claims: list[Claim]) -> list[Disagreement]:
                 continue  # "its forces did not fire" answers only what was said of its forces
             if source is not None and not _made_by(claims[a], sides[a], source):
                 continue  # "rejected Ibrahim's assertions that ..." answers only what Ibrahim said
+            apart = _days_apart(dates.get(claims[a].article_id), dates.get(claims[d].article_id)) if dates else None
+            if apart is not None and apart > DENIAL_DAYS:
+                continue  # (an event of weeks: what a denial answers was said days around it)
             score = len(shared) / min(len(terms[d]), len(terms[a]))
             if score >= 0.2:
                 scored.append((score, a, shared))
@@ -542,6 +557,7 @@ def _figure_conflicts(claims: list[Claim]) -> list[Disagreement]:
     return out
 
 
-def find_disagreements(claims: list[Claim]) -> list[Disagreement]:
-    """Denials and conflicting figures among one event's claims (indexes into ``claims``)."""
-    return _denial_pairs(claims) + _figure_conflicts(claims)
+def find_disagreements(claims: list[Claim], dates: Mapping[str, str | None] | None = None) -> list[Disagreement]:
+    """Denials and conflicting figures among one event's claims (indexes into ``claims``). ``dates``: the day
+    (ISO) of each claim's article, when known: a denial answers only what was said within ``DENIAL_DAYS`` of it."""
+    return _denial_pairs(claims, dates or {}) + _figure_conflicts(claims)
