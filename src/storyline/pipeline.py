@@ -620,7 +620,7 @@ def refresh_disagreements(store: Store, event_ids: Iterable[str] | None = None) 
     ids = sorted(set(event_ids) if event_ids is not None else store.events_with_claims())
     for event_id in ids:
         event_claims = store.event_claims(event_id)
-        dates = store.article_dates(sorted({c.article_id for c in event_claims}))
+        dates = store.event_article_dates(event_id)
         store.set_disagreements(event_id, find_disagreements(event_claims, dates), event_claims)
     store.prune_disagreements()
     return len(ids)

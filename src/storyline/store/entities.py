@@ -217,14 +217,9 @@ class EntityStoreMixin:
             f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.event_id = ? "
             "ORDER BY a.seq, c.sentence, c.id", (event_id,))]
 
-    def article_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
-        """Article id -> its date (ISO day, or None when undated)."""
-        out: dict[str, str | None] = {}
-        for i in range(0, len(article_ids), 500):
-            chunk = list(article_ids[i:i + 500])
-            out.update(self.conn.execute(
-                f"SELECT id, date FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-        return out
+    def event_article_dates(self, event_id: str) -> dict[str, str | None]:
+        """The event's articles: id -> date (ISO day, or None when undated)."""
+        return dict(self.conn.execute("SELECT id, date FROM articles WHERE event_id = ?", (event_id,)).fetchall())
 
     def article_claims(self, article_ids: Sequence[str]) -> list[Claim]:
         out: list[Claim] = []
