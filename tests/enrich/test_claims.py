@@ -50,8 +50,8 @@ def test_figures(text, expected):
 @pytest.mark.parametrize("text,expected", [
     # money: the currency written before the amount, a scale written onto the digits
     ("it raised about $5 billion in bonds", [(5e9, "USD", None, "$5 billion")]),
-    ("$2.7 trillion may sound like a lot", [(2.7e12, "USD", None, "$2.7 trillion")]),
-    ("between $20m and $50m for health", [(2e7, "USD", None, "$20m"), (5e7, "USD", None, "$50m")]),
+    ("$2.7 trillion can look like a lot", [(2.7e12, "USD", None, "$2.7 trillion")]),
+    ("between $20m and $50m for shelters", [(2e7, "USD", None, "$20m"), (5e7, "USD", None, "$50m")]),
     ("a £20m fund and €3bn of loans", [(2e7, "GBP", None, "£20m"), (3e9, "EUR", None, "€3bn")]),
     ("US$ 40 million was pledged, HK$1.2bn more", [(4e7, "USD", None, "US$ 40 million"),
                                                   (1.2e9, "HKD", None, "HK$1.2bn")]),
@@ -61,17 +61,17 @@ def test_figures(text, expected):
     ("at 3 p.m. and again at 9pm on the 5th, as in the 1990s", []),
     ("2m people fled; the 200m wall stood", [(2e6, "people", "displaced", "2m people")]),
     # one name per measure, rates, compound nouns
-    ("30km or 20 kilometres or 66,000 feet", [(30, "km", None, "30km"), (20, "km", None, "20 kilometres"),
-                                              (66000, "feet", None, "66,000 feet")]),
+    ("30km or 20 kilometres or 6,000 feet", [(30, "km", None, "30km"), (20, "km", None, "20 kilometres"),
+                                             (6000, "feet", None, "6,000 feet")]),
     ("leaking 5,000 barrels a day, or 60,000 bpd", [(5000, "barrels per day", None, "5,000 barrels a day"),
                                                     (60000, "barrels per day", None, "60,000 bpd")]),
-    ("444 sea turtles and 20 Tomahawk cruise missiles", [(444, "sea turtles", None, "444 sea turtles"),
-                                                         (20, "cruise missiles", None,
-                                                          "20 Tomahawk cruise missiles")]),
+    ("44 sea turtles and 12 Velmoran cruise missiles", [(44, "sea turtles", None, "44 sea turtles"),
+                                                        (12, "cruise missiles", None,
+                                                         "12 Velmoran cruise missiles")]),
     # after a number above one, no adjective or verb is what it counts
-    ("a 10,000 strong crowd; 200 would follow; the Article 32 hearing", []),
-    ("two strong aftershocks after the 7.0-magnitude quake", [(2, "aftershocks", None, "two strong aftershocks"),
-                                                             (7, "magnitude", None, "7.0-magnitude")]),
+    ("a 10,000 strong crowd; 200 would follow; the Article 9 hearing", []),
+    ("two strong aftershocks after the 6.1-magnitude quake", [(2, "aftershocks", None, "two strong aftershocks"),
+                                                             (6.1, "magnitude", None, "6.1-magnitude")]),
     ("a three-seat cushion", [(3, "seats", None, "three-seat")]),
     # a number that is the subject counts people; "according to" gives another source's count of the same
     ("Four went to hospital", [(4, "people", None, "Four")]),
@@ -89,7 +89,7 @@ def test_figures_on_real_news_shapes(text, expected):
     ("turnout stood at 41 per cent", "turnout"),
     ("the government had cut the budget of the inspectorate by 25 per cent", "budget cut"),
     ("a 20 percent cut in their budget over four years", "budget cut"),
-    ("a 3.1 percent decline in energy prices", "prices fall"),
+    ("a 2.4 percent decline in fuel prices", "prices fall"),
     ("budget documents show a cut of 9 per cent", "cut"),
     ("it was 5 percent", None),
 ])

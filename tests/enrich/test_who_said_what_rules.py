@@ -315,18 +315,18 @@ def test_common_verbs_tie_no_denial_and_a_person_speaks_for_a_side_as_we() -> No
 
 
 def test_a_denial_that_names_whose_words_it_denies_answers_only_them() -> None:
-    rebels = "Talha Jwaili said rebels controlled the port of Zawiya and the coast road."
-    minister = "Musa Ibrahim said rebels controlled the port of Zawiya and the coast road."
-    denial = "Ali Zintan rejected Ibrahim's assertions that rebels controlled the port of Zawiya and the coast road."
+    rebels = "Tomas Reval said rebels controlled the port of Orvik and the coast road."
+    minister = "Ivo Marten said rebels controlled the port of Orvik and the coast road."
+    denial = "Ana Brel rejected Marten's assertions that rebels controlled the port of Orvik and the coast road."
     assert _denial_flags(rebels, denial) == []
     assert len(_denial_flags(minister, denial)) == 1
-    assert len(_denial_flags(rebels, "Ali Zintan rejected the assertions that rebels controlled the port of Zawiya "
+    assert len(_denial_flags(rebels, "Ana Brel rejected the assertions that rebels controlled the port of Orvik "
                                      "and the coast road.")) == 1  # (whose, unsaid: anyone's)
 
 
 @pytest.mark.parametrize("text", [
     "Velan Reyes dismissed calls to halt the offshore drilling programme.",
-    "The White House rejected criticism of the decision to strike the airfield.",
+    "The council rejected criticism of the decision to close the airfield.",
     "Tom Reyes dismissed them as a bunch of ineffective young people.",
 ])
 def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
@@ -335,31 +335,31 @@ def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
 
 @pytest.mark.parametrize("text,expected", [
     # the end of a quotation begun sentences before is no speaker-first subject: the speaker follows "said"
-    ('"We need help. There\'s so much death there," said Mustafa Hamali, a taxi driver.',
-     [("Mustafa Hamali", "We need help"), ("Mustafa Hamali", "There's so much death there")]),
+    ('"We need help. There\'s no water left in Kesten," said Irek Valo, a bus driver.',
+     [("Irek Valo", "We need help"), ("Irek Valo", "There's no water left in Kesten")]),
     # someone unnamed speaks after a quotation
     ('"We had a ceasefire in 1994. My father believed it," said a teacher.',
      [("a teacher", "We had a ceasefire in 1994"), ("a teacher", "My father believed it")]),
     # a clause is no speaker: a conjunction, a contraction, a modal or a pronoun for its subject
-    ("Though her injuries appeared consistent with what she said, Velnet could not verify her story.", []),
-    ("He read out a denunciation of the regime he said he had served for 33 years.", []),
-    ("Oren Tal, adviser to the envoy in Kesten, said yesterday he agreed in part with the assessment.", []),
+    ("Though the damage looked like what she said, Velnet could not confirm her account.", []),
+    ("He read out a long attack on the council he said he had led for 12 years.", []),
+    ("Oren Tal, adviser to the envoy in Kesten, said yesterday he shared part of that view.", []),
     # an adverbial before the subject is no part of it, and none is a subject ("reports" is a noun there)
-    ("But upon their arrival in Kesten, dozens of refugees said they had been robbed.",
-     [("dozens of refugees", "they had been robbed")]),
-    ("Ahead of weekly reports from industry on oil stocks, a survey of analysts yielded a forecast of a rise.", []),
+    ("But upon reaching Kesten, dozens of families said they had lost their papers.",
+     [("dozens of families", "they had lost their papers")]),
+    ("Ahead of monthly reports from the port on grain stocks, a poll of traders pointed to a fall.", []),
     # a noun that is also a reporting verb: before a verb, after an adverb alone, after a determiner and modifiers
-    ("Gulf Arab states have said they will meet the envoy next week.",
-     [("Gulf Arab states", "they will meet the envoy next week")]),
+    ("Ostrelian states have said they will meet the envoy next week.",
+     [("Ostrelian states", "they will meet the envoy next week")]),
     ("Meanwhile reports from northern Kesten said the bridge had fallen.",
      [("reports from northern Kesten", "the bridge had fallen")]),
-    ("The highly technical, 193-page report attributes the spill to a chain of failures.", []),
+    ("The lengthy, 80-page report ties the fire to a chain of errors.", []),
     ("Some reports said the port was closed.", [("Some reports", "the port was closed")]),
     ("Many claim the vote was rigged.", [("Many", "the vote was rigged")]),  # (a verb after "Many")
-    ("For its part, Lukoil, one of the biggest producers, said it would not buy.", [("Lukoil", "it would not buy")]),
-    ("The allegations of trading links between the two men - denied by both parties - formed the bulk of it.", []),
+    ("For its part, Halvik, one of the biggest producers, said it would not buy.", [("Halvik", "it would not buy")]),
+    ("The claims of secret payments to the mayor - denied by both men - took up most of the hearing.", []),
     # a reader's comment stamp says only when
-    ("Sutara wrote: At 08:37 am on 16 Jun 2009", []),
+    ("Kestrel99 wrote: At 09:12 am on 3 Mar 2026", []),
     # whom a verb of telling addresses is no part of the claim
     ("Oil executives told a congressional hearing that Halvik had ignored industry standards.",
      [("Oil executives", "Halvik had ignored industry standards")]),
