@@ -180,8 +180,8 @@ _WIRE_DATELINE = re.compile(
     r"\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|Xinhua|Kyodo|Yonhap|EFE|ANSA|PTI|IANS|AAP)\))\s*(?:--?|–|—)\s+"
     r"(?=[\"“‘'A-Z0-9])")
 _HEAD_SEARCH = 300  # how far into the first line such a dateline is looked for
-# a page's date and time between the headline (and its standfirst) and the body, their line breaks lost: "... prompt
-# concern in Europe Sunday 26 April 2009 18.45 BST People wear surgical masks ..."
+# a page's date and time between the headline (and its standfirst) and the body, their line breaks lost: "... fears
+# of an outbreak in Varn Saturday 7 March 2026 18.45 GMT Crowds queued outside the clinics ..."
 _INLINE_WHEN = re.compile(
     r"(?<=\S)\s+(?P<when>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? \d{1,2} " + _MONTH + r",? \d{4},? "
     r"\d{1,2}[.:]\d\d(?: ?[AaPp]\.?[Mm]\.?)?(?: [A-Z]{2,4})?)\s+(?=[\"“‘'A-Z0-9])")

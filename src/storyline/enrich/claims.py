@@ -204,9 +204,9 @@ _WRITER_PRONOUNS = ("i", "we", "you")  # the writer (and an interviewer's "You s
 _BAD_IN_SPEAKER = re.compile(
     r"\b(?:was|were|is|are|be|been|being|has|have|had|did|does|do|who|which|that|would|could|should|will|may|might|"
     r"can|cannot|must|shall|if|when|because|while|after|before|not|to|though|although|unless|whether)\b|[\"“”;:(]"
-    # a dash that opens an aside ("The allegations of oil trading links - denied by both -")
+    # a dash that opens an aside ("The claims of secret payments - denied by both men -")
     r"|\s[-–—]$"
-    # a verb's contraction ("There's so much death there", "won't"; a possessive is no contraction)
+    # a verb's contraction ("There's no water left", "won't"; a possessive is no contraction)
     r"|\b(?:there|it|that|he|she|what|here|where)['’]s\b|\w['’](?:ll|re|ve|m|d)\b|n['’]t\b"
     # a phrase cut off before its noun: "The number of", "Asked about", "With an", "Although the"
     r"|\b(?:of|about|the|a|an|for|with|at|in|on|from|by|as|than)$", re.IGNORECASE)
@@ -235,7 +235,7 @@ def _clean_claim(text: str) -> str:
     return " ".join(t.split())
 
 
-# the words of a time or a date ("At 08:37 am on 16 Jun 2009", a reader's comment stamp after "Sutara wrote:")
+# the words of a time or a date ("At 09:12 am on 3 Mar 2026", a reader's comment stamp after "Kestrel99 wrote:")
 _WHEN_WORDS = frozenset(["at", "on", "am", "pm", "a", "m", "p", "this", "morning", "afternoon", "evening", "night",
                          "today", "gmt", "bst", "et", "utc", "uk", "time", "of",
                          *MONTHS, *(m[:3] for m in MONTHS), "sept", *WEEKDAYS, *(d[:3] for d in WEEKDAYS)])
@@ -330,8 +330,8 @@ def extract_claims(
             if c.speaker in sides:
                 c.side = sides[c.speaker]
             if c.speaker and c.speaker_entity_id is None and alias_ids:
-                # a speaker taken from the subject of a sentence before ("Obama spoke to ... 'It is very
-                # important ...,' he said"): the entity of that name too
+                # a speaker taken from the subject of a sentence before ("Mayor Ilse Brandt visited the market.
+                # 'It is very important ...,' she said"): the entity of that name too
                 c.speaker_entity_id = _entity_of(c.speaker, article.id, alias_ids)
     return claims
 
@@ -566,7 +566,7 @@ _DETERMINED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:the|a|an|its|their|this|that|
 # ... or a plural after a quantifier ("Some estimates put", "Many reports said"; not "Many claim", a verb)
 _QUANTIFIED_NOUN = re.compile(r"(?:^|\s)[\"“]?(?:some|many|most|other|these|those|several|all|both)"
                               r"(?:\s+[a-z0-9][\w\-]*,?){0,2}$", re.IGNORECASE)
-# ... or a verb after it: "Gulf Arab states have said", "Initial reports were"
+# ... or a verb after it: "Ostrelian states have said", "Initial reports were"
 _VERB_AFTER = re.compile(r"\s+(?:have|has|had|were|are|was|is|will|would|can|could|said|say|says|show|showed|"
                          r"suggest|suggested)\b")
 
@@ -702,12 +702,12 @@ def _valid_speaker(phrase: str) -> bool:
         return False
     words = p.split(None, 2)
     if words[0].lower() in _PREPOSITIONS:
-        return False  # "Ahead of weekly (reports from industry ...)": an adverbial, no subject
+        return False  # "Ahead of monthly (reports from the port ...)": an adverbial, no subject
     if len(words) > 1 and words[0].lower() in (*_WRITER_PRONOUNS, "i'm", "i've", "we're", "we've"):
         return False  # "I can say ...": the writer, no attributed source
     if (len(words) > 1 and words[0].lower() in ("he", "she", "it", "they") and words[1].islower()
             and words[1] != "and") or _PRONOUN_INSIDE.search(p):
-        # "He read out a denunciation of the regime he said ...", "yesterday he agreed in part with ...": a
+        # "He read out a long attack on the council he said ...", "yesterday he shared part of ...": a
         # clause with a pronoun for its subject ("He Yafei" is a name)
         return False
     if p.lower() in _PRONOUNS:
@@ -1015,7 +1015,7 @@ _LOST_BEFORE = re.compile(r"\b(?:lost|losing|loses|lose)\b(?:\s+(?:more than|ove
 
 def _unit_after(text: str, pos: int, value: float | None = None) -> tuple[str | None, str | None, int]:
     """The counted noun after a number: skips nationality and other adjectives; "civilian casualties" ->
-    (civilians, casualties); "444 sea turtles" -> sea turtles; "5,000 barrels a day" -> barrels per day. After a
+    (civilians, casualties); "44 sea turtles" -> sea turtles; "5,000 barrels a day" -> barrels per day. After a
     number above one, a word that cannot count many ("1,000 strong", "200 would") is no unit."""
     unit, subject, end = _counted_noun(text, pos, value)
     if unit is not None and subject is None and " per " not in unit:
@@ -1064,7 +1064,7 @@ def _counted_noun(text: str, pos: int, value: float | None) -> tuple[str | None,
             nxt = words[k + 1].group(0) if k + 1 < len(words) else ""
             if nxt.islower() and _counts_many(nxt) and nxt not in _UNIT_NORMAL \
                     and text[pos + words[k].end():pos + words[k + 1].start()] == " ":
-                return f"{lw} {nxt}", None, pos + words[k + 1].end()  # "444 sea turtles", "20 square miles"
+                return f"{lw} {nxt}", None, pos + words[k + 1].end()  # "44 sea turtles", "20 square miles"
             return None, None, pos  # "1,000 strong", "200 would"
         return _singular_to_plural(lw), None, pos + words[k].end()
     return None, None, pos
@@ -1109,7 +1109,7 @@ def _measured(text: str, start: int, end: int) -> str | None:
     if m:  # "a rise of 10 percent in full-year profit"
         return _changed(_CHANGES[m.group("noun").lower()], _IN_WHAT.match(text, end))
     m = _CHANGE_AFTER.match(text, end)
-    if m:  # "a 3.1 percent decline in energy prices"
+    if m:  # "a 2.4 percent decline in fuel prices"
         return _changed(_CHANGES[m.group("noun").lower()], _IN_WHAT.match(text, m.end()))
     m = _LEVEL_BEFORE.search(head)
     if m and m.group("noun").lower() not in _NO_MEASURE:

@@ -172,8 +172,8 @@ def _about_side(text: str, side: str) -> bool:
     return bool(side) and any(_sides_match(x, side) for x in _named_sides(text))
 
 
-# A denial that names whose words it denies: "(rejected) Ibrahim's assertions that ...", "the claims by the
-# Drasski army", "a threat by Washington to ...", "government reports that ..."
+# A denial that names whose words it denies: "(rejected) Marten's assertions that ...", "the claims by the
+# Drasski army", "a threat by Velmora to ...", "government reports that ..."
 _WHAT_SAID = (r"(?:assertions?|claims?|allegations?|accusations?|reports?|statements?|suggestions?|charges?|"
               r"remarks?|comments?|version|account|figures?|estimates?|threats?|warnings?|accounts?)")
 _NAME = r"[A-Z][\w\-.]*(?:\s+(?:of\s+)?[A-Z][\w\-.]*)*"
@@ -185,8 +185,8 @@ _DENIED_SOURCE = re.compile(
 
 @lru_cache(maxsize=50_000)
 def denied_source(text: str) -> frozenset[str] | None:
-    """The words of whoever a denial says made what it denies (``None`` when it names nobody): "Ibrahim's
-    assertions that ..." -> {"ibrahim"}; "government claims that ..." -> {"government"}."""
+    """The words of whoever a denial says made what it denies (``None`` when it names nobody): "Marten's
+    assertions that ..." -> {"marten"}; "government claims that ..." -> {"government"}."""
     m = _DENIED_SOURCE.match(text)
     if m is None:
         return None
@@ -196,8 +196,8 @@ def denied_source(text: str) -> frozenset[str] | None:
 
 
 def _made_by(claim: Claim, side: str, source: frozenset[str]) -> bool:
-    """Whether an asserted claim's speaker is the source a denial names: one of its words ("Musa Ibrahim" for
-    "Ibrahim's"), or its side ("Velmoran defence ministry" for "Velmora's claims")."""
+    """Whether an asserted claim's speaker is the source a denial names: one of its words ("Ivo Marten" for
+    "Marten's"), or its side ("Velmoran defence ministry" for "Velmora's claims")."""
     spoken = {w.lower() for w in _WORD.findall(claim.speaker or "")}
     return bool(spoken & source) or any(_sides_match(_speaker_side(w.capitalize()), side) for w in source)
 
@@ -263,7 +263,7 @@ def _denial_pairs(claims: list[Claim], dates: Mapping[str, str | None]) -> list[
             if how[d] == "own" and not _about_side(claims[a].text, sides[d]):
                 continue  # "its forces did not fire" answers only what was said of its forces
             if source is not None and not _made_by(claims[a], sides[a], source):
-                continue  # "rejected Ibrahim's assertions that ..." answers only what Ibrahim said
+                continue  # "rejected Marten's assertions that ..." answers only what Marten said
             apart = _days_apart(dates.get(claims[a].article_id), dates.get(claims[d].article_id)) if dates else None
             if apart is not None and apart > DENIAL_DAYS:
                 continue  # (an event of weeks: what a denial answers was said days around it)
