@@ -328,6 +328,8 @@ def test_a_denial_that_names_whose_words_it_denies_answers_only_them() -> None:
     "Velan Reyes dismissed calls to halt the offshore drilling programme.",
     "The council rejected criticism of the decision to close the airfield.",
     "Tom Reyes dismissed them as a bunch of ineffective young people.",
+    "Harry Vale rejected a proposed cap of $10 billion as inadequate.",
+    "The court dismissed the case against the mayor.",
 ])
 def test_rejecting_an_opinion_or_a_proposal_denies_nothing_said(text) -> None:
     assert [(c.verb, c.polarity) for c in claims(text)] in ([("dismiss", "assert")], [("reject", "assert")])

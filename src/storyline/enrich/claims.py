@@ -147,7 +147,8 @@ _NOT_A_STATEMENT = re.compile(
     r"^(?:(?:the|an?|any|this|that|these|those|his|her|its|their|our|[A-Z][\w\-]*(?:'s|’s))\s+)?(?:\w+\s+)?"
     r"(?:criticisms?|calls?|advice|recommendations?|comparisons?|possibility|idea|notion|requests?|demands?|pleas?|"
     r"appeals?|pressure|offers?|proposals?|plans?|deal|invitation|talks|bid|ultimatum|compromise|settlement|"
-    r"resignation|legislation|bill)\b|^(?:them|it|him|her|this|that|these|those)\s+as\b", re.IGNORECASE)
+    r"resignation|legislation|bill|caps?|limits?|ruling|verdict|decision|resolution|motion|amendments?|treaty|"
+    r"agreement|nomination|case|lawsuit|budget)\b|^(?:them|it|him|her|this|that|these|those)\s+as\b", re.IGNORECASE)
 # "..., residents said they would wait and see": the claim follows the verb, the text before is no claim
 _CLAUSE_AFTER = re.compile(r"^\s+(?:(?:that|they|he|she|it|we|i|there)\s+\w+\s+\w+|(?:[\w'’\-]+\s+){1,3}(?:were|was|is|are|"
                            r"had|has|have|would|will|could|can|did|should|may|might)\b)")
