@@ -359,17 +359,18 @@ def _lift_head(text: str, title: str | None) -> tuple[str, str | None, str | Non
             if m:
                 head = _FULL_ARTICLE.sub("", lines[k][:m.start()].strip())
                 lines[k] = lines[k][m.end():]
+                is_headline = headline is None and title is None and _glued_headline(head)
                 if m.re is _STAMP:
                     stamp = m.group("place")
                 elif m.re is _INLINE_WHEN:
                     when = m.group("when")
-                    if not (headline is None and title is None and _glued_headline(head)) and has_words(head):
+                    if not is_headline and has_words(head):
                         # a headline and its standfirst, or a headline beside the article's own title: their own
                         # paragraph, not the body's first sentence
                         lines[k] = head + "\n\n" + lines[k]
                 else:
                     dateline = m.group("dl").strip()
-                if headline is None and title is None and _glued_headline(head):
+                if is_headline:
                     headline = head
                 i = k  # (after a stamp, the dateline prefix is looked for on its line)
                 break

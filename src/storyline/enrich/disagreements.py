@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +22,7 @@ from ..model import Claim, Disagreement, Figure, format_amount
 from .claims import CHANGE_KINDS, DENY_VERBS, NEGATED_PAST
 from .entities import DEMONYMS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from .sentences import STOPWORDS
+from .temporal import parse_date
 
 SYNONYMS: dict[str, str] = {
     "plane": "aircraft", "planes": "aircraft", "jet": "aircraft", "jets": "aircraft", "warplane": "aircraft",
@@ -209,10 +209,8 @@ DENIAL_DAYS = 3  # a denial answers what its event's articles said this many day
 
 
 def _days_apart(x: str | None, y: str | None) -> int | None:
-    try:
-        return abs((date.fromisoformat((x or "")[:10]) - date.fromisoformat((y or "")[:10])).days)
-    except ValueError:
-        return None  # (an undated article: no bound)
+    dx, dy = parse_date(x), parse_date(y)
+    return abs((dx - dy).days) if dx and dy else None  # (an undated article: no bound)
 
 
 def _denial_pairs(claims: list[Claim], dates: Mapping[str, str | None]) -> list[Disagreement]:

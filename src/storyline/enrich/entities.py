@@ -1683,17 +1683,14 @@ class Reconciler:
         for m in sorted((m for m in mentions if m.type in ("ORG", "PLACE")), key=lambda m: -m.name.count(" ")):
             _resolve_named(index, m)
         # a person an earlier batch made of a name an article now shows to be an organisation ("investment bank
-        # Goldman Sachs") is that organisation
-        for name in sorted({m.name for m in mentions if m.type == "ORG" and not single(m)}):
-            org = index.by_key.get(("ORG", phonetic(name)))
-            if org is not None:
-                for person in _people_named(index, name):
-                    index.merge(org, person)
-        for name in sorted(placed):  # ... and so is the person an earlier batch made of it
-            place = index.by_key.get(("PLACE", phonetic(name)))
-            if place is not None:
-                for person in _people_named(index, name):
-                    index.merge(place, person)
+        # Goldman Sachs") is that organisation; one made of a name now placed (above) is that place
+        for typ, names in (("ORG", {m.name for m in mentions if m.type == "ORG" and not single(m)}),
+                           ("PLACE", placed)):
+            for name in sorted(names):
+                thing = index.by_key.get((typ, phonetic(name)))
+                if thing is not None:
+                    for person in _people_named(index, name):
+                        index.merge(thing, person)
         for m in mentions:
             if m.type in ("PERSON", "MISC", "SPEAKER") and single(m):
                 _resolve_single(index, m)
